@@ -1,0 +1,15 @@
+"""The ``svduty`` command. Each sub-command lives in its own module and stays thin."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="svduty",
+    help="svduty: the Serious Violence Duty loop for one partnership — data in, SNA, commissioning, evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-command registration: one line per module (keep this list sorted by module name).

@@ -1,0 +1,1 @@
+"""The Django web app: commissioning, decisions, public register."""
