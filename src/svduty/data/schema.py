@@ -99,8 +99,9 @@ _V1 = (
         file_name  VARCHAR NOT NULL,
         line       BIGINT NOT NULL,
         field      VARCHAR NOT NULL,
-        reason     VARCHAR NOT NULL,
-        raw        VARCHAR
+        reason     VARCHAR NOT NULL,             -- a stable category, e.g. 'latitude outside the UK'
+        value      VARCHAR,                      -- the offending value, when there is one
+        raw        VARCHAR                       -- the whole raw line, so nothing is lost
     )
     """,
     """
