@@ -153,6 +153,60 @@ _V1 = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "canonical tables", _V1),)
+# v2: area lookups and the bookkeeping that keeps synthetic values apart from real ones.
+_V2 = (
+    # Which ingest wrote each population row: a later file for the same area × year × band × sex replaces it.
+    "ALTER TABLE population ADD COLUMN ingest_id INTEGER",
+    """
+    CREATE TABLE lsoa_lookup (                   -- ONS LSOA (2011) → LSOA (2021) → LAD best-fit lookup
+        lsoa11_code    VARCHAR PRIMARY KEY,
+        lsoa11_name    VARCHAR,
+        lsoa21_code    VARCHAR NOT NULL,
+        lsoa21_name    VARCHAR,
+        lad_code       VARCHAR NOT NULL,
+        lad_name       VARCHAR,
+        lad_name_welsh VARCHAR,
+        lad_year       INTEGER NOT NULL,         -- vintage of the LAD codes, e.g. 2022
+        ingest_id      INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE synthetic_layers (              -- one row per `svduty synth` run still in the workspace
+        layer_id           INTEGER PRIMARY KEY,
+        seed               BIGINT NOT NULL,
+        profile            VARCHAR NOT NULL,     -- the calibration profile, as JSON
+        created_at         TIMESTAMP NOT NULL,
+        incidents_enriched BIGINT NOT NULL,
+        involvements       BIGINT NOT NULL,
+        persons            BIGINT NOT NULL,
+        ed_attendances     BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE synthetic_columns (             -- which columns hold synthetic values, so reports can say so
+        table_name   VARCHAR NOT NULL,
+        column_name  VARCHAR NOT NULL,
+        rows         BIGINT NOT NULL,            -- rows whose value in this column is synthetic
+        how          VARCHAR NOT NULL,           -- one line: what the values were drawn from
+        PRIMARY KEY (table_name, column_name)
+    )
+    """,
+    """
+    CREATE TABLE incident_synthetic_fields (     -- per incident: which of its columns `svduty synth` filled in
+        incident_id   BIGINT NOT NULL,
+        occurred_at   BOOLEAN NOT NULL,
+        knife_flag    BOOLEAN NOT NULL,
+        domestic_flag BOOLEAN NOT NULL,
+        alcohol_flag  BOOLEAN NOT NULL,
+        outcome       BOOLEAN NOT NULL
+    )
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "canonical tables", _V1),
+    Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
+)
+
 
 LATEST_VERSION = MIGRATIONS[-1].version
