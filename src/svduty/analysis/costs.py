@@ -1,0 +1,180 @@
+"""The cost of violence: Home Office unit costs of crime, uprated, applied to police.uk categories.
+
+Unit costs are from Heeks, Reed, Tafsiri and Prince (2018), *The economic and social costs of crime*, second
+edition, Home Office Research Report 99, Table 1 ("Estimated unit costs of crime, 2015/16 prices"): the
+total of anticipation, consequence (physical and emotional harm, lost output, health services, victim
+services) and response (police, criminal justice) costs per offence.
+
+Provenance, stated honestly: the six figures below are the ones DOMAIN.md lists as widely quoted. This
+session had no network access and could not find the report text in its offline library, so they are **not
+re-verified against RR99's own table** here (``UNIT_COSTS_VERIFIED = False``); the report prints that caveat
+next to the cost table.
+
+Uprating uses the HM Treasury GDP deflator (financial years), read from ``data/gdp_deflator.csv`` whose header
+records the release and its verification status. police.uk publishes broad categories, so "Violence and sexual
+offences" is split into costed offence types by national shares (``data/violence_split_shares.csv``, ONS
+police recorded crime, year ending March 2020) and a low–high range is given (see ``split_scenarios``).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).parent / "data"
+
+COST_SOURCE = (
+    "Heeks, Reed, Tafsiri and Prince (2018), The economic and social costs of crime, 2nd edition, "
+    "Home Office Research Report 99, Table 1 (2015/16 prices)"
+)
+UNIT_COST_PRICE_YEAR = "2015-16"
+UNIT_COSTS_VERIFIED = False
+
+# £ per offence, 2015/16 prices (RR99 Table 1; see module docstring on verification).
+UNIT_COSTS_2015_16: dict[str, int] = {
+    "Homicide": 3_217_740,
+    "Rape": 39_360,
+    "Violence with injury": 14_050,
+    "Robbery": 11_320,
+    "Other sexual offences": 6_520,
+    "Violence without injury": 5_930,
+}
+
+# police.uk crime type -> how it is costed. Possession of weapons is a state-based offence with no victim:
+# RR99 gives it no unit cost, so it counts in volume but adds £0 (said in the report).
+POLICE_UK_COSTING: dict[str, str] = {
+    "Violence and sexual offences": "split by national shares (see violence_split_shares.csv)",
+    "Robbery": "Robbery (RR99 personal robbery unit cost)",
+    "Possession of weapons": "not costed: RR99 has no unit cost for possession offences",
+}
+
+
+@dataclass(frozen=True)
+class Deflator:
+    source: str
+    verified: bool
+    index: dict[str, float]  # financial year '2020-21' -> index value
+
+    def factor(self, to_year: str, from_year: str = UNIT_COST_PRICE_YEAR) -> float:
+        """Multiply a ``from_year`` price by this for ``to_year`` prices (latest year if beyond)."""
+        to_year = to_year if to_year in self.index else max(self.index)
+        return self.index[to_year] / self.index[from_year]
+
+
+def _read_commented_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    comments = [line[1:].strip() for line in lines if line.startswith("#")]
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    return comments, rows
+
+
+@cache
+def load_deflator(path: Path = DATA / "gdp_deflator.csv") -> Deflator:
+    """The GDP deflator series used for uprating, with its provenance lines."""
+    comments, rows = _read_commented_csv(path)
+    return Deflator(
+        source=" ".join(comments),
+        verified="VERIFIED=true" in " ".join(comments),
+        index={row["financial_year"]: float(row["index"]) for row in rows},
+    )
+
+
+@cache
+def load_violence_split(path: Path = DATA / "violence_split_shares.csv") -> pd.DataFrame:
+    """National shares of offence types inside police.uk's "Violence and sexual offences"."""
+    _, rows = _read_commented_csv(path)
+    frame = pd.DataFrame(rows)
+    frame["recorded_ye_mar2020"] = frame["recorded_ye_mar2020"].astype(float)
+    frame["share"] = frame["recorded_ye_mar2020"] / frame["recorded_ye_mar2020"].sum()
+    return frame
+
+
+def financial_year(day: date) -> str:
+    """UK financial year (April–March) holding ``day``, written ``2020-21``."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def split_scenarios() -> dict[str, float]:
+    """£ (2015/16 prices) per police.uk "Violence and sexual offences" crime, in three scenarios.
+
+    - central: national shares; stalking and harassment uncosted (RR99 has no unit cost for it);
+    - low: as central but without homicide (a local area rarely has the national homicide share, and police.uk
+      cannot show it), so the weighted cost of the rest re-normalised to the non-homicide shares;
+    - high: national shares, stalking and harassment costed as violence without injury.
+    """
+    split = load_violence_split()
+    cost = split["unit_cost_type"].map(UNIT_COSTS_2015_16).fillna(0.0)
+    central = float((split["share"] * cost).sum())
+    high_cost = cost.where(split["unit_cost_type"] != "", UNIT_COSTS_2015_16["Violence without injury"])
+    high = float((split["share"] * high_cost).sum())
+    no_homicide = split["offence_type"] != "Homicide"
+    low = float(
+        (split.loc[no_homicide, "share"] * cost[no_homicide]).sum() / split.loc[no_homicide, "share"].sum()
+    )
+    return {"low": low, "central": central, "high": high}
+
+
+def unit_cost_per_police_uk_type(scenario: str = "central") -> dict[str, float]:
+    """£ per crime (2015/16 prices) for each police.uk SV proxy type under ``scenario``."""
+    return {
+        "Violence and sexual offences": split_scenarios()[scenario],
+        "Robbery": float(UNIT_COSTS_2015_16["Robbery"]),
+        "Possession of weapons": 0.0,
+    }
+
+
+def cost_of_violence(counts: dict[str, int], price_year: str, population: float | None) -> pd.DataFrame:
+    """Cost of SV by police.uk type in ``price_year`` prices: one row per type plus a ``Total`` row.
+
+    Money is rounded to whole pounds only at the end; ``per_resident_*`` is NaN when no population is known.
+    """
+    factor = load_deflator().factor(price_year)
+    rows = []
+    for crime_type in POLICE_UK_COSTING:
+        count = int(counts.get(crime_type, 0))
+        row: dict[str, object] = {
+            "crime_type": crime_type,
+            "count": count,
+            "costing": POLICE_UK_COSTING[crime_type],
+        }
+        for scenario in ("low", "central", "high"):
+            unit = unit_cost_per_police_uk_type(scenario)[crime_type] * factor
+            row[f"unit_cost_{scenario}"] = round(unit)
+            row[f"cost_{scenario}"] = round(unit * count)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    total = {"crime_type": "Total", "count": int(frame["count"].sum()), "costing": ""}
+    for scenario in ("low", "central", "high"):
+        total[f"unit_cost_{scenario}"] = None
+        total[f"cost_{scenario}"] = int(frame[f"cost_{scenario}"].sum())
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    for scenario in ("low", "central", "high"):
+        frame[f"per_resident_{scenario}"] = (
+            frame[f"cost_{scenario}"] / population if population else float("nan")
+        )
+    frame["price_year"] = price_year
+    return frame
+
+
+def unit_cost_table(price_year: str) -> pd.DataFrame:
+    """RR99 unit costs in 2015/16 prices and uprated to ``price_year``, for printing with the source."""
+    factor = load_deflator().factor(price_year)
+    return pd.DataFrame(
+        [
+            {
+                "offence_type": name,
+                "unit_cost_2015_16": cost,
+                "unit_cost_uprated": round(cost * factor),
+                "price_year": price_year,
+                "deflator_factor": round(factor, 4),
+            }
+            for name, cost in UNIT_COSTS_2015_16.items()
+        ]
+    )

@@ -1,0 +1,637 @@
+"""Strategic Needs Assessment figures: where, when, who, why, cost, success measures, priorities.
+
+Every function here is pure: a DuckDB connection (read-only is enough) and a ``Scope`` in, pandas tables
+out. The report layer (``svduty.report.sna``) only formats them. Method notes that a board needs are in the
+docstrings and are printed in the report's "Method and data" section.
+
+Definitions used throughout:
+
+- *Serious violence (SV)*: incidents with non-NULL ``sv_category``. For police.uk rows this is the proxy of
+  ``SV_PROXY_CRIME_TYPES`` (Violence and sexual offences, Robbery, Possession of weapons), always shown apart.
+- *All recorded crime*: every police.uk crime type **except anti-social behaviour**, which police.uk publishes
+  but which is not a notifiable (recorded) crime; ASB is counted separately.
+- *Period*: the latest 12 months in the data (or ``--from``/``--to``), compared with the 12 months before.
+- Only incidents of ``ingests`` with ``status = 'active'`` count; rows of ``source = 'synthetic'`` (if a
+  generator ever adds whole incidents) never count toward volumes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from svduty.data.schema import SV_PROXY_CRIME_TYPES
+
+ASB = "Anti-social behaviour"
+UNDER_25_BANDS = ("0-9", "0-15", "10-17", "0-17", "10-15", "16-17", "16-24", "18-24", "under 18", "under 25")
+LA_CODE = re.compile(r"^[EWSN]\d{8}$")
+LSOA_CODE_PREFIX = re.compile(r"^[EW]0[12]\d{0,6}$")
+LOOKUP_TABLES = ("lsoa_lookup", "lsoa11_lsoa21_lookup", "lsoa_lad_lookup")
+
+
+class SnaError(Exception):
+    """The SNA cannot be built for this scope (no data, bad period, unknown area)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the SNA covers: a force (police.uk slug or name), an area, and a period of whole months."""
+
+    force: str | None = None
+    area: str | None = None
+    start: date | None = None  # first month, inclusive
+    end: date | None = None  # last month, inclusive
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    prev_start: date
+    prev_end: date
+    months: int
+    data_start: date
+    data_end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%B %Y} to {self.end:%B %Y}"
+
+    @property
+    def prev_label(self) -> str:
+        return f"{self.prev_start:%B %Y} to {self.prev_end:%B %Y}"
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# -- scope ---------------------------------------------------------------------------------------------------
+def lookup_table(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Name of the LSOA 2011↔2021↔LAD lookup table, if the workspace has one (loaded by the data layer)."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return next((name for name in LOOKUP_TABLES if name in names), None)
+
+
+def _lookup_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Map our roles (lsoa11, lsoa21, lad, lad_name) to the lookup table's column names."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    lower = {c.lower(): c for c in cols}
+
+    def pick(*options: str) -> str | None:
+        return next((lower[o] for o in options if o in lower), None)
+
+    return {
+        k: v
+        for k, v in {
+            "lsoa11": pick("lsoa11_code", "lsoa11cd", "lsoa11"),
+            "lsoa21": pick("lsoa21_code", "lsoa21cd", "lsoa21"),
+            "lad": pick("lad_code", "lad22cd", "lad22_code", "lad"),
+            "lad_name": pick("lad_name", "lad22nm", "lad22_name"),
+        }.items()
+        if v
+    }
+
+
+def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, object]:
+    """Create temp view ``sna_inc`` (incidents in scope, any month) and return notes about the scope.
+
+    ``--area`` is an LSOA code prefix (``E01000``), a local authority code (needs the lookup table) or an
+    LSOA-name prefix (police.uk LSOA names start with the local authority name, e.g. ``City of London
+    001A``). With an area, incidents without a location cannot be placed and are left out (the report says
+    how many).
+    """
+    where = ["g.status = 'active'", "i.source <> 'synthetic'"]
+    params: list[object] = []
+    notes: dict[str, object] = {"area_kind": None}
+    if scope.force:
+        where.append("(lower(i.force) = lower(?) OR lower(i.reported_by) = lower(?))")
+        params += [scope.force, scope.force]
+    if scope.area:
+        area = scope.area.strip()
+        if LA_CODE.match(area) and not area.startswith(("E01", "W01", "E02", "W02")):
+            table = lookup_table(con)
+            cols = _lookup_columns(con, table) if table else {}
+            if not table or "lad" not in cols:
+                raise SnaError(
+                    f"--area {area} is a local authority code, but the workspace has no LSOA→LAD lookup "
+                    "table; "
+                    "load it, or give an LSOA code prefix or LSOA-name prefix instead"
+                )
+            codes = [c for c in (cols.get("lsoa11"), cols.get("lsoa21")) if c]
+            members = " UNION ".join(f"SELECT {c} FROM {table} WHERE {cols['lad']} = ?" for c in codes)
+            where.append(f"i.lsoa_code IN ({members})")
+            params += [area] * len(codes)
+            notes["area_kind"] = "local authority code"
+        elif LSOA_CODE_PREFIX.match(area):
+            where.append("i.lsoa_code LIKE ?")
+            params.append(area + "%")
+            notes["area_kind"] = "LSOA code prefix"
+        else:
+            where.append("lower(i.lsoa_name) LIKE ?")
+            params.append(area.lower() + "%")
+            notes["area_kind"] = "LSOA name prefix"
+    sql = (
+        "CREATE OR REPLACE TEMP VIEW sna_inc AS SELECT i.* FROM incidents i "
+        "JOIN ingests g USING (ingest_id) WHERE " + " AND ".join(where)
+    )
+    # DuckDB views cannot take prepared parameters: inline them as SQL string literals.
+    con.execute(_inline(sql, params))
+    row = con.execute("SELECT count(*), min(month), max(month) FROM sna_inc").fetchone()
+    if not row or not row[0]:
+        what = ", ".join(f"{k}={v}" for k, v in (("force", scope.force), ("area", scope.area)) if v)
+        raise SnaError(f"no incidents in the workspace for {what or 'any scope'}")
+    notes["incidents_in_scope"] = int(row[0])
+    notes["data_start"], notes["data_end"] = row[1], row[2]
+    return notes
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _inline(sql: str, params: list[object]) -> str:
+    for value in params:
+        literal = "'" + str(value).replace("'", "''") + "'"
+        sql = sql.replace("?", literal, 1)
+    return sql
+
+
+def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> Period:
+    """Latest 12 months in the data unless ``scope`` says otherwise; the previous period is as long."""
+    row = con.execute("SELECT min(month), max(month) FROM sna_inc").fetchone()
+    assert row is not None
+    data_start, data_end = row
+    end = scope.end or data_end
+    start = scope.start or add_months(end, -11)
+    if start > end:
+        raise SnaError(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return Period(start, end, add_months(start, -months), add_months(start, -1), months, data_start, data_end)
+
+
+def _window(con: duckdb.DuckDBPyConnection, sql: str, start: date, end: date) -> pd.DataFrame:
+    return con.execute(sql, [start, end]).df()
+
+
+# -- headline and crime types --------------------------------------------------------------------------------
+def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """Count per police.uk crime type in the period and the previous one; SV proxy types flagged."""
+    frame = con.execute(
+        """
+        SELECT offence_group AS crime_type,
+               count(*) FILTER (WHERE month BETWEEN ? AND ?) AS count,
+               count(*) FILTER (WHERE month BETWEEN ? AND ?) AS previous,
+               bool_or(sv_category IS NOT NULL) AS serious_violence
+        FROM sna_inc GROUP BY 1
+        """,
+        [period.start, period.end, period.prev_start, period.prev_end],
+    ).df()
+    frame["count"] = frame["count"].astype(int)
+    frame["previous"] = frame["previous"].astype(int)
+    frame["change_pct"] = np.where(
+        frame["previous"] > 0,
+        (frame["count"] / frame["previous"].where(frame["previous"] > 0) - 1) * 100,
+        np.nan,
+    )
+    frame["recorded_crime"] = frame["crime_type"] != ASB
+    return frame.sort_values(["serious_violence", "count"], ascending=[False, False]).reset_index(drop=True)
+
+
+def headline(crime_types: pd.DataFrame, period: Period) -> dict[str, object]:
+    """SV count, share of all recorded crime (ASB excluded), change vs the previous period (ratio)."""
+    recorded = crime_types[crime_types["recorded_crime"]]
+    sv = crime_types[crime_types["serious_violence"]]
+    all_crime = int(recorded["count"].sum())
+    serious = int(sv["count"].sum())
+    previous = int(sv["previous"].sum())
+    prev_covered = period.prev_start >= period.data_start
+    return {
+        "all_crime": all_crime,
+        "anti_social_behaviour": int(crime_types.loc[~crime_types["recorded_crime"], "count"].sum()),
+        "serious_violence": serious,
+        "sv_share": serious / all_crime if all_crime else None,
+        "previous_serious_violence": previous if prev_covered else None,
+        "change_vs_previous": (serious / previous) if prev_covered and previous else None,
+        "by_crime_type": {
+            row.crime_type: int(row.count)
+            for row in sv.itertuples()
+            if row.crime_type in SV_PROXY_CRIME_TYPES
+        }
+        | {t: 0 for t in SV_PROXY_CRIME_TYPES if t not in set(sv["crime_type"])},
+    }
+
+
+# -- when ----------------------------------------------------------------------------------------------------
+def monthly_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every month in the data: SV by proxy type, SV total, all recorded crime, 12-month mean of SV."""
+    frame = con.execute(
+        f"""
+        WITH months AS (
+            SELECT unnest(generate_series(min(month), max(month), INTERVAL 1 MONTH))::DATE AS month FROM
+            sna_inc
+        )
+        SELECT m.month,
+               {
+            ", ".join(
+                f"count(i.month) FILTER (WHERE i.offence_group = '{t}') AS {_ident(t)}"
+                for t in SV_PROXY_CRIME_TYPES
+            )
+        }, count(i.month) FILTER (WHERE i.sv_category IS NOT NULL) AS
+               serious_violence, count(i.month) FILTER (WHERE i.offence_group <> '{ASB}') AS all_crime
+        FROM months m LEFT JOIN sna_inc i ON i.month = m.month
+        GROUP BY 1 ORDER BY 1
+        """
+    ).df()
+    frame["rolling_12m_mean"] = frame["serious_violence"].rolling(12, min_periods=12).mean()
+    frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
+    return frame
+
+
+def seasonal_profile(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Mean SV per calendar month over all years in the data, and its index (100 = average month).
+
+    A plain mean by month of year: with three years or fewer a model-based decomposition (e.g. STL) has too
+    few cycles to be more trustworthy; ``years`` says how many values each mean rests on.
+    """
+    frame = monthly.assign(calendar_month=pd.to_datetime(monthly["month"]).dt.month)
+    out = frame.groupby("calendar_month")["serious_violence"].agg(["mean", "count"]).reset_index()
+    out.columns = ["calendar_month", "mean_serious_violence", "years"]
+    overall = frame["serious_violence"].mean()
+    out["index"] = out["mean_serious_violence"] / overall * 100 if overall else np.nan
+    out["month_name"] = pd.to_datetime(
+        out["calendar_month"].astype(str) + "-2000", format="%m-%Y"
+    ).dt.strftime("%b")
+    return out
+
+
+def hour_weekday(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, bool]:
+    """SV count by weekday × hour where ``occurred_at`` exists; returns (table, uses synthetic rows)."""
+    frame = _window(
+        con,
+        """
+        SELECT isodow(occurred_at) AS weekday_number, strftime(occurred_at, '%a') AS weekday,
+               hour(occurred_at) AS hour, count(*) AS count, bool_or(synthetic) AS synthetic
+        FROM sna_inc WHERE sv_category IS NOT NULL AND occurred_at IS NOT NULL AND month BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY 1, 3
+        """,
+        period.start,
+        period.end,
+    )
+    synthetic = bool(frame["synthetic"].any()) if len(frame) else False
+    return frame.drop(columns="synthetic"), synthetic
+
+
+# -- where ---------------------------------------------------------------------------------------------------
+def population_by_lsoa(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """All-ages, all-sexes residents per area code, from the population year nearest ``year``."""
+    return con.execute(
+        """
+        SELECT area_code, persons, year AS population_year, source AS population_source FROM (
+            SELECT *, row_number() OVER (PARTITION BY area_code ORDER BY abs(year - ?), year DESC) AS r
+            FROM population WHERE age_band = 'all' AND sex = 'all'
+        ) WHERE r = 1
+        """,
+        [year],
+    ).df()
+
+
+def lsoa_table(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, dict[str, object]]:
+    """SV per LSOA in the period (every LSOA seen in scope, zeros kept), with residents and rate per 1,000.
+
+    The LSOAs "in the area" are those with at least one incident of any type in the scope's data (police.uk
+    has no boundary file): an LSOA with no SV in the period still counts in the denominator of
+    concentration. Population codes are matched directly on the incident's LSOA code (2011 or 2021 vintage);
+    where the workspace has the LSOA 2011→2021 lookup, unmatched 2011 codes are matched through it.
+    """
+    frame = con.execute(
+        """
+        SELECT lsoa_code AS code, any_value(lsoa_name) AS name,
+               count(*) FILTER (WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?) AS count,
+               count(*) FILTER (WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?) AS previous
+        FROM sna_inc WHERE lsoa_code IS NOT NULL GROUP BY 1
+        """,
+        [period.start, period.end, period.prev_start, period.prev_end],
+    ).df()
+    pop = population_by_lsoa(con, period.end.year)
+    frame = frame.merge(pop.rename(columns={"area_code": "code"}), on="code", how="left")
+    table = lookup_table(con)
+    cols = _lookup_columns(con, table) if table else {}
+    via_lookup = 0
+    if table and {"lsoa11", "lsoa21"} <= cols.keys() and frame["persons"].isna().any():
+        lk = con.execute(f"SELECT {cols['lsoa11']} AS code, {cols['lsoa21']} AS code21 FROM {table}").df()
+        missing = frame["persons"].isna()
+        mapped = frame.loc[missing, ["code"]].merge(lk, on="code", how="left")
+        # One 2011 LSOA can be split into several 2021 LSOAs: sum their residents.
+        mapped = mapped.merge(pop.rename(columns={"area_code": "code21"}), on="code21", how="left")
+        agg = mapped.groupby("code").agg(
+            persons=("persons", lambda s: s.sum(min_count=1)),
+            population_year=("population_year", "max"),
+            population_source=("population_source", "first"),
+        )
+        for column in ("persons", "population_year", "population_source"):
+            frame.loc[missing, column] = frame.loc[missing, "code"].map(agg[column])
+        via_lookup = int(frame.loc[missing, "persons"].notna().sum())
+    frame["rate_per_1000"] = frame["count"] / frame["persons"] * 1000
+    frame = frame.sort_values(["count", "code"], ascending=[False, True]).reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    frame["share_of_sv"] = frame["count"] / frame["count"].sum() if frame["count"].sum() else 0.0
+    no_location = con.execute(
+        "SELECT count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND lsoa_code IS NULL "
+        "AND month BETWEEN ? AND ?",
+        [period.start, period.end],
+    ).fetchone()
+    matched = frame["persons"].notna()
+    notes = {
+        "lsoas": len(frame),
+        "lsoas_with_population": int(matched.sum()),
+        "lsoas_matched_via_lookup": via_lookup,
+        "sv_rows_with_population": int(frame.loc[matched, "count"].sum()),
+        "sv_rows_with_lsoa": int(frame["count"].sum()),
+        "sv_rows_without_location": int(no_location[0]) if no_location else 0,
+        "residents": float(frame.loc[matched, "persons"].sum()) if matched.any() else None,
+        "population_years": sorted({int(y) for y in frame["population_year"].dropna()}),
+        "population_sources": sorted({str(s) for s in frame["population_source"].dropna()}),
+        "lookup_table": table,
+    }
+    return frame, notes
+
+
+def sv_points(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """SV incidents with a location in ``start``..``end`` (lon, lat, month, lsoa) for maps and grids."""
+    return _window(
+        con,
+        "SELECT lon, lat, month, lsoa_code FROM sna_inc WHERE sv_category IS NOT NULL AND lat IS NOT NULL "
+        "AND month BETWEEN ? AND ?",
+        start,
+        end,
+    )
+
+
+# -- who and why ---------------------------------------------------------------------------------------------
+def has_involvements(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM involvements v JOIN sna_inc i USING (incident_id) "
+        "WHERE i.sv_category IS NOT NULL AND i.month BETWEEN ? AND ?",
+        [period.start, period.end],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def age_sex(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, bool]:
+    """Victims and suspects of SV by role × age band × sex (people, not incidents); (table, synthetic?)."""
+    frame = _window(
+        con,
+        """
+        SELECT v.role, coalesce(v.age_band, 'unknown') AS age_band, coalesce(v.sex, 'unknown') AS sex,
+               count(*) AS people, bool_or(v.synthetic) AS synthetic
+        FROM involvements v JOIN sna_inc i USING (incident_id)
+        WHERE i.sv_category IS NOT NULL AND i.month BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY 1, 2, 3
+        """,
+        period.start,
+        period.end,
+    )
+    synthetic = bool(frame["synthetic"].any()) if len(frame) else False
+    return frame.drop(columns="synthetic"), synthetic
+
+
+def under_25_share(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """Share of SV victims and of suspects aged under 25, among those with a known age."""
+    return _window(
+        con,
+        """
+        SELECT v.role, count(v.age) AS known_age, count(*) FILTER (WHERE v.age < 25) AS under_25,
+               count(*) FILTER (WHERE v.age < 25) / nullif(count(v.age), 0) AS under_25_share
+        FROM involvements v JOIN sna_inc i USING (incident_id)
+        WHERE i.sv_category IS NOT NULL AND i.month BETWEEN ? AND ?
+        GROUP BY 1 ORDER BY 1
+        """,
+        period.start,
+        period.end,
+    )
+
+
+def markers(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, bool]:
+    """Domestic, alcohol and knife markers on SV incidents: flagged / recorded (NULL = not recorded)."""
+    frame = _window(
+        con,
+        """
+        SELECT m.marker, count(m.flag) AS recorded, count(*) FILTER (WHERE m.flag) AS flagged,
+               count(*) FILTER (WHERE m.flag) / nullif(count(m.flag), 0) AS share, bool_or(m.synthetic) AS
+               synthetic
+        FROM (
+            SELECT unnest(['domestic', 'alcohol', 'knife or sharp object']) AS marker,
+                   unnest([domestic_flag, alcohol_flag, knife_flag]) AS flag, synthetic
+            FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?
+        ) m GROUP BY 1 ORDER BY 1
+        """,
+        period.start,
+        period.end,
+    )
+    synthetic = bool(frame.loc[frame["recorded"] > 0, "synthetic"].any()) if len(frame) else False
+    return frame.drop(columns="synthetic"), synthetic
+
+
+def outcomes(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """Last recorded outcome of SV crimes in the period (police.uk 'Last outcome category'), by proxy type."""
+    frame = _window(
+        con,
+        """
+        SELECT coalesce(nullif(outcome, ''), 'No outcome recorded') AS outcome, offence_group AS crime_type,
+               count(*) AS count
+        FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?
+        GROUP BY ALL
+        """,
+        period.start,
+        period.end,
+    )
+    wide = frame.pivot_table(
+        index="outcome", columns="crime_type", values="count", fill_value=0, aggfunc="sum"
+    )
+    wide["total"] = wide.sum(axis=1)
+    wide["share"] = wide["total"] / wide["total"].sum() if wide["total"].sum() else 0.0
+    return wide.sort_values("total", ascending=False).reset_index()
+
+
+# -- success measures ----------------------------------------------------------------------------------------
+HOMICIDE_CODES = ("1", "4.1", "4.2", "4.10", "1/4.1/4.10")
+
+
+def measure_years(period: Period) -> list[tuple[date, date]]:
+    """12-month years ending at the period end, going back while fully inside the data, oldest first."""
+    years = []
+    end = period.end
+    while True:
+        start = add_months(end, -11)
+        if start < period.data_start:
+            break
+        years.append((start, end))
+        end = add_months(end, -12)
+    return years[::-1] or [(period.start, period.end)]
+
+
+@dataclass
+class Measure:
+    key: str
+    name: str
+    table: pd.DataFrame  # year, count
+    available: bool
+    synthetic: bool
+    note: str
+    baseline: dict[str, object] = field(default_factory=dict)
+    latest: dict[str, object] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "available": self.available,
+            "synthetic": self.synthetic,
+            "baseline": self.baseline or None,
+            "latest": self.latest or None,
+            "change_vs_baseline": (
+                self.latest["count"] / self.baseline["count"]
+                if self.available and self.baseline and self.baseline.get("count")
+                else None
+            ),
+            "note": self.note,
+        }
+
+
+def _yearly(con: duckdb.DuckDBPyConnection, sql: str, years: list[tuple[date, date]]) -> pd.DataFrame:
+    rows = []
+    for start, end in years:
+        row = con.execute(sql, [start, end]).fetchone()
+        rows.append(
+            {
+                "year": f"{start:%Y-%m} to {end:%Y-%m}",
+                "count": int(row[0]) if row else 0,
+                "synthetic": bool(row[1]) if row and row[1] is not None else False,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def success_measures(
+    con: duckdb.DuckDBPyConnection, period: Period, lsoas: list[str] | None
+) -> list[Measure]:
+    """The three Home Office success measures as yearly counts, baseline = the earliest full year in the data.
+
+    1. hospital admissions for assault with a sharp object, under 25 (``ed_attendances``: mechanism 'sharp
+       object', admitted, age < 25);
+    2. knife/sharp-object-enabled SV with a victim under 25 (``knife_flag`` and a victim ``age < 25``);
+    3. homicides with a victim under 25 (``sv_category = 'Homicide'`` or Home Office homicide codes).
+    police.uk alone supports none of them (no ages, no weapon marker, homicide inside a broad category): each
+    measure is reported as unavailable unless record-level data exist.
+    """
+    years = measure_years(period)
+    out: list[Measure] = []
+
+    ed_where = "mechanism = 'sharp object' AND admitted AND age < 25"
+    if lsoas is not None:
+        ed_where += " AND lsoa_code IN (SELECT code FROM sna_lsoas)"
+        con.execute("CREATE OR REPLACE TEMP TABLE sna_lsoas AS SELECT unnest(?::VARCHAR[]) AS code", [lsoas])
+    ed_total = con.execute(f"SELECT count(*) FROM ed_attendances WHERE {ed_where}").fetchone()
+    ed_sql = (
+        f"SELECT count(*), bool_or(synthetic) FROM ed_attendances WHERE {ed_where} "
+        "AND date_trunc('month', arrived_at)::DATE BETWEEN ? AND ?"
+    )
+    out.append(
+        _measure(
+            "sharp_object_admissions_u25",
+            "Hospital admissions for assault with a sharp object, aged under 25",
+            con,
+            ed_sql,
+            years,
+            bool(ed_total and ed_total[0]),
+            "ED/ISTV attendances (Cardiff Model data) admitted after assault with a sharp object",
+            "no record-level data: no ED/ISTV attendances in the workspace",
+        )
+    )
+    victim_u25 = (
+        "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'victim' "
+        "AND v.age < 25)"
+    )
+    knife_sql = (
+        "SELECT count(*), bool_or(i.synthetic) FROM sna_inc i WHERE i.sv_category IS NOT NULL "
+        "AND i.knife_flag "
+        f"AND {victim_u25} AND i.month BETWEEN ? AND ?"
+    )
+    knife_ok = con.execute("SELECT count(knife_flag) FROM sna_inc WHERE sv_category IS NOT NULL").fetchone()
+    out.append(
+        _measure(
+            "knife_sv_u25",
+            "Knife- or sharp-object-enabled serious violence, victims under 25",
+            con,
+            knife_sql,
+            years,
+            bool(knife_ok and knife_ok[0]) and _has_victim_ages(con),
+            "police-recorded SV with a knife/sharp-object marker and a victim aged under 25",
+            "no record-level data: police.uk has no weapon marker and no victim ages",
+        )
+    )
+    codes = ", ".join(f"'{c}'" for c in HOMICIDE_CODES)
+    homicide_where = f"(i.sv_category = 'Homicide' OR i.offence_code IN ({codes}))"
+    hom_sql = (
+        f"SELECT count(*), bool_or(i.synthetic) FROM sna_inc i WHERE {homicide_where} AND {victim_u25} "
+        "AND i.month BETWEEN ? AND ?"
+    )
+    hom_ok = con.execute(
+        f"SELECT count(*) FROM sna_inc i WHERE i.offence_code IS NOT NULL OR {homicide_where}"
+    ).fetchone()
+    out.append(
+        _measure(
+            "homicide_u25",
+            "Homicides, victims under 25",
+            con,
+            hom_sql,
+            years,
+            bool(hom_ok and hom_ok[0]) and _has_victim_ages(con),
+            "police-recorded homicide (Home Office codes 1, 4.1, 4.2, 4.10) with a victim aged under 25",
+            "no record-level data: police.uk counts homicide inside 'Violence and sexual offences'",
+        )
+    )
+    return out
+
+
+def _has_victim_ages(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM involvements v JOIN sna_inc i USING (incident_id) WHERE v.role = 'victim' "
+        "AND v.age IS NOT NULL"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _measure(
+    key: str,
+    name: str,
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    years: list[tuple[date, date]],
+    available: bool,
+    definition: str,
+    unavailable: str,
+) -> Measure:
+    if not available:
+        return Measure(
+            key, name, pd.DataFrame(columns=["year", "count", "synthetic"]), False, False, unavailable
+        )
+    table = _yearly(con, sql, years)
+    synthetic = bool(table["synthetic"].any())
+    first, last = table.iloc[0], table.iloc[-1]
+    return Measure(
+        key,
+        name,
+        table,
+        True,
+        synthetic,
+        definition,
+        baseline={"year": first["year"], "count": int(first["count"])},
+        latest={"year": last["year"], "count": int(last["count"])},
+    )
