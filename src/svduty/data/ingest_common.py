@@ -1,0 +1,110 @@
+"""Bookkeeping shared by every source adapter: what makes "nothing lost" and "re-ingest is a no-op" true.
+
+Each adapter turns one input file into a ``FileResult`` inside one workspace transaction:
+one row in ``ingests`` (content hash, rows read / stored / rejected, with ``read = stored + rejected`` enforced by a
+CHECK constraint), the stored rows in their table and the rest in ``rejects``. A file whose content is already active
+for the same source and key (e.g. force × month) is a no-op; a changed file for the same key supersedes the old rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import duckdb
+
+# Tables whose rows belong to an ingest and are removed when it is superseded.
+INGEST_OWNED_TABLES: tuple[str, ...] = ("incidents", "rejects", "ed_attendances")
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file; the CLI prints these and ``status`` re-reads them from ``ingests``."""
+
+    path: str
+    file_name: str
+    sha256: str
+    status: str  # 'ingested' | 'replaced' | 'unchanged'
+    ingest_id: int | None = None
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    force: str | None = None
+    month: date | None = None
+    replaced: list[int] = field(default_factory=list)
+    message: str = ""
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def find_unchanged(
+    con: duckdb.DuckDBPyConnection, source: str, sha256: str, force: str | None, month: date | None
+) -> int | None:
+    """The active ingest holding exactly this content for the same key, if any."""
+    row = con.execute(
+        """SELECT ingest_id FROM ingests WHERE status = 'active' AND source = ? AND sha256 = ?
+           AND force IS NOT DISTINCT FROM ? AND month IS NOT DISTINCT FROM ? ORDER BY ingest_id LIMIT 1""",
+        [source, sha256, force, month],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def active_for_key(
+    con: duckdb.DuckDBPyConnection, source: str, force: str | None, month: date | None
+) -> list[int]:
+    """Active ingests a new file for the same source × force × month replaces."""
+    rows = con.execute(
+        """SELECT ingest_id FROM ingests WHERE status = 'active' AND source = ?
+           AND force IS NOT DISTINCT FROM ? AND month IS NOT DISTINCT FROM ? ORDER BY ingest_id""",
+        [source, force, month],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()
+    return int(row[0]) if row else 1
+
+
+def supersede(con: duckdb.DuckDBPyConnection, old_ids: Iterable[int], new_id: int) -> None:
+    """Remove the rows of replaced ingests and keep their ``ingests`` rows as history (status 'superseded')."""
+    ids = list(old_ids)
+    if not ids:
+        return
+    marks = ", ".join("?" for _ in ids)
+    for table in INGEST_OWNED_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE ingest_id IN ({marks})", ids)
+    con.execute(
+        f"UPDATE ingests SET status = 'superseded', superseded_by = ? WHERE ingest_id IN ({marks})",
+        [new_id, *ids],
+    )
+
+
+def record_ingest(con: duckdb.DuckDBPyConnection, result: FileResult, source: str) -> None:
+    """Write the ``ingests`` row; the CHECK constraint refuses any accounting that does not add up."""
+    con.execute(
+        """INSERT INTO ingests (ingest_id, source, path, file_name, sha256, force, month, rows_read, rows_stored,
+               rows_rejected, status, superseded_by, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?)""",
+        [
+            result.ingest_id,
+            source,
+            result.path,
+            result.file_name,
+            result.sha256,
+            result.force,
+            result.month,
+            result.rows_read,
+            result.rows_stored,
+            result.rows_rejected,
+            now_utc(),
+        ],
+    )
