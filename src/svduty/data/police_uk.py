@@ -13,13 +13,17 @@ undecodable lines are rejected and the rest ingest normally.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -61,6 +65,7 @@ LON_RANGE = (-8.7, 2.0)
 FILE_NAME = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv$", re.IGNORECASE)
 
 BOM = b"\xef\xbb\xbf"
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class Source:
     file_name: str
     read: Callable[[], bytes]
     size: int
+    disk_path: Path | None = None
 
 
 def discover(paths: list[Path]) -> list[Source]:
@@ -83,9 +89,7 @@ def discover(paths: list[Path]) -> list[Source]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_street_csv(p.name))
             zips = sorted(p for p in path.rglob("*.zip") if p.is_file())
             if not found and not zips:
-                raise IngestError(
-                    "folder holds no police.uk '*-street.csv' files or .zip archives", file=str(path)
-                )
+                raise IngestError("folder holds no police.uk '*-street.csv' files or .zip archives", file=str(path))
             sources.extend(_file_source(p) for p in found)
             for z in zips:
                 sources.extend(_zip_sources(z))
@@ -101,7 +105,7 @@ def _is_street_csv(name: str) -> bool:
 
 
 def _file_source(path: Path) -> Source:
-    return Source(str(path), path.name, path.read_bytes, path.stat().st_size)
+    return Source(str(path), path.name, path.read_bytes, path.stat().st_size, path)
 
 
 def _zip_sources(path: Path) -> list[Source]:
@@ -124,10 +128,7 @@ def _zip_sources(path: Path) -> list[Source]:
         return read
 
     members.sort(key=lambda i: i.filename)
-    return [
-        Source(f"{path}!{m.filename}", Path(m.filename).name, reader(m.filename), m.file_size)
-        for m in members
-    ]
+    return [Source(f"{path}!{m.filename}", Path(m.filename).name, reader(m.filename), m.file_size) for m in members]
 
 
 def ingest(
@@ -146,67 +147,150 @@ def ingest(
     for source in discover(paths):
         if on_file_start:
             on_file_start(source)
-        result = ingest_bytes(ws, source.read(), display=source.display, file_name=source.file_name)
+        result = ingest_bytes(
+            ws, source.read(), display=source.display, file_name=source.file_name, disk_path=source.disk_path
+        )
         results.append(result)
         if on_file_done:
             on_file_done(source, result)
     return results
 
 
-def ingest_bytes(ws: Workspace, data: bytes, *, display: str, file_name: str) -> FileResult:
-    """Ingest one file's content (see module docstring for the method)."""
+def ingest_bytes(
+    ws: Workspace, data: bytes, *, display: str, file_name: str, disk_path: Path | None = None
+) -> FileResult:
+    """Ingest one file's content (see module docstring for the method).
+
+    ``disk_path``, when the bytes are a file on disk, lets DuckDB's parallel CSV reader parse it directly.
+    """
     sha = sha256_bytes(data)
     if data.startswith(BOM):
         data = data[len(BOM) :]
     header_end = data.find(b"\n")
-    header_bytes = data if header_end < 0 else data[:header_end]
-    _check_header(header_bytes, display)
+    _check_header(data if header_end < 0 else data[:header_end], display)
     body_start = len(data) if header_end < 0 else header_end + 1
 
-    lines, line_numbers, bad_lines = _split_lines(data, body_start)
-
     name_match = FILE_NAME.search(file_name)
+    if name_match:
+        force, month_text = name_match.group("force").lower(), name_match.group("month")
+    else:
+        force, month_text = _key_from_content(data[body_start:], display)
+    month = _parse_month(month_text)
+    result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
+
     con = ws.con
-    con.register("pu_lines", pa.table({"line": line_numbers, "raw": lines}))
-    try:
-        if name_match:
-            force = name_match.group("force").lower()
-            month_text = name_match.group("month")
-        else:
-            force, month_text = _key_from_content(con)
-        month = _parse_month(month_text)
-        result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
-
-        unchanged = find_unchanged(con, SOURCE, sha, force, month)
-        if unchanged is not None:
-            result.status = "unchanged"
-            result.ingest_id = unchanged
-            row = con.execute(
-                "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
-            ).fetchone()
-            assert row is not None
-            result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
-            result.message = f"same content as ingest #{unchanged}: nothing to do"
-            return result
-
-        with ws.transaction():
-            ingest_id = next_ingest_id(con)
-            result.ingest_id = ingest_id
-            replaced = active_for_key(con, SOURCE, force, month)
-            supersede(con, replaced, ingest_id)
-            if replaced:
-                result.status = "replaced"
-                result.replaced = replaced
-                result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
-            _stage(con, month_text)
-            stored, rejected = _store(con, ingest_id, file_name, force, bad_lines)
-            result.rows_stored, result.rows_rejected = stored, rejected
-            result.rows_read = stored + rejected
-            record_ingest(con, result, SOURCE)
+    unchanged = find_unchanged(con, SOURCE, sha, force, month)
+    if unchanged is not None:
+        row = con.execute(
+            "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
+        ).fetchone()
+        assert row is not None
+        result.status, result.ingest_id = "unchanged", unchanged
+        result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
+        result.message = f"same content as ingest #{unchanged}: nothing to do"
         return result
+
+    _store_file(ws, result, data, body_start, disk_path, month_text)
+    return result
+
+
+class _NotLineExact(Exception):
+    """The fast reader's rows did not line up one-to-one with the file's lines."""
+
+
+def _store_file(
+    ws: Workspace, result: FileResult, data: bytes, body_start: int, disk_path: Path | None, month_text: str
+) -> None:
+    """Store the rows in one transaction: the fast path when its rows provably match lines, else the exact path.
+
+    Fast path: DuckDB's parallel CSV reader numbers rows in file order (a streaming ``row_number() OVER ()``). That
+    equals line numbering only when every line after the header is exactly one row, which is checked by counting:
+    rows read must equal line breaks (a blank line, a line break inside quotes, bad UTF-8 or a ragged row all break
+    it, and then the transaction is rolled back and the exact path splits lines itself).
+    """
+    expected = data.count(b"\n", body_start) + (1 if len(data) > body_start and not data.endswith(b"\n") else 0)
+    if expected:
+        with _on_disk(ws, data, disk_path) as path:
+            try:
+                with ws.transaction():
+                    reader = f"read_csv('{_sql_str(str(path))}', {_CSV_OPTIONS})"
+                    fast_sql = (
+                        "SELECT row_number() OVER () + 1 AS line, NULL::VARCHAR AS raw, "
+                        f"NULL::VARCHAR AS parse_error, 12 AS nf, * FROM {reader}"
+                    )
+                    _store_rows(ws, result, fast_sql, expected, [], data, month_text, line_exact=True)
+                    return
+            except (_NotLineExact, duckdb.Error):
+                pass
+    with _exact_source(ws.con, data, body_start) as (exact_sql, total, undecodable), ws.transaction():
+        _store_rows(ws, result, exact_sql, total, undecodable, data, month_text, line_exact=False)
+
+
+@contextmanager
+def _on_disk(ws: Workspace, data: bytes, disk_path: Path | None) -> Iterator[Path]:
+    """A path DuckDB can read: the file itself, or a temporary copy of a zip member inside the workspace."""
+    if disk_path is not None:
+        yield disk_path
+        return
+    (ws.path / "tmp").mkdir(exist_ok=True)
+    temp_file = ws.path / "tmp" / f"ingest-{os.getpid()}.csv"
+    temp_file.write_bytes(data)
+    try:
+        yield temp_file
     finally:
-        con.execute("DROP TABLE IF EXISTS pu_staged")
-        con.unregister("pu_lines")
+        temp_file.unlink(missing_ok=True)
+
+
+def _store_rows(
+    ws: Workspace,
+    result: FileResult,
+    source_sql: str,
+    total: int,
+    undecodable: list[tuple[int, str]],
+    data: bytes,
+    month_text: str,
+    *,
+    line_exact: bool,
+) -> None:
+    """Supersede the old version, insert stored and rejected rows, record the ingest (inside a transaction)."""
+    con = ws.con
+    ingest_id = next_ingest_id(con)
+    result.ingest_id = ingest_id
+    replaced = active_for_key(con, SOURCE, result.force, result.month)
+    supersede(con, replaced, ingest_id)
+    if replaced:
+        result.status, result.replaced = "replaced", replaced
+        result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
+    validated = _validated_sql(source_sql, month_text)
+    stored = _count(con.execute(_insert_incidents_sql(validated, ingest_id), [result.force]).fetchone())
+    rejected = 0
+    if stored < total:
+        rejected = _count(
+            con.execute(
+                f"""INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw)
+                    SELECT ?, ?, line, problem[1], problem[2], problem[3], raw
+                    FROM ({validated}) WHERE problem IS NOT NULL""",
+                [ingest_id, result.file_name],
+            ).fetchone()
+        )
+    if line_exact and stored + rejected != total:
+        raise _NotLineExact
+    _fill_raw_lines(con, ingest_id, data)
+    if undecodable:
+        con.executemany(
+            "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) "
+            "VALUES (?, ?, ?, '(row)', 'not valid UTF-8 text', NULL, ?)",
+            [(ingest_id, result.file_name, n, text) for n, text in undecodable],
+        )
+        rejected += len(undecodable)
+    result.rows_stored, result.rows_rejected = stored, rejected
+    # Counted apart from the two inserts: the CHECK on ingests refuses the file if they ever disagree.
+    result.rows_read = total + len(undecodable)
+    record_ingest(con, result, SOURCE)
+
+
+def _count(row: tuple | None) -> int:
+    return int(row[0]) if row else 0
 
 
 def _check_header(header_bytes: bytes, display: str) -> None:
@@ -232,30 +316,88 @@ def _check_header(header_bytes: bytes, display: str) -> None:
         parts.append("unexpected " + ", ".join(repr(c[:40]) for c in extra[:5]))
     if not parts:
         parts.append("columns out of order")
-    raise IngestError(
-        "header does not match police.uk street-level columns: " + "; ".join(parts), file=display, row=1
+    raise IngestError("header does not match police.uk street-level columns: " + "; ".join(parts), file=display, row=1)
+
+
+_FIELDS = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, 13))
+_CSV_OPTIONS = (
+    f"columns = {{{_FIELDS}}}, header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
+    "strict_mode = true, null_padding = false, ignore_errors = false"
+)
+
+
+@contextmanager
+def _exact_source(
+    con: duckdb.DuckDBPyConnection, data: bytes, body_start: int
+) -> Iterator[tuple[str, int, list[tuple[int, str]]]]:
+    """SQL for the rows as (line, raw, parse_error, nf, c1..c12) split line by line, their count, undecodable lines."""
+    lines, numbers, undecodable = _split_lines(data, body_start)
+    con.register("pu_lines", pa.table({"line": numbers, "raw": lines}))
+    try:
+        con.register("pu_quoted", _parse_quoted_lines(con))
+        try:
+            split = """SELECT line, rtrim(raw, chr(13) || chr(10)) AS raw, NULL::VARCHAR AS parse_error,
+                              string_split(rtrim(raw, chr(13) || chr(10)), ',') AS f
+                       FROM pu_lines
+                       WHERE NOT contains(raw, '"') AND trim(raw, ' ' || chr(9) || chr(13) || chr(10)) <> ''
+                       UNION ALL SELECT line, raw, parse_error, f FROM pu_quoted"""
+            fields = ", ".join(f"f[{i}] AS c{i}" for i in range(1, 13))
+            sql = f"SELECT line, raw, parse_error, len(f) AS nf, {fields} FROM ({split})"
+            yield sql, _count(con.execute(f"SELECT count(*) FROM ({sql})").fetchone()), undecodable
+        finally:
+            con.unregister("pu_quoted")
+    finally:
+        con.unregister("pu_lines")
+
+
+def _parse_quoted_lines(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Lines with quotes, parsed by Python's csv module (rare: place names with commas)."""
+    quoted = con.execute(
+        """SELECT line, rtrim(raw, chr(13) || chr(10)) FROM pu_lines WHERE contains(raw, '"')"""
+    ).fetchall()
+    lines, raws, fields, errors = [], [], [], []
+    for line, raw in quoted:
+        lines.append(line)
+        raws.append(raw)
+        try:
+            parsed = list(csv.reader([raw], strict=True))
+            fields.append(parsed[0] if parsed else [])
+            errors.append(None)
+        except csv.Error as exc:
+            fields.append(None)
+            errors.append(f"cannot parse quoted fields ({exc})")
+    return pa.table(
+        {
+            "line": pa.array(lines, type=pa.int64()),
+            "raw": pa.array(raws, type=pa.large_string()),
+            "parse_error": pa.array(errors, type=pa.large_string()),
+            "f": pa.array(fields, type=pa.list_(pa.large_string())),
+        }
     )
 
 
 def _split_lines(data: bytes, start: int) -> tuple[pa.Array, pa.Array, list[tuple[int, str]]]:
-    """Lines after the header as an Arrow string array (zero-copy when the file is valid UTF-8).
+    """Lines after the header as Arrow strings (zero-copy when the file is valid UTF-8), with their line numbers.
 
-    Returns (lines, their 1-based line numbers, undecodable lines as (line number, escaped text)).
-    Line terminators stay attached; SQL trims them.
+    Also returns the undecodable lines as (line number, text with bytes escaped). Terminators stay attached.
     """
-    buf = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(buf[start:] == 10) + start + 1
-    ends = breaks if (len(breaks) and breaks[-1] == len(data)) else np.append(breaks, len(data))
-    if len(ends) and ends[-1] == start:  # header only
-        ends = ends[:0]
-    offsets = np.concatenate(([start], ends)).astype(np.int64)
+    offsets = _line_offsets(data, start)
     numbers = np.arange(2, len(offsets) + 1, dtype=np.int64)
-    try:
-        data[start:].decode("utf-8")
-    except UnicodeDecodeError:
-        return _split_lines_slow(data, offsets, numbers)
     lines = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    try:
+        lines.validate(full=True)
+    except pa.ArrowInvalid:
+        return _split_lines_slow(data, offsets, numbers)
     return lines, pa.array(numbers), []
+
+
+def _line_offsets(data: bytes, start: int) -> np.ndarray:
+    """Start offsets of the lines from ``start`` on, plus the end of the data (Arrow offsets layout)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf[start:] == 10) + start + 1
+    if len(data) > start and (not len(ends) or ends[-1] != len(data)):
+        ends = np.append(ends, len(data))
+    return np.concatenate(([start], ends)).astype(np.int64)
 
 
 def _split_lines_slow(
@@ -271,159 +413,112 @@ def _split_lines_slow(
             good_numbers.append(number)
         except UnicodeDecodeError:
             text = raw.rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
-            if text.strip():
-                bad.append((number, text))
+            bad.append((number, text))
     return pa.array(good, type=pa.large_string()), pa.array(good_numbers, type=pa.int64()), bad
+
+
+def _fill_raw_lines(con: duckdb.DuckDBPyConnection, ingest_id: int, data: bytes) -> None:
+    """Give fast-path rejects their raw line text (the reader saw fields, not lines)."""
+    missing = [
+        int(r[0])
+        for r in con.execute("SELECT line FROM rejects WHERE ingest_id = ? AND raw IS NULL", [ingest_id]).fetchall()
+    ]
+    if not missing:
+        return
+    start = data.find(b"\n") + 1
+    offsets = _line_offsets(data, start)
+    updates = []
+    for line in missing:
+        i = line - 2
+        raw = data[offsets[i] : offsets[i + 1]].rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
+        updates.append((raw, ingest_id, line))
+    con.executemany("UPDATE rejects SET raw = ? WHERE ingest_id = ? AND line = ?", updates)
 
 
 def _parse_month(text: str) -> date:
     return date(int(text[:4]), int(text[5:7]), 1)
 
 
-def _key_from_content(con) -> tuple[str, str]:
+def _key_from_content(body: bytes, display: str) -> tuple[str, str]:
     """Force and month for a file not named like data.police.uk's: the most common values in its rows."""
-    row = con.execute(
-        r"""SELECT s[2] AS month, lower(regexp_replace(trim(s[3]), '[^A-Za-z0-9]+', '-', 'g')) AS force, count(*)
-            FROM (SELECT string_split(rtrim(raw, chr(13) || chr(10)), ',') AS s FROM pu_lines)
-            WHERE len(s) = 12 AND regexp_full_match(s[2], '\d{4}-(0[1-9]|1[0-2])')
-            GROUP BY ALL ORDER BY 3 DESC, 1, 2 LIMIT 1"""
-    ).fetchone()
-    if row is None:
+    counts: Counter[tuple[str, str]] = Counter()
+    for line in body.decode("utf-8", errors="replace").splitlines():
+        fields = next(csv.reader([line]), [])
+        if len(fields) == len(COLUMNS) and MONTH.fullmatch(fields[1].strip()) and fields[2].strip():
+            counts[(re.sub(r"[^a-z0-9]+", "-", fields[2].strip().lower()).strip("-"), fields[1].strip())] += 1
+    if not counts:
         raise IngestError(
-            "cannot tell the file's month: no row has a valid Month (name the file YYYY-MM-force-street.csv)"
+            "cannot tell the file's force and month: name it YYYY-MM-<force>-street.csv as data.police.uk does",
+            file=display,
         )
-    return str(row[1]).strip("-") or "unknown", str(row[0])
+    (force, month), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return force or "unknown", month
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+    return "[" + ", ".join(f"'{_sql_str(v)}'" for v in values) + "]"
 
 
-def _stage(con, month_text: str) -> None:
-    """Split and validate every line in one vectorised query into ``pu_staged`` (reason NULL = storable).
+def _validated_sql(source_sql: str, month_text: str) -> str:
+    """One row per input row: typed values and ``problem`` = [field, reason, value] (NULL when storable).
 
-    Lines containing quotes are parsed by Python's csv module (they are rare: place names with commas).
+    The first failing check wins, in the order a person would fix them.
     """
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE pu_split AS
-           SELECT line, rtrim(raw, chr(13) || chr(10)) AS raw FROM pu_lines
-           WHERE contains(raw, '"')"""
-    )
-    quoted = con.execute("SELECT line, raw FROM pu_split").fetchall()
-    con.execute("DROP TABLE pu_split")
-    parsed_lines, parsed_fields, parse_errors = [], [], []
-    for line, raw in quoted:
-        try:
-            rows = list(csv.reader([raw], strict=True))
-            fields = rows[0] if rows else []
-            parsed_lines.append(line)
-            parsed_fields.append(fields)
-            parse_errors.append(None)
-        except csv.Error as exc:
-            parsed_lines.append(line)
-            parsed_fields.append(None)
-            parse_errors.append(f"cannot parse quoted fields ({exc})")
-    con.register(
-        "pu_quoted",
-        pa.table(
-            {
-                "line": pa.array(parsed_lines, type=pa.int64()),
-                "f": pa.array(parsed_fields, type=pa.list_(pa.large_string())),
-                "parse_error": pa.array(parse_errors, type=pa.large_string()),
-            }
-        ),
-    )
     crime_types = _sql_list(POLICE_UK_CRIME_TYPES)
+    return f"""
+        WITH v AS (
+            SELECT line, raw, parse_error, nf,
+                   nullif(trim(c1), '') AS crime_id, trim(c2) AS month_text,
+                   nullif(trim(c3), '') AS reported_by, nullif(trim(c4), '') AS falls_within,
+                   nullif(trim(c5), '') AS lon_text, nullif(trim(c6), '') AS lat_text,
+                   nullif(trim(c7), '') AS location, nullif(trim(c8), '') AS lsoa_code,
+                   nullif(trim(c9), '') AS lsoa_name, coalesce(trim(c10), '') AS crime_type,
+                   nullif(trim(c11), '') AS outcome, nullif(trim(c12), '') AS context
+            FROM ({source_sql})
+        ),
+        n AS (SELECT *, TRY_CAST(lon_text AS DOUBLE) AS lon, TRY_CAST(lat_text AS DOUBLE) AS lat FROM v)
+        SELECT *,
+               CASE
+                 WHEN parse_error IS NOT NULL THEN ['(row)', parse_error, NULL]
+                 WHEN nf <> 12 THEN ['(row)', 'wrong number of fields', nf || ' fields, expected 12']
+                 WHEN NOT regexp_full_match(month_text, '\\d{{4}}-(0[1-9]|1[0-2])')
+                   THEN ['Month', 'not a month (YYYY-MM)', month_text]
+                 WHEN month_text <> '{month_text}' THEN ['Month', 'month outside the file''s month', month_text]
+                 WHEN crime_type = '' THEN ['Crime type', 'blank crime type', NULL]
+                 WHEN NOT list_contains({crime_types}, crime_type) THEN ['Crime type', 'unknown crime type', crime_type]
+                 WHEN reported_by IS NULL THEN ['Reported by', 'blank Reported by', NULL]
+                 WHEN lon_text IS NULL AND lat_text IS NOT NULL
+                   THEN ['Longitude', 'latitude given without longitude', lat_text]
+                 WHEN lat_text IS NULL AND lon_text IS NOT NULL
+                   THEN ['Latitude', 'longitude given without latitude', lon_text]
+                 WHEN lon_text IS NOT NULL AND (lon IS NULL OR NOT isfinite(lon))
+                   THEN ['Longitude', 'longitude not a number', lon_text]
+                 WHEN lat_text IS NOT NULL AND (lat IS NULL OR NOT isfinite(lat))
+                   THEN ['Latitude', 'latitude not a number', lat_text]
+                 WHEN lat NOT BETWEEN {LAT_RANGE[0]} AND {LAT_RANGE[1]}
+                   THEN ['Latitude', 'latitude outside the UK', lat_text]
+                 WHEN lon NOT BETWEEN {LON_RANGE[0]} AND {LON_RANGE[1]}
+                   THEN ['Longitude', 'longitude outside the UK', lon_text]
+                 WHEN lsoa_code IS NOT NULL AND NOT regexp_full_match(lsoa_code, '[EWSNK]\\d{{8}}')
+                   THEN ['LSOA code', 'not an ONS area code', lsoa_code]
+                 ELSE NULL
+               END AS problem
+        FROM n"""
+
+
+def _insert_incidents_sql(validated: str, ingest_id: int) -> str:
     sv_types = _sql_list(SV_PROXY_CRIME_TYPES)
-    try:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE pu_staged AS
-            WITH lines AS (
-                SELECT line, rtrim(raw, chr(13) || chr(10)) AS raw FROM pu_lines
-            ),
-            split AS (
-                SELECT line, raw, string_split(raw, ',') AS f, NULL::VARCHAR AS parse_error
-                FROM lines WHERE NOT contains(raw, '"') AND trim(raw) <> ''
-                UNION ALL
-                SELECT q.line, l.raw, q.f, q.parse_error FROM pu_quoted q JOIN lines l USING (line)
-            ),
-            v AS (
-                SELECT line, raw, parse_error, len(f) AS nf,
-                       nullif(trim(f[1]), '') AS crime_id, trim(f[2]) AS month_text,
-                       nullif(trim(f[3]), '') AS reported_by, nullif(trim(f[4]), '') AS falls_within,
-                       nullif(trim(f[5]), '') AS lon_text, nullif(trim(f[6]), '') AS lat_text,
-                       nullif(trim(f[7]), '') AS location, nullif(trim(f[8]), '') AS lsoa_code,
-                       nullif(trim(f[9]), '') AS lsoa_name, trim(f[10]) AS crime_type,
-                       nullif(trim(f[11]), '') AS outcome, nullif(trim(f[12]), '') AS context
-                FROM split
-            ),
-            n AS (
-                SELECT *, TRY_CAST(lon_text AS DOUBLE) AS lon, TRY_CAST(lat_text AS DOUBLE) AS lat FROM v
-            )
-            SELECT line, raw, crime_id, month_text, reported_by, falls_within, lon, lat, location, lsoa_code,
-                   lsoa_name, crime_type, outcome, context,
-                   list_contains({sv_types}, crime_type) AS is_sv,
-                   CASE
-                     WHEN parse_error IS NOT NULL THEN ['(row)', parse_error, NULL]
-                     WHEN nf <> 12 THEN ['(row)', 'wrong number of fields', nf || ' fields, expected 12']
-                     WHEN NOT regexp_full_match(month_text, '\\d{{4}}-(0[1-9]|1[0-2])')
-                       THEN ['Month', 'not a month (YYYY-MM)', month_text]
-                     WHEN month_text <> '{month_text}' THEN ['Month', 'month outside the file''s month', month_text]
-                     WHEN crime_type = '' THEN ['Crime type', 'blank crime type', NULL]
-                     WHEN NOT list_contains({crime_types}, crime_type)
-                       THEN ['Crime type', 'unknown crime type', crime_type]
-                     WHEN reported_by IS NULL THEN ['Reported by', 'blank Reported by', NULL]
-                     WHEN lon_text IS NULL AND lat_text IS NOT NULL
-                       THEN ['Longitude', 'latitude given without longitude', lat_text]
-                     WHEN lat_text IS NULL AND lon_text IS NOT NULL
-                       THEN ['Latitude', 'longitude given without latitude', lon_text]
-                     WHEN lon_text IS NOT NULL AND (lon IS NULL OR NOT isfinite(lon))
-                       THEN ['Longitude', 'longitude not a number', lon_text]
-                     WHEN lat_text IS NOT NULL AND (lat IS NULL OR NOT isfinite(lat))
-                       THEN ['Latitude', 'latitude not a number', lat_text]
-                     WHEN lat NOT BETWEEN {LAT_RANGE[0]} AND {LAT_RANGE[1]}
-                       THEN ['Latitude', 'latitude outside the UK', lat_text]
-                     WHEN lon NOT BETWEEN {LON_RANGE[0]} AND {LON_RANGE[1]}
-                       THEN ['Longitude', 'longitude outside the UK', lon_text]
-                     WHEN lsoa_code IS NOT NULL AND NOT regexp_full_match(lsoa_code, '[EWSNK]\\d{{8}}')
-                       THEN ['LSOA code', 'not an ONS area code', lsoa_code]
-                     ELSE NULL
-                   END AS problem
-            FROM n
-            """
-        )
-    finally:
-        con.unregister("pu_quoted")
-
-
-def _store(
-    con, ingest_id: int, file_name: str, force: str, bad_lines: list[tuple[int, str]]
-) -> tuple[int, int]:
-    """Move staged rows into ``incidents`` / ``rejects``; returns (stored, rejected)."""
-    stored_row = con.execute(
-        f"""INSERT INTO incidents
-            SELECT {ingest_id}::BIGINT * 4294967296 + line, {ingest_id}, line, '{SOURCE}', crime_id,
-                   strptime(month_text, '%Y-%m')::DATE, NULL, crime_type, NULL,
-                   CASE WHEN is_sv THEN crime_type END, NULL, NULL, NULL,
-                   lat, lon, location, lsoa_code, lsoa_name, ?, reported_by, falls_within, outcome, context, false
-            FROM pu_staged WHERE problem IS NULL""",
-        [force],
-    ).fetchone()
-    rejected_row = con.execute(
-        """INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw)
-           SELECT ?, ?, line, problem[1], problem[2], problem[3], raw FROM pu_staged WHERE problem IS NOT NULL""",
-        [ingest_id, file_name],
-    ).fetchone()
-    stored = int(stored_row[0]) if stored_row else 0
-    rejected = int(rejected_row[0]) if rejected_row else 0
-    if bad_lines:
-        con.executemany(
-            "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(ingest_id, file_name, n, "(row)", "not valid UTF-8 text", None, text) for n, text in bad_lines],
-        )
-        rejected += len(bad_lines)
-    return stored, rejected
+    return f"""
+        INSERT INTO incidents
+        SELECT {ingest_id}::BIGINT * 4294967296 + line, {ingest_id}, line, '{SOURCE}', crime_id,
+               make_date(month_text[1:4]::INTEGER, month_text[6:7]::INTEGER, 1), NULL, crime_type, NULL,
+               CASE WHEN list_contains({sv_types}, crime_type) THEN crime_type END, NULL, NULL, NULL,
+               lat, lon, location, lsoa_code, lsoa_name, ?, reported_by, falls_within, outcome, context, false
+        FROM ({validated}) WHERE problem IS NULL"""
 
 
 def iter_sample_paths() -> Iterator[Path]:
