@@ -147,13 +147,18 @@ def ingest(
     for source in discover(paths):
         if on_file_start:
             on_file_start(source)
-        result = ingest_bytes(
-            ws, source.read(), display=source.display, file_name=source.file_name, disk_path=source.disk_path
-        )
+        result = ingest_source(ws, source)
         results.append(result)
         if on_file_done:
             on_file_done(source, result)
     return results
+
+
+def ingest_source(ws: Workspace, source: Source) -> FileResult:
+    """Ingest one discovered file (a plain file is parsed in place; a zip member from memory)."""
+    return ingest_bytes(
+        ws, source.read(), display=source.display, file_name=source.file_name, disk_path=source.disk_path
+    )
 
 
 def ingest_bytes(

@@ -67,7 +67,7 @@ _V1 = (
     """,
     """
     CREATE TABLE incidents (
-        incident_id    BIGINT NOT NULL,          -- ingest_id * 2^32 + line: unique by construction (no index: 6M-row loads)
+        incident_id    BIGINT NOT NULL,          -- ingest_id * 2^32 + line: unique by construction, no index
         ingest_id      INTEGER NOT NULL,
         line           BIGINT,                   -- line in the source file (1 = header)
         source         VARCHAR NOT NULL,
@@ -203,9 +203,64 @@ _V2 = (
     """,
 )
 
+# v3: views that bridge LSOA vintages, so rates work for police.uk rows carrying 2011 or 2021 codes.
+_V3 = (
+    r"""
+    CREATE VIEW lsoa_areas AS
+    -- Every LSOA code of either vintage, with its 2021 LSOA (best fit) and local authority district.
+    WITH by11 AS (
+        SELECT lsoa11_code AS lsoa_code, 2011 AS vintage, lsoa21_code, lad_code, lad_name, 'lookup' AS via
+        FROM lsoa_lookup
+    ),
+    by21 AS (
+        SELECT DISTINCT lsoa21_code AS lsoa_code, 2021 AS vintage, lsoa21_code, lad_code, lad_name, 'lookup' AS via
+        FROM lsoa_lookup WHERE lsoa21_code NOT IN (SELECT lsoa11_code FROM lsoa_lookup)
+    ),
+    lads AS (SELECT DISTINCT lad_code, lad_name FROM lsoa_lookup),
+    -- 2021 LSOAs that are not any 2011 LSOA's best fit (splits): their name is '<LAD name> 001A'.
+    by_name AS (
+        SELECT DISTINCT p.area_code AS lsoa_code, 2021 AS vintage, p.area_code AS lsoa21_code, l.lad_code,
+               l.lad_name, 'name' AS via
+        FROM population p JOIN lads l ON regexp_replace(p.area_name, ' \d{3}[A-Z]$', '') = l.lad_name
+        WHERE p.year = 2021 AND regexp_full_match(p.area_code, '[EW]01\d{6}')
+          AND p.area_code NOT IN (SELECT lsoa11_code FROM lsoa_lookup)
+          AND p.area_code NOT IN (SELECT lsoa21_code FROM lsoa_lookup)
+    )
+    SELECT * FROM by11 UNION ALL SELECT * FROM by21 UNION ALL SELECT * FROM by_name
+    """,
+    r"""
+    CREATE VIEW lsoa_population AS
+    -- Residents (all ages, both sexes) for every LSOA code of either vintage and every year held.
+    WITH direct AS (
+        SELECT area_code AS lsoa_code, year, persons, 'direct' AS method
+        FROM population WHERE age_band = 'all' AND sex = 'all' AND regexp_full_match(area_code, '[EW]01\d{6}')
+    ),
+    shares AS (SELECT lsoa21_code, count(*) AS k FROM lsoa_lookup GROUP BY lsoa21_code),
+    -- a 2011 code with only 2021 figures: its best-fit 2021 LSOA, shared equally when 2011 LSOAs merged
+    from21 AS (
+        SELECT l.lsoa11_code AS lsoa_code, d.year, d.persons / s.k AS persons,
+               CASE WHEN s.k = 1 THEN 'via 2021 best fit' ELSE 'via 2021 best fit, shared by ' || s.k END AS method
+        FROM lsoa_lookup l JOIN shares s USING (lsoa21_code) JOIN direct d ON d.lsoa_code = l.lsoa21_code
+    ),
+    -- a 2021 code with only 2011 figures: the 2011 LSOAs whose best fit it is
+    from11 AS (
+        SELECT l.lsoa21_code AS lsoa_code, d.year, sum(d.persons) AS persons, 'via 2011 best fit' AS method
+        FROM lsoa_lookup l JOIN direct d ON d.lsoa_code = l.lsoa11_code
+        GROUP BY l.lsoa21_code, d.year
+    ),
+    mapped AS (
+        SELECT m.* FROM (SELECT * FROM from21 UNION ALL SELECT * FROM from11) m
+        ANTI JOIN direct d ON d.lsoa_code = m.lsoa_code AND d.year = m.year
+        QUALIFY row_number() OVER (PARTITION BY m.lsoa_code, m.year ORDER BY m.method) = 1
+    )
+    SELECT * FROM direct UNION ALL SELECT * FROM mapped
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables", _V1),
     Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
+    Migration(3, "views lsoa_areas and lsoa_population (either LSOA vintage → district, residents)", _V3),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

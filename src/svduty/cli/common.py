@@ -1,0 +1,46 @@
+"""What every command shares: the consoles, the ``--workspace`` option, and one-line errors instead of tracebacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from svduty.analysis import AnalysisError
+from svduty.data import IngestError, WorkspaceError
+from svduty.report import ReportError
+
+console = Console()
+err_console = Console(stderr=True)
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $SVDUTY_WORKSPACE or ./workspace).",
+        show_default=False,
+    ),
+]
+
+USER_ERRORS: tuple[type[Exception], ...] = (IngestError, WorkspaceError, AnalysisError, ReportError)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the layers' own errors (and a missing file) into one red line and exit code 1."""
+    try:
+        yield
+    except USER_ERRORS as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except FileNotFoundError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.filename}: no such file", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err_console.print("[bold red]interrupted[/]: the file being ingested was rolled back; finished files stay.")
+        raise typer.Exit(130) from None
