@@ -1,0 +1,45 @@
+"""Hotspot engine: grids in British National Grid, kernel density, Getis-Ord Gi/Gi*, concentration, persistence.
+
+Pure functions on arrays (NumPy/SciPy/numba). Per-cell arrays are aligned with ``Grid.cells``. Checked against
+PySAL ``esda``/``libpysal`` and scikit-learn in ``tests/analysis/test_hotspots_*.py``; speed in
+``benchmarks/hotspots.py``.
+"""
+
+from svduty.analysis.hotspots.concentration import (
+    concentration,
+    generalised_gini,
+    generalised_lorenz_curve,
+    gini,
+    lorenz_curve,
+    top_share,
+)
+from svduty.analysis.hotspots.grid import (
+    AreaCounts,
+    Grid,
+    area_counts,
+    core_points,
+    from_bng,
+    grid_counts,
+    make_grid,
+    to_bng,
+)
+from svduty.analysis.hotspots.kde import default_bandwidth, kde
+
+__all__ = [
+    "AreaCounts",
+    "Grid",
+    "area_counts",
+    "concentration",
+    "core_points",
+    "default_bandwidth",
+    "from_bng",
+    "generalised_gini",
+    "generalised_lorenz_curve",
+    "gini",
+    "grid_counts",
+    "kde",
+    "lorenz_curve",
+    "make_grid",
+    "to_bng",
+    "top_share",
+]
