@@ -240,7 +240,7 @@ def test_bad_inputs_are_clear_errors(workspace, tmp_path):
     with pytest.raises(IngestError, match="no such file"):
         police_uk.ingest(workspace, [tmp_path / "missing.csv"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(IngestError, match="holds no police.uk"):
+    with pytest.raises(IngestError, match=r"holds no police\.uk"):
         police_uk.ingest(workspace, [tmp_path / "empty"])
     with pytest.raises(IngestError, match="not a readable zip"):
         police_uk.ingest(workspace, [write(tmp_path, "x.zip", b"not a zip")])

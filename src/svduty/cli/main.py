@@ -14,4 +14,5 @@ app = typer.Typer(
 
 # Sub-command registration: one line per module (keep this list sorted by module name).
 from svduty.cli import ingest as _ingest  # noqa: E402,F401
+from svduty.cli import population as _population  # noqa: E402,F401
 from svduty.cli import workspace as _workspace  # noqa: E402,F401
