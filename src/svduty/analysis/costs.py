@@ -115,9 +115,7 @@ def split_scenarios() -> dict[str, float]:
     high_cost = cost.where(split["unit_cost_type"] != "", UNIT_COSTS_2015_16["Violence without injury"])
     high = float((split["share"] * high_cost).sum())
     no_homicide = split["offence_type"] != "Homicide"
-    low = float(
-        (split.loc[no_homicide, "share"] * cost[no_homicide]).sum() / split.loc[no_homicide, "share"].sum()
-    )
+    low = float((split.loc[no_homicide, "share"] * cost[no_homicide]).sum() / split.loc[no_homicide, "share"].sum())
     return {"low": low, "central": central, "high": high}
 
 
@@ -156,9 +154,7 @@ def cost_of_violence(counts: dict[str, int], price_year: str, population: float 
         total[f"cost_{scenario}"] = int(frame[f"cost_{scenario}"].sum())
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     for scenario in ("low", "central", "high"):
-        frame[f"per_resident_{scenario}"] = (
-            frame[f"cost_{scenario}"] / population if population else float("nan")
-        )
+        frame[f"per_resident_{scenario}"] = frame[f"cost_{scenario}"] / population if population else float("nan")
     frame["price_year"] = price_year
     return frame
 

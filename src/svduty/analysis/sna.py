@@ -129,6 +129,7 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
             where.append(f"i.lsoa_code IN ({members})")
             params += [area] * len(codes)
             notes["area_kind"] = "local authority code"
+            notes["area_lad"] = area
         elif LSOA_CODE_PREFIX.match(area):
             where.append("i.lsoa_code LIKE ?")
             params.append(area + "%")
@@ -148,6 +149,10 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
         what = ", ".join(f"{k}={v}" for k, v in (("force", scope.force), ("area", scope.area)) if v)
         raise SnaError(f"no incidents in the workspace for {what or 'any scope'}")
     notes["incidents_in_scope"] = int(row[0])
+    forces = con.execute(
+        "SELECT coalesce(reported_by, force), count(*) FROM sna_inc GROUP BY 1 ORDER BY 2 DESC"
+    ).fetchall()
+    notes["forces"] = [str(f[0]) for f in forces if f[0]]
     notes["data_start"], notes["data_end"] = row[1], row[2]
     return notes
 
@@ -220,9 +225,7 @@ def headline(crime_types: pd.DataFrame, period: Period) -> dict[str, object]:
         "previous_serious_violence": previous if prev_covered else None,
         "change_vs_previous": (serious / previous) if prev_covered and previous else None,
         "by_crime_type": {
-            row.crime_type: int(row.count)
-            for row in sv.itertuples()
-            if row.crime_type in SV_PROXY_CRIME_TYPES
+            row.crime_type: int(row.count) for row in sv.itertuples() if row.crime_type in SV_PROXY_CRIME_TYPES
         }
         | {t: 0 for t in SV_PROXY_CRIME_TYPES if t not in set(sv["crime_type"])},
     }
@@ -240,8 +243,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         SELECT m.month,
                {
             ", ".join(
-                f"count(i.month) FILTER (WHERE i.offence_group = '{t}') AS {_ident(t)}"
-                for t in SV_PROXY_CRIME_TYPES
+                f"count(i.month) FILTER (WHERE i.offence_group = '{t}') AS {_ident(t)}" for t in SV_PROXY_CRIME_TYPES
             )
         }, count(i.month) FILTER (WHERE i.sv_category IS NOT NULL) AS
                serious_violence, count(i.month) FILTER (WHERE i.offence_group <> '{ASB}') AS all_crime
@@ -265,10 +267,21 @@ def seasonal_profile(monthly: pd.DataFrame) -> pd.DataFrame:
     out.columns = ["calendar_month", "mean_serious_violence", "years"]
     overall = frame["serious_violence"].mean()
     out["index"] = out["mean_serious_violence"] / overall * 100 if overall else np.nan
-    out["month_name"] = pd.to_datetime(
-        out["calendar_month"].astype(str) + "-2000", format="%m-%Y"
-    ).dt.strftime("%b")
+    out["month_name"] = pd.to_datetime(out["calendar_month"].astype(str) + "-2000", format="%m-%Y").dt.strftime("%b")
     return out
+
+
+def synthetic_field_used(con: duckdb.DuckDBPyConnection, column: str, period: Period) -> bool:
+    """Whether ``svduty synth`` filled ``column`` on any SV incident of the period (``incident_synthetic_fields``)."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "incident_synthetic_fields" not in names:
+        return False
+    row = con.execute(
+        f"SELECT count(*) FROM incident_synthetic_fields f JOIN sna_inc i USING (incident_id) "
+        f"WHERE f.{column} AND i.sv_category IS NOT NULL AND i.month BETWEEN ? AND ?",
+        [period.start, period.end],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def hour_weekday(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, bool]:
@@ -285,6 +298,7 @@ def hour_weekday(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.Dat
         period.end,
     )
     synthetic = bool(frame["synthetic"].any()) if len(frame) else False
+    synthetic = synthetic or (len(frame) > 0 and synthetic_field_used(con, "occurred_at", period))
     return frame.drop(columns="synthetic"), synthetic
 
 
@@ -302,65 +316,127 @@ def population_by_lsoa(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFram
     ).df()
 
 
-def lsoa_table(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, dict[str, object]]:
-    """SV per LSOA in the period (every LSOA seen in scope, zeros kept), with residents and rate per 1,000.
+HOME_LAD_SHARE = 0.05
 
-    The LSOAs "in the area" are those with at least one incident of any type in the scope's data (police.uk
-    has no boundary file): an LSOA with no SV in the period still counts in the denominator of
-    concentration. Population codes are matched directly on the incident's LSOA code (2011 or 2021 vintage);
-    where the workspace has the LSOA 2011→2021 lookup, unmatched 2011 codes are matched through it.
+
+def lsoa_table(
+    con: duckdb.DuckDBPyConnection, period: Period, *, area_lad: str | None = None
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """SV per LSOA in the period, with residents, rate per 1,000 and whether the LSOA is in the area.
+
+    *The area.* With the ONS LSOA→LAD lookup in the workspace, the area is every LSOA (2011 codes, zeros included)
+    of the local authorities that hold at least 5% of the scope's located incidents (or of the ``--area`` local
+    authority): a force's data also carry crimes just over its boundary, which stay in counts and tables but not
+    in the area's residents or concentration. Without the lookup, the area is every LSOA with at least one
+    incident of any type in the scope (police.uk has no boundary file), which the report states.
+
+    *Residents.* Population rows are matched directly on the LSOA code (2011 or 2021 vintage). Codes left
+    unmatched are matched through the lookup's best-fit 2021 LSOA; when several 2011 LSOAs best-fit one 2021
+    LSOA its residents are shared equally among them, so that area totals are not double counted.
     """
     frame = con.execute(
         """
-        SELECT lsoa_code AS code, any_value(lsoa_name) AS name,
+        SELECT lsoa_code AS code, any_value(lsoa_name) AS name, count(*) AS incidents,
                count(*) FILTER (WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?) AS count,
                count(*) FILTER (WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?) AS previous
         FROM sna_inc WHERE lsoa_code IS NOT NULL GROUP BY 1
         """,
         [period.start, period.end, period.prev_start, period.prev_end],
     ).df()
-    pop = population_by_lsoa(con, period.end.year)
-    frame = frame.merge(pop.rename(columns={"area_code": "code"}), on="code", how="left")
     table = lookup_table(con)
     cols = _lookup_columns(con, table) if table else {}
-    via_lookup = 0
-    if table and {"lsoa11", "lsoa21"} <= cols.keys() and frame["persons"].isna().any():
-        lk = con.execute(f"SELECT {cols['lsoa11']} AS code, {cols['lsoa21']} AS code21 FROM {table}").df()
-        missing = frame["persons"].isna()
-        mapped = frame.loc[missing, ["code"]].merge(lk, on="code", how="left")
-        # One 2011 LSOA can be split into several 2021 LSOAs: sum their residents.
-        mapped = mapped.merge(pop.rename(columns={"area_code": "code21"}), on="code21", how="left")
-        agg = mapped.groupby("code").agg(
-            persons=("persons", lambda s: s.sum(min_count=1)),
-            population_year=("population_year", "max"),
-            population_source=("population_source", "first"),
+    home: list[str] = []
+    lookup = None
+    if table and {"lsoa11", "lsoa21", "lad"} <= cols.keys():
+        name_col = cols.get("lad_name")
+        lookup = con.execute(
+            f"SELECT {cols['lsoa11']} AS code11, {cols['lsoa21']} AS code21, {cols['lad']} AS lad_code, "
+            f"{name_col if name_col else 'NULL'} AS lad_name FROM {table}"
+        ).df()
+        lad_of = pd.concat(
+            [
+                lookup[["code11", "lad_code", "lad_name"]].rename(columns={"code11": "code"}),
+                lookup[["code21", "lad_code", "lad_name"]].rename(columns={"code21": "code"}),
+            ]
+        ).drop_duplicates("code")
+        frame = frame.merge(lad_of, on="code", how="left")
+        if area_lad:
+            home = [area_lad]
+        else:
+            by_lad = frame.groupby("lad_code")["incidents"].sum()
+            home = sorted(by_lad[by_lad >= HOME_LAD_SHARE * frame["incidents"].sum()].index)
+        area_lsoas = lookup[lookup["lad_code"].isin(home)]
+        seen = set(frame["code"])
+        extra = area_lsoas[~area_lsoas["code11"].isin(seen) & ~area_lsoas["code21"].isin(seen)]
+        if len(extra):
+            names = con.execute(
+                f"SELECT {cols['lsoa11']} AS code, "
+                f"{'lsoa11_name' if 'lsoa11_name' in _all_columns(con, table) else 'NULL'} AS name FROM {table}"
+            ).df()
+            add = extra[["code11", "lad_code", "lad_name"]].rename(columns={"code11": "code"})
+            add = add.merge(names, on="code", how="left").assign(incidents=0, count=0, previous=0)
+            frame = pd.concat([frame, add], ignore_index=True)
+        frame["in_area"] = frame["lad_code"].isin(home)
+        area_method = (
+            "all LSOAs of the local authorities holding at least 5% of located incidents"
+            if not area_lad
+            else f"all LSOAs of {area_lad}"
         )
+    else:
+        frame["lad_code"] = None
+        frame["lad_name"] = None
+        frame["in_area"] = True
+        area_method = "LSOAs with at least one incident in the data (no LSOA lookup in the workspace)"
+
+    pop = population_by_lsoa(con, period.end.year)
+    frame = frame.merge(pop.rename(columns={"area_code": "code"}), on="code", how="left")
+    via_lookup = 0
+    if lookup is not None and frame["persons"].isna().any():
+        missing = frame["persons"].isna()
+        share = lookup.groupby("code21")["code11"].transform("count")
+        lk = lookup.assign(sharers=share)[["code11", "code21", "sharers"]].rename(columns={"code11": "code"})
+        mapped = frame.loc[missing, ["code"]].merge(lk, on="code", how="left")
+        mapped = mapped.merge(pop.rename(columns={"area_code": "code21"}), on="code21", how="left")
+        mapped["persons"] = mapped["persons"] / mapped["sharers"]
+        agg = mapped.drop_duplicates("code").set_index("code")
         for column in ("persons", "population_year", "population_source"):
             frame.loc[missing, column] = frame.loc[missing, "code"].map(agg[column])
         via_lookup = int(frame.loc[missing, "persons"].notna().sum())
+    frame["persons"] = frame["persons"].astype(float)
     frame["rate_per_1000"] = frame["count"] / frame["persons"] * 1000
-    frame = frame.sort_values(["count", "code"], ascending=[False, True]).reset_index(drop=True)
+    frame = frame.sort_values(["count", "incidents", "code"], ascending=[False, False, True]).reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
-    frame["share_of_sv"] = frame["count"] / frame["count"].sum() if frame["count"].sum() else 0.0
+    total = frame["count"].sum()
+    frame["share_of_sv"] = frame["count"] / total if total else 0.0
     no_location = con.execute(
-        "SELECT count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND lsoa_code IS NULL "
-        "AND month BETWEEN ? AND ?",
+        "SELECT count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND lsoa_code IS NULL AND month BETWEEN ? AND ?",
         [period.start, period.end],
     ).fetchone()
     matched = frame["persons"].notna()
+    area = frame["in_area"]
+    lad_names = frame.loc[area, ["lad_code", "lad_name"]].dropna().drop_duplicates()
     notes = {
         "lsoas": len(frame),
+        "area_lsoas": int(area.sum()),
+        "area_method": area_method,
+        "area_lads": [f"{r.lad_name} ({r.lad_code})" for r in lad_names.itertuples()],
+        "sv_in_area": int(frame.loc[area, "count"].sum()),
         "lsoas_with_population": int(matched.sum()),
+        "area_lsoas_with_population": int((matched & area).sum()),
         "lsoas_matched_via_lookup": via_lookup,
         "sv_rows_with_population": int(frame.loc[matched, "count"].sum()),
-        "sv_rows_with_lsoa": int(frame["count"].sum()),
+        "sv_rows_with_lsoa": int(total),
         "sv_rows_without_location": int(no_location[0]) if no_location else 0,
-        "residents": float(frame.loc[matched, "persons"].sum()) if matched.any() else None,
+        "residents": float(frame.loc[matched & area, "persons"].sum()) if (matched & area).any() else None,
         "population_years": sorted({int(y) for y in frame["population_year"].dropna()}),
         "population_sources": sorted({str(s) for s in frame["population_source"].dropna()}),
         "lookup_table": table,
     }
     return frame, notes
+
+
+def _all_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0].lower() for r in con.execute(f"DESCRIBE {table}").fetchall()}
 
 
 def sv_points(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
@@ -436,6 +512,9 @@ def markers(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFram
         period.end,
     )
     synthetic = bool(frame.loc[frame["recorded"] > 0, "synthetic"].any()) if len(frame) else False
+    synthetic = synthetic or any(
+        synthetic_field_used(con, c, period) for c in ("knife_flag", "domestic_flag", "alcohol_flag")
+    )
     return frame.drop(columns="synthetic"), synthetic
 
 
@@ -452,9 +531,7 @@ def outcomes(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
         period.start,
         period.end,
     )
-    wide = frame.pivot_table(
-        index="outcome", columns="crime_type", values="count", fill_value=0, aggfunc="sum"
-    )
+    wide = frame.pivot_table(index="outcome", columns="crime_type", values="count", fill_value=0, aggfunc="sum")
     wide["total"] = wide.sum(axis=1)
     wide["share"] = wide["total"] / wide["total"].sum() if wide["total"].sum() else 0.0
     return wide.sort_values("total", ascending=False).reset_index()
@@ -518,9 +595,7 @@ def _yearly(con: duckdb.DuckDBPyConnection, sql: str, years: list[tuple[date, da
     return pd.DataFrame(rows)
 
 
-def success_measures(
-    con: duckdb.DuckDBPyConnection, period: Period, lsoas: list[str] | None
-) -> list[Measure]:
+def success_measures(con: duckdb.DuckDBPyConnection, period: Period, lsoas: list[str] | None) -> list[Measure]:
     """The three Home Office success measures as yearly counts, baseline = the earliest full year in the data.
 
     1. hospital admissions for assault with a sharp object, under 25 (``ed_attendances``: mechanism 'sharp
@@ -555,8 +630,7 @@ def success_measures(
         )
     )
     victim_u25 = (
-        "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'victim' "
-        "AND v.age < 25)"
+        "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'victim' AND v.age < 25)"
     )
     knife_sql = (
         "SELECT count(*), bool_or(i.synthetic) FROM sna_inc i WHERE i.sv_category IS NOT NULL "
@@ -619,9 +693,7 @@ def _measure(
     unavailable: str,
 ) -> Measure:
     if not available:
-        return Measure(
-            key, name, pd.DataFrame(columns=["year", "count", "synthetic"]), False, False, unavailable
-        )
+        return Measure(key, name, pd.DataFrame(columns=["year", "count", "synthetic"]), False, False, unavailable)
     table = _yearly(con, sql, years)
     synthetic = bool(table["synthetic"].any())
     first, last = table.iloc[0], table.iloc[-1]

@@ -1,0 +1,248 @@
+"""Assemble every figure of a Strategic Needs Assessment from a workspace: one call, one ``Assessment``.
+
+The report layer renders an ``Assessment``; it computes nothing itself. Place analysis (grids, kernel density,
+concentration, Lorenz/Gini, persistence) is delegated to the hotspot engine ``svduty.analysis.hotspots``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from svduty.analysis import costs, places, sna
+from svduty.analysis.priorities import Candidate, rank_priorities
+from svduty.data.schema import SV_PROXY_CRIME_TYPES
+
+# Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would.
+THEMES: dict[str, tuple[str, str]] = {
+    "Victims under 25": (
+        "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'victim' "
+        "AND v.age < 25)",
+        "tables/age_sex.csv",
+    ),
+    "Knife- or sharp-object-enabled violence": ("i.knife_flag", "tables/markers.csv"),
+    "Alcohol-related violence": ("i.alcohol_flag", "tables/markers.csv"),
+    "Domestic violence": ("i.domestic_flag", "tables/markers.csv"),
+    "Night-time economy (Fri–Sat, 20:00–04:00)": (
+        "i.occurred_at IS NOT NULL AND ((isodow(i.occurred_at) IN (5, 6) AND hour(i.occurred_at) >= 20) "
+        "OR (isodow(i.occurred_at) IN (6, 7) AND hour(i.occurred_at) < 4))",
+        "tables/hour_weekday.csv",
+    ),
+}
+
+
+@dataclass
+class Assessment:
+    scope: sna.Scope
+    period: sna.Period
+    notes: dict[str, object]
+    headline: dict[str, object]
+    tables: dict[str, pd.DataFrame]
+    measures: list[sna.Measure]
+    price_year: str
+    residents: float | None
+    cost: pd.DataFrame
+    places: places.PlaceAnalysis | None
+    priorities: pd.DataFrame
+    synthetic_sections: list[str] = field(default_factory=list)
+    has_record_level: bool = False
+
+    @property
+    def cost_total(self) -> int:
+        return int(self.cost.loc[self.cost["crime_type"] == "Total", "cost_central"].iloc[0])
+
+
+def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
+    """Compute the whole SNA for ``scope`` (see ``svduty.analysis.sna`` for definitions)."""
+    notes = sna.prepare_scope(con, scope)
+    period = sna.resolve_period(con, scope)
+    tables: dict[str, pd.DataFrame] = {}
+    synthetic: list[str] = []
+
+    crime_types = sna.by_crime_type(con, period)
+    tables["by_crime_type"] = crime_types
+    head = sna.headline(crime_types, period)
+    monthly = sna.monthly_series(con)
+    tables["monthly"] = monthly
+    tables["seasonal"] = sna.seasonal_profile(monthly)
+    hw, hw_synthetic = sna.hour_weekday(con, period)
+    tables["hour_weekday"] = hw
+    if hw_synthetic:
+        synthetic.append("When: hour × weekday")
+
+    lsoas, lsoa_notes = sna.lsoa_table(con, period, area_lad=notes.get("area_lad"))  # type: ignore[arg-type]
+    notes.update(lsoa_notes)
+    tables["lsoa_sv"] = lsoas
+    residents = lsoa_notes["residents"]
+
+    record_level = sna.has_involvements(con, period)
+    age_sex, age_synthetic = sna.age_sex(con, period)
+    tables["age_sex"] = age_sex
+    tables["under_25"] = sna.under_25_share(con, period)
+    marker_table, marker_synthetic = sna.markers(con, period)
+    tables["markers"] = marker_table
+    tables["outcomes"] = sna.outcomes(con, period)
+    notes["outcomes_synthetic"] = sna.synthetic_field_used(con, "outcome", period)
+    if notes["outcomes_synthetic"]:
+        synthetic.append("Outcomes (partly synthetic)")
+    if age_synthetic or marker_synthetic:
+        synthetic.append("Who and why")
+
+    lsoa_scope = lsoas["code"].tolist() if scope.area else None
+    measures = sna.success_measures(con, period, lsoa_scope)
+    for m in measures:
+        tables[f"measure_{m.key}"] = m.table
+    if any(m.synthetic for m in measures):
+        synthetic.append("Success measures")
+
+    price_year = costs.financial_year(period.end)
+    cost = costs.cost_of_violence(head["by_crime_type"], price_year, residents)
+    tables["cost"] = cost
+    tables["unit_costs"] = costs.unit_cost_table(price_year)
+
+    place = places.analyse(con, period, lsoas)
+    if place is not None:
+        tables.update(place.tables)
+
+    priorities = _priorities(con, period, lsoas, cost, price_year, record_level)
+    if len(priorities) and priorities["synthetic"].any():
+        synthetic.append("Priorities (record-level themes)")
+    tables["priorities"] = (
+        priorities.assign(evidence=priorities["evidence"].map(" ".join)) if len(priorities) else priorities
+    )
+
+    return Assessment(
+        scope=scope,
+        period=period,
+        notes=notes,
+        headline=head,
+        tables=tables,
+        measures=measures,
+        price_year=price_year,
+        residents=residents,
+        cost=cost,
+        places=place,
+        priorities=priorities,
+        synthetic_sections=synthetic,
+        has_record_level=record_level,
+    )
+
+
+def _per_lsoa(con: duckdb.DuckDBPyConnection, predicate: str, start: date, end: date, codes: pd.Series) -> np.ndarray:
+    frame = con.execute(
+        "SELECT i.lsoa_code AS code, count(*) AS n FROM sna_inc i WHERE i.sv_category IS NOT NULL "
+        f"AND {predicate} "
+        "AND i.month BETWEEN ? AND ? AND i.lsoa_code IS NOT NULL GROUP BY 1",
+        [start, end],
+    ).df()
+    return codes.map(frame.set_index("code")["n"]).fillna(0).to_numpy(dtype=float)
+
+
+def _theme_counts(
+    con: duckdb.DuckDBPyConnection, predicate: str, period: sna.Period
+) -> tuple[dict[str, int], int, bool]:
+    """(count per SV type in the period, count in the previous period, any synthetic rows)."""
+    current = con.execute(
+        "SELECT i.offence_group, count(*), bool_or(i.synthetic) FROM sna_inc i "
+        "WHERE i.sv_category IS NOT NULL "
+        f"AND {predicate} AND i.month BETWEEN ? AND ? GROUP BY 1",
+        [period.start, period.end],
+    ).fetchall()
+    prev = con.execute(
+        f"SELECT count(*) FROM sna_inc i WHERE i.sv_category IS NOT NULL AND {predicate} AND i.month BETWEEN ? AND ?",
+        [period.prev_start, period.prev_end],
+    ).fetchone()
+    return (
+        {str(r[0]): int(r[1]) for r in current},
+        int(prev[0]) if prev else 0,
+        any(bool(r[2]) for r in current),
+    )
+
+
+def _priorities(
+    con: duckdb.DuckDBPyConnection,
+    period: sna.Period,
+    lsoas: pd.DataFrame,
+    cost: pd.DataFrame,
+    price_year: str,
+    record_level: bool,
+) -> pd.DataFrame:
+    factor = costs.load_deflator().factor(price_year)
+    unit = {k: v * factor for k, v in costs.unit_cost_per_police_uk_type("central").items()}
+    # Ranking weight only (see priorities docstring): weapon possession weighted as violence w/o injury.
+    harm = dict(unit)
+    harm["Possession of weapons"] = costs.UNIT_COSTS_2015_16["Violence without injury"] * factor
+    prev_ok = period.prev_start >= period.data_start
+    area = lsoas[lsoas["in_area"]]
+    codes = area["code"]
+
+    def weighted_harm(by_type: dict[str, int]) -> float:
+        n = sum(by_type.values())
+        return sum(harm.get(t, 0.0) * c for t, c in by_type.items()) / n if n else 0.0
+
+    total_harm = sum(harm[t] * int(cost.loc[cost["crime_type"] == t, "count"].iloc[0]) for t in SV_PROXY_CRIME_TYPES)
+    candidates: list[Candidate] = []
+    for crime_type in SV_PROXY_CRIME_TYPES:
+        pred = f"i.offence_group = '{crime_type}'"
+        by_type, prev, synthetic = _theme_counts(con, pred, period)
+        candidates.append(
+            Candidate(
+                name=crime_type,
+                kind="crime type",
+                volume=sum(by_type.values()),
+                previous=prev if prev_ok else None,
+                harm_gbp=harm[crime_type],
+                lsoa_counts=_per_lsoa(con, pred, period.start, period.end, codes),
+                evidence=(
+                    "tables/by_crime_type.csv",
+                    "tables/monthly.csv",
+                    "tables/cost.csv",
+                    "tables/lsoa_sv.csv",
+                ),
+                note="police.uk category (real data)",
+            )
+        )
+    # Place candidate: the top 5% of LSOAs by SV count (at least one), as one place-based problem.
+    n_top = max(1, int(np.ceil(0.05 * len(area))))
+    top_codes = area.loc[area["count"] > 0, "code"].head(n_top).tolist()
+    if top_codes:
+        in_list = ", ".join("'" + c.replace("'", "''") + "'" for c in top_codes)
+        pred = f"i.lsoa_code IN ({in_list})"
+        by_type, prev, _ = _theme_counts(con, pred, period)
+        names = area.loc[area["code"].isin(top_codes), "name"].tolist()
+        candidates.append(
+            Candidate(
+                name=f"Hotspot places: top {len(top_codes)} LSOA{'s' if len(top_codes) > 1 else ''} "
+                f"({', '.join(str(n) for n in names[:3])}{'…' if len(names) > 3 else ''})",
+                kind="place",
+                volume=sum(by_type.values()),
+                previous=prev if prev_ok else None,
+                harm_gbp=weighted_harm(by_type),
+                lsoa_counts=_per_lsoa(con, "true", period.start, period.end, codes),
+                evidence=("tables/lsoa_sv.csv", "tables/concentration.csv", "tables/persistence.csv"),
+                note="top 5% of LSOAs by SV count; concentration measured over all LSOAs",
+            )
+        )
+    if record_level:
+        for name, (pred, table) in THEMES.items():
+            by_type, prev, synthetic = _theme_counts(con, pred, period)
+            if not by_type:
+                continue
+            candidates.append(
+                Candidate(
+                    name=name,
+                    kind="theme",
+                    volume=sum(by_type.values()),
+                    previous=prev if prev_ok else None,
+                    harm_gbp=weighted_harm(by_type),
+                    lsoa_counts=_per_lsoa(con, pred, period.start, period.end, codes),
+                    evidence=(table, "tables/cost.csv"),
+                    synthetic=synthetic,
+                    note="record-level data" + (" (SYNTHETIC)" if synthetic else ""),
+                )
+            )
+    return rank_priorities(candidates, total_harm, places.gini)
