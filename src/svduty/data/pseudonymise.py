@@ -1,0 +1,45 @@
+"""Keyed pseudonyms for people: HMAC-SHA256 of the source identifier under a key kept in the workspace.
+
+A plain hash of a police person number can be reversed by hashing every possible number; a keyed HMAC cannot
+without the key (NIST FIPS 198-1; ICO guidance on pseudonymisation). The key is 32 random bytes created on first
+use in ``<workspace>/pseudonymisation.key`` (mode 0600). Keep it with the workspace and never share it: the same
+person gets the same pseudonym across extracts only while the key is the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from svduty.data import WorkspaceError
+
+KEY_FILE = "pseudonymisation.key"
+
+
+def workspace_key(workspace_dir: Path) -> bytes:
+    """The workspace's pseudonymisation key, created (random, 256 bits) if it does not exist yet."""
+    path = Path(workspace_dir) / KEY_FILE
+    try:
+        if path.exists():
+            key = bytes.fromhex(path.read_text().strip())
+            if len(key) < 32:
+                raise WorkspaceError(f"{path}: pseudonymisation key is shorter than 32 bytes")
+            return key
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key.hex() + "\n")
+        return key
+    except ValueError as exc:
+        raise WorkspaceError(f"{path}: pseudonymisation key is not hexadecimal") from exc
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read or create the pseudonymisation key {path}: {exc.strerror}") from exc
+
+
+def pseudonym(key: bytes, namespace: str, identifier: str) -> str:
+    """HMAC-SHA256(key, namespace + NUL + identifier), hex. The namespace keeps sources' number spaces apart."""
+    message = namespace.encode() + b"\x00" + identifier.strip().encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
