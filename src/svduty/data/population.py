@@ -150,7 +150,7 @@ def ingest_file(ws: Workspace, path: Path, *, year: int | None = None) -> FileRe
     if unchanged is not None:
         row = con.execute(
             "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
-        ).fetchone()
+        ).fetchall()[0]
         assert row is not None
         result.status, result.ingest_id = "unchanged", unchanged
         result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
