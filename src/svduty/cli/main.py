@@ -16,4 +16,5 @@ app = typer.Typer(
 from svduty.cli import ingest as _ingest  # noqa: E402,F401
 from svduty.cli import population as _population  # noqa: E402,F401
 from svduty.cli import sna as _sna  # noqa: E402,F401
+from svduty.cli import synth as _synth  # noqa: E402,F401
 from svduty.cli import workspace as _workspace  # noqa: E402,F401
