@@ -471,18 +471,19 @@ def _sql_list(values: tuple[str, ...]) -> str:
 def _validated_sql(source_sql: str, month_text: str) -> str:
     """One row per input row: typed values and ``problem`` = [field, reason, value] (NULL when storable).
 
-    The first failing check wins, in the order a person would fix them.
+    The first failing check wins, in the order a person would fix them. Text is stored as published (trimming every
+    field would double the cost of a national year); only Month and the coordinates, which are parsed, are trimmed.
     """
     crime_types = _sql_list(POLICE_UK_CRIME_TYPES)
     return f"""
         WITH v AS (
             SELECT line, raw, parse_error, nf,
-                   nullif(trim(c1), '') AS crime_id, trim(c2) AS month_text,
-                   nullif(trim(c3), '') AS reported_by, nullif(trim(c4), '') AS falls_within,
+                   nullif(c1, '') AS crime_id, trim(c2) AS month_text,
+                   nullif(c3, '') AS reported_by, nullif(c4, '') AS falls_within,
                    nullif(trim(c5), '') AS lon_text, nullif(trim(c6), '') AS lat_text,
-                   nullif(trim(c7), '') AS location, nullif(trim(c8), '') AS lsoa_code,
-                   nullif(trim(c9), '') AS lsoa_name, coalesce(trim(c10), '') AS crime_type,
-                   nullif(trim(c11), '') AS outcome, nullif(trim(c12), '') AS context
+                   nullif(c7, '') AS location, nullif(c8, '') AS lsoa_code,
+                   nullif(c9, '') AS lsoa_name, coalesce(c10, '') AS crime_type,
+                   nullif(c11, '') AS outcome, nullif(c12, '') AS context
             FROM ({source_sql})
         ),
         n AS (SELECT *, TRY_CAST(lon_text AS DOUBLE) AS lon, TRY_CAST(lat_text AS DOUBLE) AS lat FROM v)
@@ -490,9 +491,10 @@ def _validated_sql(source_sql: str, month_text: str) -> str:
                CASE
                  WHEN parse_error IS NOT NULL THEN ['(row)', parse_error, NULL]
                  WHEN nf <> 12 THEN ['(row)', 'wrong number of fields', nf || ' fields, expected 12']
-                 WHEN NOT regexp_full_match(month_text, '\\d{{4}}-(0[1-9]|1[0-2])')
-                   THEN ['Month', 'not a month (YYYY-MM)', month_text]
-                 WHEN month_text <> '{month_text}' THEN ['Month', 'month outside the file''s month', month_text]
+                 WHEN month_text IS DISTINCT FROM '{month_text}' THEN
+                   CASE WHEN regexp_full_match(month_text, '\\d{{4}}-(0[1-9]|1[0-2])')
+                        THEN ['Month', 'month outside the file''s month', month_text]
+                        ELSE ['Month', 'not a month (YYYY-MM)', month_text] END
                  WHEN crime_type = '' THEN ['Crime type', 'blank crime type', NULL]
                  WHEN NOT list_contains({crime_types}, crime_type) THEN ['Crime type', 'unknown crime type', crime_type]
                  WHEN reported_by IS NULL THEN ['Reported by', 'blank Reported by', NULL]
