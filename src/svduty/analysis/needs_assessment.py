@@ -111,9 +111,14 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     priorities = _priorities(con, period, lsoas, cost, price_year, record_level)
     if len(priorities) and priorities["synthetic"].any():
         synthetic.append("Priorities (record-level themes)")
-    tables["priorities"] = (
-        priorities.assign(evidence=priorities["evidence"].map(" ".join)) if len(priorities) else priorities
-    )
+    if len(priorities):
+        # Link only to tables this report actually writes (e.g. no persistence table with one year of data).
+        priorities["evidence"] = priorities["evidence"].map(
+            lambda refs: [r for r in refs if r.removeprefix("tables/").removesuffix(".csv") in tables]
+        )
+        tables["priorities"] = priorities.assign(evidence=priorities["evidence"].map(" ".join))
+    else:
+        tables["priorities"] = priorities
 
     return Assessment(
         scope=scope,
@@ -147,7 +152,7 @@ def _theme_counts(
 ) -> tuple[dict[str, int], int, bool]:
     """(count per SV type in the period, count in the previous period, any synthetic rows)."""
     current = con.execute(
-        "SELECT i.offence_group, count(*), bool_or(i.synthetic) FROM sna_inc i "
+        f"SELECT i.offence_group, count(*), bool_or({sna.synthetic_incident_sql(con)}) FROM sna_inc i "
         "WHERE i.sv_category IS NOT NULL "
         f"AND {predicate} AND i.month BETWEEN ? AND ? GROUP BY 1",
         [period.start, period.end],

@@ -271,6 +271,20 @@ def seasonal_profile(monthly: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def synthetic_incident_sql(con: duckdb.DuckDBPyConnection, alias: str = "i") -> str:
+    """SQL: does incident ``alias`` carry any synthetic value (row flag, a field filled by ``svduty synth``, or a
+    synthetic victim/suspect)? Used to label figures that rest on record-level attributes."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    parts = [f"{alias}.synthetic"]
+    if "incident_synthetic_fields" in names:
+        parts.append(
+            f"EXISTS (SELECT 1 FROM incident_synthetic_fields f WHERE f.incident_id = {alias}.incident_id AND "
+            "(f.occurred_at OR f.knife_flag OR f.domestic_flag OR f.alcohol_flag OR f.outcome))"
+        )
+    parts.append(f"EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = {alias}.incident_id AND v.synthetic)")
+    return "(" + " OR ".join(parts) + ")"
+
+
 def synthetic_field_used(con: duckdb.DuckDBPyConnection, column: str, period: Period) -> bool:
     """Whether ``svduty synth`` filled ``column`` on any SV incident of the period (``incident_synthetic_fields``)."""
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -299,7 +313,16 @@ def hour_weekday(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.Dat
     )
     synthetic = bool(frame["synthetic"].any()) if len(frame) else False
     synthetic = synthetic or (len(frame) > 0 and synthetic_field_used(con, "occurred_at", period))
-    return frame.drop(columns="synthetic"), synthetic
+    frame = frame.drop(columns="synthetic")
+    if len(frame):  # every weekday × hour, zeros included, so the heat map has no holes
+        days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        full = pd.DataFrame(
+            [(d + 1, name, h) for d, name in enumerate(days) for h in range(24)],
+            columns=["weekday_number", "weekday", "hour"],
+        )
+        frame = full.merge(frame[["weekday_number", "hour", "count"]], on=["weekday_number", "hour"], how="left")
+        frame["count"] = frame["count"].fillna(0).astype(int)
+    return frame, synthetic
 
 
 # -- where ---------------------------------------------------------------------------------------------------
@@ -619,7 +642,7 @@ def success_measures(con: duckdb.DuckDBPyConnection, period: Period, lsoas: list
     )
     out.append(
         _measure(
-            "sharp_object_admissions_u25",
+            "sharp_object_admissions_u25",  # ED rows carry their own synthetic flag
             "Hospital admissions for assault with a sharp object, aged under 25",
             con,
             ed_sql,
@@ -632,8 +655,9 @@ def success_measures(con: duckdb.DuckDBPyConnection, period: Period, lsoas: list
     victim_u25 = (
         "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'victim' AND v.age < 25)"
     )
+    synthetic_sql = synthetic_incident_sql(con)
     knife_sql = (
-        "SELECT count(*), bool_or(i.synthetic) FROM sna_inc i WHERE i.sv_category IS NOT NULL "
+        f"SELECT count(*), bool_or({synthetic_sql}) FROM sna_inc i WHERE i.sv_category IS NOT NULL "
         "AND i.knife_flag "
         f"AND {victim_u25} AND i.month BETWEEN ? AND ?"
     )
@@ -653,7 +677,7 @@ def success_measures(con: duckdb.DuckDBPyConnection, period: Period, lsoas: list
     codes = ", ".join(f"'{c}'" for c in HOMICIDE_CODES)
     homicide_where = f"(i.sv_category = 'Homicide' OR i.offence_code IN ({codes}))"
     hom_sql = (
-        f"SELECT count(*), bool_or(i.synthetic) FROM sna_inc i WHERE {homicide_where} AND {victim_u25} "
+        f"SELECT count(*), bool_or({synthetic_sql}) FROM sna_inc i WHERE {homicide_where} AND {victim_u25} "
         "AND i.month BETWEEN ? AND ?"
     )
     hom_ok = con.execute(

@@ -83,7 +83,7 @@ def bars(
     """Horizontal bars with value labels: the most legible chart for ranked categories."""
     base = alt.Chart(frame).encode(
         y=alt.Y(f"{category}:N", title=category_title, sort=sort or "-x", axis=alt.Axis(labelLimit=300)),
-        x=alt.X(f"{value}:Q", title=value_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format="%") if "%" in fmt else alt.Axis()),
     )
     chart = base.mark_bar(color=color) + base.mark_text(align="left", dx=3, fontSize=10).encode(
         text=alt.Text(f"{value}:Q", format=fmt)

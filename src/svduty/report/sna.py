@@ -434,8 +434,8 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         title="Seasonal profile: serious violence by calendar month (100 = average month)",
         svg=charts.to_svg(charts.seasonal(seasonal), "Seasonal profile of serious violence"),
         summary=f"Serious violence is highest in {peak['month_name']} (index {peak['index']:.0f}) and lowest in "
-        f"{low['month_name']} (index {low['index']:.0f}); each month's mean rests on {int(seasonal['years'].min())}"
-        f"–{int(seasonal['years'].max())} years of data, so treat small differences with caution.",
+        f"{low['month_name']} (index {low['index']:.0f}); each month's mean rests on {_years(seasonal)} of data, "
+        "so treat small differences with caution.",
         table=make_table(
             seasonal,
             [
@@ -828,6 +828,11 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         "population_text": _population_text(a),
         "attribution": OGL,
     }
+
+
+def _years(seasonal: pd.DataFrame) -> str:
+    lo, hi = int(seasonal["years"].min()), int(seasonal["years"].max())
+    return f"{lo} year{'s' if lo != 1 else ''}" if lo == hi else f"{lo}–{hi} years"
 
 
 def _version() -> str:
