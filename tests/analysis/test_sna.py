@@ -1,0 +1,286 @@
+"""SNA figures checked against independent pandas computations on the raw police.uk and ONS files.
+
+The workspace is built with the real adapter from the 36 real City of London CSVs; population and the LSOA lookup
+are inserted straight from the real ONS CSVs with DuckDB. Every expected number below is recomputed from the raw
+files with pandas, never taken from svduty's output.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from svduty.analysis import costs, sna
+from svduty.analysis.needs_assessment import assess
+from svduty.analysis.priorities import Candidate, rank_priorities, trend_factor
+from svduty.data import police_uk
+from svduty.data.workspace import Workspace
+
+SV = ("Violence and sexual offences", "Robbery", "Possession of weapons")
+LOOKUP = "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Best_Fit_Lookup_for_EW_(V2).csv"
+PERIOD = ("2020-12", "2021-11")
+PREVIOUS = ("2019-12", "2020-11")
+
+
+def build_workspace(path: Path, real: Path) -> Path:
+    """Real police.uk City of London files through the adapter; ONS population and lookup via plain DuckDB."""
+    ws = Workspace.create(path)
+    police_uk.ingest(ws, [real / "police-uk" / "city-of-london"])
+    census = real / "ons" / "census21_pop_lsoa21_by_age.csv"
+    ws.con.execute(
+        f"""INSERT INTO population (area_code, area_name, year, age_band, sex, persons, source)
+        SELECT lsoa21_code, any_value(lsoa21_name), 2021, 'all', 'all', sum(usual_residents), 'ONS Census 2021'
+        FROM read_csv('{census}', header=true, quote='"', columns={{'lsoa21_code': 'VARCHAR',
+             'lsoa21_name': 'VARCHAR', 'age_group': 'VARCHAR', 'usual_residents': 'DOUBLE'}})
+        GROUP BY lsoa21_code"""
+    )
+    ws.con.execute(
+        f"""INSERT INTO lsoa_lookup (lsoa11_code, lsoa11_name, lsoa21_code, lsoa21_name, lad_code, lad_name,
+                                     lad_name_welsh, lad_year, ingest_id)
+        SELECT LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, LAD22CD, LAD22NM, LAD22NMW, 2022, 0
+        FROM read_csv('{real / "ons" / LOOKUP}', all_varchar=true)"""
+    )
+    ws.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def raw(real_data: Path) -> pd.DataFrame:
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    frame = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    assert len(frame) == 22480  # MANIFEST.md
+    return frame
+
+
+@pytest.fixture(scope="module")
+def census(real_data: Path) -> pd.Series:
+    frame = pd.read_csv(real_data / "ons" / "census21_pop_lsoa21_by_age.csv")
+    return frame.groupby("lsoa21_code")["usual_residents"].sum()
+
+
+@pytest.fixture(scope="module")
+def lookup(real_data: Path) -> pd.DataFrame:
+    return pd.read_csv(real_data / "ons" / LOOKUP, encoding="utf-8-sig", dtype=str)
+
+
+@pytest.fixture(scope="module")
+def con(real_data: Path, tmp_path_factory):
+    path = build_workspace(tmp_path_factory.mktemp("sna") / "ws", real_data)
+    ws = Workspace.open(path, read_only=True)
+    yield ws.con
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def assessment(con):
+    return assess(con, sna.Scope())
+
+
+def in_months(frame: pd.DataFrame, months: tuple[str, str]) -> pd.DataFrame:
+    return frame[(frame["Month"] >= months[0]) & (frame["Month"] <= months[1])]
+
+
+def test_period_defaults_to_latest_12_months(assessment):
+    p = assessment.period
+    assert (p.start, p.end) == (date(2020, 12, 1), date(2021, 11, 1))
+    assert (p.prev_start, p.prev_end) == (date(2019, 12, 1), date(2020, 11, 1))
+
+
+def test_headline_matches_raw_counts(assessment, raw):
+    cur, prev = in_months(raw, PERIOD), in_months(raw, PREVIOUS)
+    all_crime = int((cur["Crime type"] != "Anti-social behaviour").sum())
+    sv_cur = cur[cur["Crime type"].isin(SV)]
+    sv_prev = prev[prev["Crime type"].isin(SV)]
+    h = assessment.headline
+    assert h["all_crime"] == all_crime == 5214
+    assert h["anti_social_behaviour"] == int((cur["Crime type"] == "Anti-social behaviour").sum())
+    assert h["serious_violence"] == len(sv_cur) == 1156
+    assert h["by_crime_type"] == sv_cur["Crime type"].value_counts().to_dict()
+    assert h["sv_share"] == pytest.approx(len(sv_cur) / all_crime)
+    assert h["change_vs_previous"] == pytest.approx(len(sv_cur) / len(sv_prev))
+
+
+def test_every_crime_type_and_previous_period(assessment, raw):
+    table = assessment.tables["by_crime_type"].set_index("crime_type")
+    expected = in_months(raw, PERIOD)["Crime type"].value_counts()
+    expected_prev = in_months(raw, PREVIOUS)["Crime type"].value_counts()
+    for crime_type, n in expected.items():
+        assert table.loc[crime_type, "count"] == n
+        assert table.loc[crime_type, "previous"] == expected_prev.get(crime_type, 0)
+        assert bool(table.loc[crime_type, "serious_violence"]) == (crime_type in SV)
+
+
+def test_monthly_series_and_rolling_mean(assessment, raw):
+    monthly = assessment.tables["monthly"].set_index("month")
+    sv = raw[raw["Crime type"].isin(SV)]
+    by_month = sv.groupby("Month").size()
+    assert len(monthly) == 36
+    assert (monthly["serious_violence"] == by_month.reindex(monthly.index)).all()
+    for crime_type in SV:
+        expected = sv[sv["Crime type"] == crime_type].groupby("Month").size().reindex(monthly.index, fill_value=0)
+        assert (monthly[crime_type] == expected).all()
+    last12 = by_month.sort_index().iloc[-12:].mean()
+    assert monthly["rolling_12m_mean"].iloc[-1] == pytest.approx(last12)
+    assert monthly["rolling_12m_mean"].iloc[:11].isna().all()
+    seasonal = assessment.tables["seasonal"].set_index("calendar_month")
+    november = by_month[[m for m in by_month.index if m.endswith("-11")]].mean()
+    assert seasonal.loc[11, "mean_serious_violence"] == pytest.approx(november)
+    assert seasonal.loc[11, "index"] == pytest.approx(november / by_month.mean() * 100)
+
+
+def test_lsoa_counts_rates_and_area(assessment, raw, census, lookup):
+    cur = in_months(raw, PERIOD)
+    sv = cur[cur["Crime type"].isin(SV)]
+    counts = sv["LSOA code"].value_counts()
+    table = assessment.tables["lsoa_sv"].set_index("code")
+    for code, n in counts.head(20).items():
+        assert table.loc[code, "count"] == n
+        if code in census.index:  # matched directly (same code in 2011 and 2021)
+            assert table.loc[code, "rate_per_1000"] == pytest.approx(n / census[code] * 1000)
+    # The area: all LSOAs of the LAD holding ≥5% of located incidents (City of London, E09000001).
+    lad_of = lookup.set_index("LSOA11CD")["LAD22CD"]
+    share = raw["LSOA code"].dropna().map(lad_of).value_counts(normalize=True)
+    home = sorted(share[share >= 0.05].index)
+    assert home == ["E09000001"]
+    city = lookup[lookup["LAD22CD"] == "E09000001"]
+    assert set(table.index[table["in_area"]]) == set(city["LSOA11CD"])
+    residents = census.reindex(city["LSOA21CD"].unique()).sum()
+    assert assessment.residents == pytest.approx(residents)
+    assert assessment.notes["sv_rows_without_location"] == int(sv["LSOA code"].isna().sum())
+
+
+def test_concentration_over_area_lsoas(assessment, raw, lookup):
+    cur = in_months(raw, PERIOD)
+    sv = cur[cur["Crime type"].isin(SV)]
+    city = lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA11CD"]
+    counts = sv["LSOA code"].value_counts().reindex(city, fill_value=0).sort_values()
+    conc = assessment.places.concentration
+    # six LSOAs: the top 1%, 5% and 10% are each the single busiest LSOA
+    assert conc["top_1pct"] == pytest.approx(counts.max() / counts.sum())
+    assert conc["top_10pct"] == pytest.approx(counts.max() / counts.sum())
+    n = len(counts)
+    gini = ((2 * np.arange(1, n + 1) - n - 1) * counts.to_numpy()).sum() / (n * counts.sum())
+    assert conc["gini"] == pytest.approx(gini)
+    grid = conc["grid"]
+    assert 0 < grid["top_1pct"] < grid["top_5pct"] < grid["top_10pct"] <= 1
+
+
+def test_outcomes_match_raw(assessment, raw):
+    cur = in_months(raw, PERIOD)
+    sv = cur[cur["Crime type"].isin(SV)]
+    expected = sv["Last outcome category"].fillna("No outcome recorded").value_counts()
+    table = assessment.tables["outcomes"].set_index("outcome")
+    for outcome, n in expected.items():
+        assert table.loc[outcome, "total"] == n
+
+
+def test_cost_by_hand(assessment, raw):
+    cur = in_months(raw, PERIOD)
+    n_vso = int((cur["Crime type"] == "Violence and sexual offences").sum())
+    n_rob = int((cur["Crime type"] == "Robbery").sum())
+    factor = 93.6 / 80.4  # 2021-22 over 2015-16, from data/gdp_deflator.csv
+    # national mix (ye March 2020): homicide, VWI, VWOI, stalking & harassment (uncosted), rape, other sexual
+    counts = np.array([695, 557000, 651000, 531000, 58900, 104000])
+    unit = np.array([3_217_740, 14_050, 5_930, 0, 39_360, 6_520])
+    vso_unit = (counts * unit).sum() / counts.sum()
+    expected = n_vso * vso_unit * factor + n_rob * 11_320 * factor
+    assert assessment.price_year == "2021-22"
+    assert assessment.cost_total == pytest.approx(expected, abs=2)
+    per_resident = assessment.cost.set_index("crime_type").loc["Total", "per_resident_central"]
+    assert per_resident == pytest.approx(assessment.cost_total / assessment.residents)
+
+
+def test_no_record_level_data_means_unavailable_not_crash(assessment):
+    assert not assessment.has_record_level
+    assert assessment.synthetic_sections == []
+    assert all(not m.available for m in assessment.measures)
+    assert assessment.tables["hour_weekday"].empty
+    # without record-level data only the three police.uk categories and the place candidate compete
+    assert sorted(assessment.priorities["kind"]) == ["crime type"] * 3 + ["place"]
+
+
+def test_priorities_derived_and_linked(assessment):
+    pr = assessment.priorities
+    assert list(pr["rank"]) == list(range(1, len(pr) + 1))
+    assert (pr["score"].diff().dropna() <= 0).all()
+    vso = pr.set_index("name").loc["Violence and sexual offences"]
+    assert vso["trend"] == pytest.approx(min(2, 990 / 795))
+    for refs in pr["evidence"]:
+        assert refs and all(r.removeprefix("tables/").removesuffix(".csv") in assessment.tables for r in refs)
+
+
+@pytest.mark.parametrize(
+    ("area", "expected_filter"),
+    [
+        ("E01000", lambda f: f["LSOA code"].fillna("").str.startswith("E01000")),
+        ("City of London", lambda f: f["LSOA name"].fillna("").str.lower().str.startswith("city of london")),
+    ],
+)
+def test_area_filters(con, raw, area, expected_filter):
+    a = assess(con, sna.Scope(area=area))
+    cur = in_months(raw, PERIOD)
+    cur = cur[expected_filter(cur)]
+    assert a.headline["serious_violence"] == int(cur["Crime type"].isin(SV).sum())
+
+
+def test_area_by_local_authority_code(con, raw, lookup):
+    a = assess(con, sna.Scope(area="E09000001", start=date(2021, 1, 1), end=date(2021, 6, 1)))
+    codes = set(lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA11CD"]) | set(
+        lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA21CD"]
+    )
+    cur = in_months(raw, ("2021-01", "2021-06"))
+    cur = cur[cur["LSOA code"].isin(codes)]
+    assert a.period.months == 6
+    assert (a.period.prev_start, a.period.prev_end) == (date(2020, 7, 1), date(2020, 12, 1))
+    assert a.headline["serious_violence"] == int(cur["Crime type"].isin(SV).sum())
+    assert a.headline["all_crime"] == int((cur["Crime type"] != "Anti-social behaviour").sum())
+
+
+def test_force_filter_and_errors(con):
+    assert assess(con, sna.Scope(force="City of London Police")).headline["serious_violence"] == 1156
+    with pytest.raises(sna.SnaError, match="no incidents"):
+        assess(con, sna.Scope(force="durham"))
+    with pytest.raises(sna.SnaError, match="after"):
+        assess(con, sna.Scope(start=date(2021, 6, 1), end=date(2021, 1, 1)))
+
+
+def test_no_previous_period_in_data(con):
+    a = assess(con, sna.Scope(start=date(2018, 12, 1), end=date(2019, 11, 1)))
+    assert a.headline["change_vs_previous"] is None
+    assert (a.priorities["trend"] == 1.0).all()
+
+
+def test_measure_years_oldest_first():
+    p = sna.Period(date(2020, 12, 1), date(2021, 11, 1), date(2019, 12, 1), date(2020, 11, 1), 12,
+                   date(2018, 12, 1), date(2021, 11, 1))  # fmt: skip
+    assert sna.measure_years(p) == [
+        (date(2018, 12, 1), date(2019, 11, 1)),
+        (date(2019, 12, 1), date(2020, 11, 1)),
+        (date(2020, 12, 1), date(2021, 11, 1)),
+    ]
+
+
+def test_priority_score_by_hand():
+    def gini(c):
+        c = np.sort(np.asarray(c, float))
+        n = c.size
+        return float(((2 * np.arange(1, n + 1) - n - 1) * c).sum() / (n * c.sum()))
+
+    a = Candidate("A", "crime type", 100, 50, 1000.0, np.array([100, 0, 0, 0]), ("tables/x.csv",))
+    b = Candidate("B", "crime type", 100, 100, 2000.0, np.array([25, 25, 25, 25]), ("tables/y.csv",))
+    ranked = rank_priorities([a, b], total_harm_gbp=300_000.0, gini=gini).set_index("name")
+    # A: share 1/3, trend clipped 2, Gini 0.75 -> 100 * 1/3 * 2 * 1.75
+    assert ranked.loc["A", "score"] == pytest.approx(100 / 3 * 2 * 1.75)
+    # B: share 2/3, trend 1, Gini 0 -> 66.7
+    assert ranked.loc["B", "score"] == pytest.approx(200 / 3)
+    assert ranked.loc["A", "rank"] == 1
+    assert trend_factor(10, 100) == 0.5 and trend_factor(10, None) == 1.0 and trend_factor(10, 0) == 1.0
+
+
+def test_costs_module_constants_documented():
+    assert costs.financial_year(date(2021, 3, 1)) == "2020-21"
+    assert costs.financial_year(date(2021, 4, 1)) == "2021-22"
