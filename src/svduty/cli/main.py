@@ -15,6 +15,7 @@ app = typer.Typer(
 # Sub-command registration: one line per module (keep this list sorted by module name).
 from svduty.cli import ingest as _ingest  # noqa: E402,F401
 from svduty.cli import population as _population  # noqa: E402,F401
+from svduty.cli import rms as _rms  # noqa: E402,F401
 from svduty.cli import sna as _sna  # noqa: E402,F401
 from svduty.cli import synth as _synth  # noqa: E402,F401
 from svduty.cli import workspace as _workspace  # noqa: E402,F401
