@@ -213,7 +213,27 @@ CELL = st.one_of(
 )
 
 
-VALID = "A/1,8N,Assault,01/02/2021,23:15,E01000001,51.51,-0.09,x,Y,N,N,Charged,V1,19,F,S1,22,M".split(",")
+VALID = [
+    "A/1",
+    "8N",
+    "Assault",
+    "01/02/2021",
+    "23:15",
+    "E01000001",
+    "51.51",
+    "-0.09",
+    "x",
+    "Y",
+    "N",
+    "N",
+    "Charged",
+    "V1",
+    "19",
+    "F",
+    "S1",
+    "22",
+    "M",
+]
 # a valid row with a few cells replaced: most rows then store, so the storing path is fuzzed too
 MUTATED = st.lists(st.tuples(st.integers(0, len(VALID) - 1), CELL), max_size=3).map(
     lambda changes: [dict(changes).get(i, c) for i, c in enumerate(VALID)]
