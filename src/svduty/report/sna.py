@@ -296,15 +296,12 @@ def render(
 
 
 def write_pdf(html: str, path: Path, base: Path) -> None:
-    """Same HTML, print CSS (``@media print``), no network: a URL fetcher that refuses anything remote."""
+    """Same HTML, print CSS (``@media print``), no network: WeasyPrint may only read ``data:`` and ``file:`` URLs."""
     import weasyprint
+    from weasyprint.urls import URLFetcher
 
-    def no_network(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-        if url.startswith(("http://", "https://")):
-            raise ValueError(f"network access refused: {url}")
-        return weasyprint.default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-
-    weasyprint.HTML(string=html, base_url=str(base), url_fetcher=no_network, media_type="print").write_pdf(path)
+    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher, media_type="print").write_pdf(path)
 
 
 def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) -> dict[str, Any]:
@@ -830,6 +827,15 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     }
 
 
+def _png_data_uri(fig: Any, dpi: int = 200) -> str:
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
 def _years(seasonal: pd.DataFrame) -> str:
     lo, hi = int(seasonal["years"].min()), int(seasonal["years"].max())
     return f"{lo} year{'s' if lo != 1 else ''}" if lo == hi else f"{lo}–{hi} years"
@@ -979,6 +985,9 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
             id="fig-map",
             title=map_title,
             svg=maps.to_svg(fig, map_title),
+            # WeasyPrint does not draw matplotlib's embedded raster inside SVG: print gets a PNG of the same map.
+            img=_png_data_uri(fig),
+            alt=f"Map: {map_title}. Darker to brighter cells show fewer to more serious violence crimes per km².",
             summary=f"The densest cell is centred at {top['lat']:.4f}° N, {abs(top['lon']):.4f}° "
             f"{'W' if top['lon'] < 0 else 'E'} (British National Grid {top['x_bng']:,.0f} E, {top['y_bng']:,.0f} N), "
             f"with {top['density_per_km2']:,.0f} serious violence crimes per km². "
