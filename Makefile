@@ -45,7 +45,13 @@ bench: install
 run: install
 	$(BIN)/svduty init --workspace $(WORKSPACE)
 	$(BIN)/svduty ingest police-uk --sample --workspace $(WORKSPACE)
-	$(BIN)/svduty status --workspace $(WORKSPACE)
+	$(BIN)/svduty ingest population --sample --workspace $(WORKSPACE)
+	$(BIN)/svduty synth --workspace $(WORKSPACE)
+	$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 3
+	$(BIN)/svduty sna --workspace $(WORKSPACE) --out out/sna
+	@echo "SNA report: out/sna/index.html and out/sna/sna.pdf"
+	$(BIN)/svduty demo --workspace $(WORKSPACE)
+	$(BIN)/svduty serve --workspace $(WORKSPACE) --host 127.0.0.1 --port 8000
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .ruff_cache
