@@ -1,0 +1,257 @@
+"""The SNA report end to end on real data: files, summary.json against raw counts, structure, accessibility,
+Chromium screenshots and PDF pages (saved under ``test-artifacts/sna/`` for a person to look at).
+
+One workspace from the real City of London police.uk files (through the real adapter) plus ONS population and
+lookup; a second copy enriched by ``svduty synth`` checks that synthetic sections are labelled.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from svduty.cli.main import app
+from svduty.data import police_uk
+from svduty.data.workspace import Workspace
+
+SV = ("Violence and sexual offences", "Robbery", "Possession of weapons")
+LOOKUP = "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Best_Fit_Lookup_for_EW_(V2).csv"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "sna"
+CHROMIUM = Path("/usr/bin/chromium")
+SUMMARY_KEYS = {
+    "period",
+    "all_crime",
+    "serious_violence",
+    "sv_share",
+    "by_crime_type",
+    "change_vs_previous",
+    "cost_gbp",
+    "cost_per_resident_gbp",
+    "top_lsoas",
+    "concentration",
+    "success_measures",
+    "priorities",
+    "synthetic_sections",
+}
+
+
+def build_workspace(path: Path, real: Path) -> Path:
+    ws = Workspace.create(path)
+    police_uk.ingest(ws, [real / "police-uk" / "city-of-london"])
+    census = real / "ons" / "census21_pop_lsoa21_by_age.csv"
+    ws.con.execute(
+        f"""INSERT INTO population (area_code, area_name, year, age_band, sex, persons, source)
+        SELECT lsoa21_code, any_value(lsoa21_name), 2021, 'all', 'all', sum(usual_residents), 'ONS Census 2021'
+        FROM read_csv('{census}', header=true, quote='"', columns={{'lsoa21_code': 'VARCHAR',
+             'lsoa21_name': 'VARCHAR', 'age_group': 'VARCHAR', 'usual_residents': 'DOUBLE'}})
+        GROUP BY lsoa21_code"""
+    )
+    ws.con.execute(
+        f"""INSERT INTO lsoa_lookup (lsoa11_code, lsoa11_name, lsoa21_code, lsoa21_name, lad_code, lad_name,
+                                     lad_name_welsh, lad_year, ingest_id)
+        SELECT LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, LAD22CD, LAD22NM, LAD22NMW, 2022, 0
+        FROM read_csv('{real / "ons" / LOOKUP}', all_varchar=true)"""
+    )
+    ws.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def real_ws(real_data: Path, tmp_path_factory) -> Path:
+    return build_workspace(tmp_path_factory.mktemp("sna-report") / "ws", real_data)
+
+
+@pytest.fixture(scope="module")
+def report(real_ws: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sna-out") / "sna"
+    result = CliRunner().invoke(app, ["sna", "--workspace", str(real_ws), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(real_ws: Path, tmp_path_factory) -> Path:
+    from svduty.data import synth
+
+    copy = tmp_path_factory.mktemp("sna-synth") / "ws"
+    shutil.copytree(real_ws, copy)
+    ws = Workspace.open(copy)
+    synth.run(ws, seed=7)
+    ws.close()
+    out = copy.parent / "sna"
+    result = CliRunner().invoke(app, ["sna", "--workspace", str(copy), "--out", str(out), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_files_written(report: Path):
+    assert (report / "index.html").stat().st_size > 50_000
+    assert (report / "sna.pdf").read_bytes().startswith(b"%PDF")
+    tables = {p.stem for p in (report / "tables").glob("*.csv")}
+    assert {"by_crime_type", "monthly", "seasonal", "lsoa_sv", "cost", "unit_costs", "priorities", "outcomes"} <= tables
+    assert {"concentration", "lorenz", "grid_top"} <= tables
+
+
+def test_summary_json_against_raw_files(report: Path, real_data: Path):
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary.keys() >= SUMMARY_KEYS
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    cur = raw[(raw["Month"] >= "2020-12") & (raw["Month"] <= "2021-11")]
+    prev = raw[(raw["Month"] >= "2019-12") & (raw["Month"] <= "2020-11")]
+    sv = cur[cur["Crime type"].isin(SV)]
+    assert summary["period"] == {"from": "2020-12", "to": "2021-11"}
+    assert summary["all_crime"] == int((cur["Crime type"] != "Anti-social behaviour").sum())
+    assert summary["serious_violence"] == len(sv)
+    assert summary["by_crime_type"] == sv["Crime type"].value_counts().to_dict()
+    assert summary["sv_share"] == pytest.approx(len(sv) / summary["all_crime"])
+    assert summary["change_vs_previous"] == pytest.approx(len(sv) / prev["Crime type"].isin(SV).sum())
+    top = sv["LSOA code"].value_counts()
+    assert [t["code"] for t in summary["top_lsoas"][:3]] == list(top.index[:3])
+    assert [t["count"] for t in summary["top_lsoas"][:3]] == list(top.iloc[:3])
+    assert summary["cost_per_resident_gbp"] == pytest.approx(summary["cost_gbp"] / summary["residents"], abs=0.01)
+    assert summary["synthetic_sections"] == []
+    assert all(not m["available"] for m in summary["success_measures"].values())
+    assert [p["rank"] for p in summary["priorities"]] == list(range(1, len(summary["priorities"]) + 1))
+    # every table a priority cites exists
+    for p in summary["priorities"]:
+        for ref in p["evidence"]:
+            assert (report / ref).exists(), ref
+
+
+def test_monthly_table_csv_matches_raw(report: Path, real_data: Path):
+    monthly = pd.read_csv(report / "tables" / "monthly.csv").set_index("month")
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    expected = raw[raw["Crime type"].isin(SV)].groupby("Month").size()
+    assert (monthly["serious_violence"] == expected.reindex(monthly.index)).all()
+
+
+class _Outline(HTMLParser):
+    """Collects heading levels, figures (caption, svg title, table) and any external URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.urls: list[str] = []
+        self.figures: list[dict[str, bool]] = []
+        self._in_figure = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        for key in ("src", "href"):
+            value = a.get(key) or ""
+            if value.startswith(("http:", "https:", "//")):
+                self.urls.append(value)
+        if tag == "figure":
+            self._in_figure = True
+            self.figures.append({"caption": False, "graphic": False, "table": False, "summary": False})
+        elif self._in_figure and tag == "figcaption":
+            self.figures[-1]["caption"] = True
+        elif self._in_figure and tag in ("svg", "img"):
+            self.figures[-1]["graphic"] = self.figures[-1]["graphic"] or tag == "img" or "aria-label" in a
+        elif self._in_figure and tag == "table":
+            self.figures[-1]["table"] = True
+        elif self._in_figure and tag == "p" and "summary" in (a.get("class") or ""):
+            self.figures[-1]["summary"] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self._in_figure = False
+
+
+def test_html_structure_offline_and_accessible(report: Path):
+    html = (report / "index.html").read_text()
+    outline = _Outline()
+    outline.feed(html)
+    assert outline.urls == []  # no CDN, fonts or tiles; <svg xmlns> is not a fetch
+    assert "<link" not in html and "<script" not in html and "@import" not in html
+    assert outline.headings[0] == 1 and outline.headings.count(1) == 1
+    for before, after in zip(outline.headings, outline.headings[1:], strict=False):
+        assert after <= before + 1, f"heading level jumps from h{before} to h{after}"
+    assert len(outline.figures) >= 8
+    for fig in outline.figures:
+        assert all(fig.values()), fig
+    for section in ("Summary", "Method and data", "Where", "When", "Who and why", "Success measures",
+                    "Cost of violence", "Priorities"):  # fmt: skip
+        assert f">{section}</h2>" in html
+    assert "no record-level data" in html.lower()
+    assert 'class="synthetic-tag"' not in html and 'class="synthetic-banner"' not in html
+
+
+def test_synthetic_sections_are_labelled(synthetic_report: Path):
+    summary = json.loads((synthetic_report / "summary.json").read_text())
+    assert "Who and why" in summary["synthetic_sections"]
+    assert "When: hour × weekday" in summary["synthetic_sections"]
+    assert summary["success_measures"]["sharp_object_admissions_u25"]["synthetic"] is True
+    themes = [p for p in summary["priorities"] if p["name"] in ("Victims under 25", "Domestic violence")]
+    assert themes and all(p["synthetic"] for p in themes)
+    real = [p for p in summary["priorities"] if p["name"] in SV]
+    assert real and not any(p["synthetic"] for p in real)
+    html = (synthetic_report / "index.html").read_text()
+    for fig_id in ("fig-heatmap", "fig-age-sex", "fig-markers"):
+        block = html[html.index(f'id="{fig_id}"') :][:3000]
+        assert "Synthetic data" in block, fig_id
+    # real police.uk volumes are unchanged by the synthetic layer
+    assert summary["serious_violence"] == 1156
+
+
+def _pdf_pages(pdf: Path, out: Path) -> list[Path]:
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils (pdftoppm) not installed")
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("pdf-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / "pdf")], check=True, timeout=60)
+    return sorted(out.glob("pdf-*.png"))
+
+
+def test_pdf_pages_render(report: Path):
+    pages = _pdf_pages(report / "sna.pdf", ARTIFACTS)
+    assert len(pages) >= 10
+    text = subprocess.run(["pdftotext", str(report / "sna.pdf"), "-"], capture_output=True, text=True, timeout=60)
+    if text.returncode == 0:
+        for phrase in ("Summary", "Cost of violence", "Priorities", "Page 1 of"):
+            assert phrase in text.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
+def test_chromium_renders_offline_and_axe_clean(report: Path, synthetic_report: Path):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        try:
+            for name, folder in (("real", report), ("synthetic", synthetic_report)):
+                page = browser.new_page(viewport={"width": 1100, "height": 1400})
+                requests: list[str] = []
+                page.on("request", lambda r, requests=requests: requests.append(r.url))
+                page.goto((folder / "index.html").as_uri())
+                assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+                page.screenshot(path=str(ARTIFACTS / f"{name}-full.png"), full_page=True)
+                for section in ("summary", "where", "who", "priorities"):
+                    page.locator(f"#{section}").scroll_into_view_if_needed()
+                    page.screenshot(path=str(ARTIFACTS / f"{name}-{section}.png"))
+                results = Axe().run(page)
+                serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+                assert serious == [], [(v["id"], v["help"], len(v["nodes"])) for v in serious]
+                page.close()
+        finally:
+            browser.close()
