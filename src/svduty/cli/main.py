@@ -19,3 +19,4 @@ from svduty.cli import rms as _rms  # noqa: E402,F401
 from svduty.cli import sna as _sna  # noqa: E402,F401
 from svduty.cli import synth as _synth  # noqa: E402,F401
 from svduty.cli import workspace as _workspace  # noqa: E402,F401
+from svduty.cli import web as _web  # noqa: E402,F401

@@ -1,0 +1,109 @@
+"""Access rules for rounds, EOIs, assessment and awards. Each is one function, tested directly in
+tests/web/test_permissions.py and exercised URL by URL in tests/web/test_permission_matrix.py."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from svduty.web.core.options import Role
+from svduty.web.core.permissions import is_staff_role, organisation_of, role_of
+
+from .options import ApplicationStatus
+
+
+def can_manage_rounds(user) -> bool:
+    return is_staff_role(user)
+
+
+def can_list_rounds(user) -> bool:
+    return role_of(user) in (Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER)
+
+
+def can_apply(user, round_, today=None) -> bool:
+    """Providers apply while the round is open; a closed round refuses new EOIs."""
+    return role_of(user) == Role.PROVIDER and organisation_of(user) is not None and round_.is_open(today)
+
+
+def is_own_application(user, application) -> bool:
+    org = organisation_of(user)
+    return role_of(user) == Role.PROVIDER and org is not None and application.organisation_id == org.pk
+
+
+def can_edit_application(user, application, today=None) -> bool:
+    """The provider edits a draft of its own organisation while the round is open."""
+    return (
+        is_own_application(user, application)
+        and application.status == ApplicationStatus.DRAFT
+        and application.round.is_open(today or timezone.localdate())
+    )
+
+
+def can_submit_application(user, application, today=None) -> bool:
+    return can_edit_application(user, application, today)
+
+
+def is_panel_member(user, application) -> bool:
+    panel = getattr(application.round, "panel", None)
+    return role_of(user) == Role.ASSESSOR and panel is not None and panel.members.filter(pk=user.pk).exists()
+
+
+def declaration_of(user, application):
+    return application.declarations.filter(assessor=user).first() if user.is_authenticated else None
+
+
+def can_declare(user, application) -> bool:
+    """A panel assessor declares interests once per submitted EOI, before seeing it."""
+    return (
+        is_panel_member(user, application)
+        and application.status != ApplicationStatus.DRAFT
+        and declaration_of(user, application) is None
+    )
+
+
+def can_score(user, application) -> bool:
+    """Only a panel assessor who declared no conflict may see and score a submitted EOI."""
+    if not is_panel_member(user, application) or application.status != ApplicationStatus.SUBMITTED:
+        return False
+    declaration = declaration_of(user, application)
+    return declaration is not None and not declaration.has_conflict
+
+
+def can_view_application(user, application) -> bool:
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC):
+        # Drafts belong to the provider until submitted; the administrator sees everything.
+        return application.status != ApplicationStatus.DRAFT or role == Role.ADMIN
+    if role == Role.PROVIDER:
+        return is_own_application(user, application)
+    if role == Role.ASSESSOR:
+        declaration = declaration_of(user, application)
+        return is_panel_member(user, application) and declaration is not None and not declaration.has_conflict
+    return False
+
+
+def can_upload_document(user, application) -> bool:
+    return can_edit_application(user, application)
+
+
+def can_download_document(user, document) -> bool:
+    return can_view_application(user, document.application)
+
+
+def can_view_assessment(user, round_) -> bool:
+    return role_of(user) in (Role.ADMIN, Role.OFFICER)
+
+
+def can_moderate(user, application) -> bool:
+    return is_staff_role(user) and application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.AWARDED)
+
+
+def can_award(user, application) -> bool:
+    return (
+        is_staff_role(user)
+        and application.status == ApplicationStatus.SUBMITTED
+        and not type(application).objects.filter(pk=application.pk, award__isnull=False).exists()
+    )
+
+
+def can_assess(user) -> bool:
+    return role_of(user) == Role.ASSESSOR

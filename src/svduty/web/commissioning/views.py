@@ -1,0 +1,351 @@
+"""Views for rounds, EOIs, assessment and awards. Every access decision calls a function in ``permissions``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from svduty.web.core.permissions import is_staff_role, organisation_of
+from svduty.web.core.views import check, require
+from svduty.web.funding.ledger import OverCommitment
+from svduty.web.workflows import APPLICATION_WORKFLOW, TransitionRefused, perform
+
+from . import permissions as perms
+from .assessment import rank
+from .awards import make_award
+from .forms import (
+    ApplicationForm,
+    AwardForm,
+    DeclarationForm,
+    DocumentForm,
+    ModerationForm,
+    QuestionForm,
+    RoundForm,
+    ScoreForm,
+    missing_for_submission,
+)
+from .models import Application, Declaration, Document, Question, Review, Round, Score
+from .options import ApplicationStatus
+
+
+@require(perms.can_list_rounds)
+def rounds(request):
+    items = Round.objects.select_related("stream")
+    return render(request, "commissioning/rounds.html", {"rounds": items, "can_manage": is_staff_role(request.user)})
+
+
+@require(perms.can_manage_rounds)
+def round_new(request):
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        round_ = form.save(commit=False)
+        round_.partnership = round_.stream.partnership
+        round_.save()
+        form.save_m2m()
+        messages.success(request, f"Round “{round_.title}” created")
+        return redirect("commissioning:round", round_.pk)
+    return render(request, "commissioning/round_form.html", {"form": form, "title": "New funding round"})
+
+
+@require(perms.can_list_rounds)
+def round_detail(request, pk):
+    round_ = get_object_or_404(Round.objects.select_related("stream"), pk=pk)
+    org = organisation_of(request.user)
+    own = Application.objects.filter(round=round_, organisation=org) if org else Application.objects.none()
+    return render(
+        request,
+        "commissioning/round.html",
+        {
+            "round": round_,
+            "can_apply": perms.can_apply(request.user, round_),
+            "can_manage": perms.can_manage_rounds(request.user),
+            "own_applications": own,
+            "is_open": round_.is_open(),
+        },
+    )
+
+
+@require(perms.can_manage_rounds)
+def round_edit(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = RoundForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Round updated")
+        return redirect("commissioning:round", round_.pk)
+    return render(request, "commissioning/round_form.html", {"form": form, "title": f"Edit {round_.title}"})
+
+
+@require(perms.can_manage_rounds)
+def round_questions(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = QuestionForm(request.POST or None, initial={"order": round_.questions.count() + 1})
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.round = round_
+        question.save()
+        messages.success(request, "Question added")
+        return redirect("commissioning:round_questions", round_.pk)
+    return render(request, "commissioning/questions.html", {"round": round_, "form": form})
+
+
+@require(perms.can_manage_rounds)
+@require_POST
+def question_delete(request, pk):
+    question = get_object_or_404(Question, pk=pk)
+    round_id = question.round_id
+    if question.answers.exclude(text="").exists():
+        messages.error(request, "This question already has answers, so it cannot be removed")
+    else:
+        question.delete()
+        messages.success(request, "Question removed")
+    return redirect("commissioning:round_questions", round_id)
+
+
+@require_POST
+def apply(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    denied = check(request, perms.can_apply(request.user, round_))
+    if denied:
+        return denied
+    application = Application.objects.create(
+        round=round_,
+        organisation=organisation_of(request.user),
+        created_by=request.user,
+        title=request.POST.get("title", "").strip()[:200] or "Untitled intervention",
+    )
+    return redirect("commissioning:application_edit", application.pk)
+
+
+def _application(pk):
+    return get_object_or_404(Application.objects.select_related("round", "organisation", "priority"), pk=pk)
+
+
+def application_detail(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_view_application(request.user, application))
+    if denied:
+        return denied
+    user = request.user
+    return render(
+        request,
+        "commissioning/application.html",
+        {
+            "application": application,
+            "can_edit": perms.can_edit_application(user, application),
+            "can_award": perms.can_award(user, application),
+            "can_moderate": perms.can_moderate(user, application),
+            "can_score": perms.can_score(user, application),
+            "missing": missing_for_submission(application) if application.status == ApplicationStatus.DRAFT else [],
+            "answers": application.answers.select_related("question"),
+        },
+    )
+
+
+def application_edit(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_edit_application(request.user, application))
+    if denied:
+        return denied
+    form = ApplicationForm(request.POST or None, instance=application, round_=application.round)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        if request.POST.get("then") == "submit":
+            missing = missing_for_submission(application)
+            if missing:
+                messages.error(request, "Saved. Before you can submit, add " + "; ".join(missing))
+                return redirect("commissioning:application_edit", application.pk)
+            return redirect("commissioning:application_submit", application.pk)
+        messages.success(request, "Your draft is saved")
+        return redirect("commissioning:application_edit", application.pk)
+    return render(
+        request,
+        "commissioning/application_form.html",
+        {"application": application, "form": form, "upload_form": DocumentForm()},
+    )
+
+
+def application_submit(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_submit_application(request.user, application))
+    if denied:
+        return denied
+    missing = missing_for_submission(application)
+    if request.method == "POST" and not missing:
+        perform(APPLICATION_WORKFLOW, "submit", application, request.user, submitted_at=timezone.now())
+        messages.success(request, f"Expression of interest {application.reference} submitted")
+        return redirect("commissioning:application", application.pk)
+    return render(request, "commissioning/application_submit.html", {"application": application, "missing": missing})
+
+
+@require_POST
+def document_upload(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_upload_document(request.user, application))
+    if denied:
+        return denied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        Document.objects.create(
+            application=application,
+            file=upload,
+            original_name=upload.name[:200],
+            content_type=upload.svduty_content_type,
+            size=upload.size,
+            uploaded_by=request.user,
+        )
+        messages.success(request, f"{upload.name} uploaded")
+    else:
+        messages.error(request, "Upload refused: " + " ".join(form.errors.get("file", ["choose a file"])))
+    return redirect("commissioning:application_edit", application.pk)
+
+
+def document_download(request, pk):
+    document = get_object_or_404(Document.objects.select_related("application"), pk=pk)
+    denied = check(request, perms.can_download_document(request.user, document))
+    if denied:
+        return denied
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name)
+    response["Content-Type"] = document.content_type
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require(lambda u: perms.role_of(u) == "provider")
+def my_applications(request):
+    applications = Application.objects.filter(organisation=organisation_of(request.user)).select_related("round")
+    return render(request, "commissioning/my_applications.html", {"applications": applications})
+
+
+@require(perms.can_assess)
+def assessor_queue(request):
+    rows = []
+    for round_ in Round.objects.filter(panel__members=request.user):
+        for app in round_.applications.exclude(status=ApplicationStatus.DRAFT).select_related("organisation"):
+            declaration = perms.declaration_of(request.user, app)
+            review = app.reviews.filter(assessor=request.user).first()
+            rows.append({"round": round_, "application": app, "declaration": declaration, "review": review})
+    return render(request, "commissioning/assessor_queue.html", {"rows": rows})
+
+
+def declare(request, pk):
+    """Shows only the applicant's name and the intervention's title: the EOI itself stays hidden until declared."""
+    application = _application(pk)
+    denied = check(request, perms.can_declare(request.user, application))
+    if denied:
+        return denied
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            Declaration.objects.create(
+                application=application,
+                assessor=request.user,
+                has_conflict=form.cleaned_data["has_conflict"],
+                details=form.cleaned_data["details"],
+            )
+        except IntegrityError:
+            messages.error(request, "You have already declared your interests for this application")
+            return redirect("commissioning:assessor_queue")
+        if form.cleaned_data["has_conflict"]:
+            messages.success(request, "Conflict recorded: you will not see or score this application")
+            return redirect("commissioning:assessor_queue")
+        messages.success(request, "No conflict recorded: you can now read and score the application")
+        return redirect("commissioning:score", application.pk)
+    return render(request, "commissioning/declare.html", {"application": application, "form": form})
+
+
+def score(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_score(request.user, application))
+    if denied:
+        return denied
+    criteria = application.round.criteria.all()
+    review = Review.objects.filter(application=application, assessor=request.user).first()
+    form = ScoreForm(request.POST or None, criteria=criteria, review=review)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            review, _ = Review.objects.update_or_create(
+                application=application, assessor=request.user, defaults={"comment": form.cleaned_data["comment"]}
+            )
+            for criterion in form.criteria:
+                Score.objects.update_or_create(
+                    review=review,
+                    criterion=criterion,
+                    defaults={"score": form.cleaned_data[f"criterion_{criterion.pk}"]},
+                )
+        messages.success(request, f"Scores saved: {review.weighted_percent()} out of 100 (weighted)")
+        return redirect("commissioning:assessor_queue")
+    return render(
+        request,
+        "commissioning/score.html",
+        {"application": application, "form": form, "answers": application.answers.select_related("question")},
+    )
+
+
+def round_assessment(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    denied = check(request, perms.can_view_assessment(request.user, round_))
+    if denied:
+        return denied
+    return render(request, "commissioning/assessment.html", {"round": round_, "ranking": rank(round_)})
+
+
+def moderate(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_moderate(request.user, application))
+    if denied:
+        return denied
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        moderation = form.save(commit=False)
+        moderation.application = application
+        moderation.moderated_by = request.user
+        moderation.save()
+        messages.success(request, f"Moderated score {moderation.score_percent} recorded")
+        return redirect("commissioning:round_assessment", application.round_id)
+    return render(
+        request,
+        "commissioning/moderate.html",
+        {"application": application, "form": form, "history": application.moderations.select_related("moderated_by")},
+    )
+
+
+def award(request, pk):
+    application = _application(pk)
+    denied = check(request, perms.can_award(request.user, application))
+    if denied:
+        return denied
+    form = AwardForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = make_award(application, form.split(), form.cleaned_data["conditions"], request.user)
+        except (OverCommitment, TransitionRefused) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Award of {made.amount_display} recorded; decision record {made.decision_record.reference} drafted",
+            )
+            return redirect("decisions:detail", made.decision_record.reference)
+    return render(request, "commissioning/award.html", {"application": application, "form": form})
+
+
+@require_POST
+def decline(request, pk):
+    application = _application(pk)
+    try:
+        perform(APPLICATION_WORKFLOW, "decline", application, request.user)
+    except TransitionRefused:
+        return check(request, False)
+    messages.success(request, f"{application.reference} marked not awarded")
+    return redirect("commissioning:round_assessment", application.round_id)

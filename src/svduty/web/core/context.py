@@ -1,0 +1,45 @@
+"""Context for every page: the partnership's name (never the GOV.UK brand), the DEMO DATA flag, the user's role and
+the navigation that role may use."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from .options import PUBLIC, Role
+from .permissions import role_of
+
+NAV = [
+    ("Dashboard", "core:home", None),
+    ("Partnership", "partnership:overview", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Funding", "funding:streams", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Rounds", "commissioning:rounds", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
+    ("My applications", "commissioning:my_applications", {Role.PROVIDER}),
+    ("Assessments", "commissioning:assessor_queue", {Role.ASSESSOR}),
+    ("Decision records", "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Public register", "public:decisions", None),
+]
+
+
+def site(request):
+    from svduty.web.partnership.models import Partnership
+
+    partnership = Partnership.objects.order_by("id").first()
+    role = role_of(request.user)
+    path = request.path
+    nav = []
+    for label, name, roles in NAV:
+        if roles is not None and role not in roles:
+            continue
+        if name == "core:home" and role == PUBLIC:
+            continue
+        url = reverse(name)
+        nav.append({"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))})
+    return {
+        "partnership": partnership,
+        "service_name": settings.SVDUTY_PARTNERSHIP_NAME or (partnership.name if partnership else "svduty"),
+        "is_demo": bool(partnership and partnership.is_demo),
+        "role": role,
+        "role_label": dict(Role.choices).get(role, "Public"),
+        "nav": nav,
+    }

@@ -1,0 +1,164 @@
+"""Template helpers: GOV.UK Design System markup for Django form fields, money in pounds, permission checks."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from svduty.web.core.money import format_pence
+
+register = template.Library()
+
+
+@register.filter
+def pounds(pence) -> str:
+    return format_pence(pence, whole=True)
+
+
+@register.filter
+def pounds_exact(pence) -> str:
+    return format_pence(pence)
+
+
+@register.simple_tag
+def allowed(rule, user, *objects) -> bool:
+    """``{% allowed can_score user application as ok %}`` — rule is a permissions function put in context."""
+    return bool(rule(user, *objects))
+
+
+def _describedby(field, hint_id, error_id) -> str:
+    ids = [i for i in (hint_id if field.help_text else None, error_id if field.errors else None) if i]
+    return " ".join(ids)
+
+
+def _errors(field, error_id):
+    if not field.errors:
+        return ""
+    return format_html(
+        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+        error_id,
+        " ".join(field.errors),
+    )
+
+
+@register.simple_tag
+def govuk_field(field, label_size: str = "s", width: str = ""):
+    """Render a bound field as a GOV.UK form group (label, hint, error message, control)."""
+    widget = field.field.widget
+    fid = field.id_for_label or f"id_{field.html_name}"
+    hint_id, error_id = f"{fid}-hint", f"{fid}-error"
+    group_cls = "govuk-form-group" + (" govuk-form-group--error" if field.errors else "")
+    hint = format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, field.help_text) if field.help_text else ""
+    errors = _errors(field, error_id)
+    described = _describedby(field, hint_id, error_id)
+    label_text = field.label + ("" if field.field.required else " (optional)")
+
+    if isinstance(widget, forms.CheckboxInput):
+        attrs = {"class": "govuk-checkboxes__input", "id": fid}
+        if described:
+            attrs["aria-describedby"] = described
+        control = field.as_widget(attrs=attrs)
+        return format_html(
+            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+            '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}'
+            "</label></div></div></div>",
+            group_cls,
+            hint,
+            errors,
+            control,
+            fid,
+            field.label,
+        )
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        multiple = isinstance(widget, forms.CheckboxSelectMultiple)
+        kind = "checkboxes" if multiple else "radios"
+        current = field.value()
+        current = {str(v) for v in current} if multiple and current else {str(current)}
+        items = []
+        for i, (value, text) in enumerate(field.field.choices):
+            if value == "":
+                continue
+            value = str(getattr(value, "value", value))
+            item_id = fid if i == 0 else f"{fid}_{i}"
+            checked = mark_safe(" checked") if value in current else ""
+            items.append(
+                format_html(
+                    '<div class="govuk-{k}__item"><input class="govuk-{k}__input" id="{}" name="{}" type="{}" '
+                    'value="{}"{}><label class="govuk-label govuk-{k}__label" for="{}">{}</label></div>',
+                    item_id,
+                    field.html_name,
+                    "checkbox" if multiple else "radio",
+                    value,
+                    checked,
+                    item_id,
+                    text,
+                    k=kind,
+                )
+            )
+        return format_html(
+            '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend '
+            'govuk-fieldset__legend--{}">{}</legend>{}{}<div class="govuk-{}{}" data-module="govuk-{}">{}</div>'
+            "</fieldset></div>",
+            group_cls,
+            format_html(' aria-describedby="{}"', described) if described else "",
+            label_size,
+            label_text,
+            hint,
+            errors,
+            kind,
+            " govuk-radios--small" if not multiple else " govuk-checkboxes--small",
+            kind,
+            mark_safe("".join(items)),
+        )
+    if isinstance(widget, forms.Textarea):
+        cls = "govuk-textarea"
+    elif isinstance(widget, forms.Select):
+        cls = "govuk-select"
+    elif isinstance(widget, forms.FileInput):
+        cls = "govuk-file-upload"
+    else:
+        cls = "govuk-input" + (f" govuk-input--width-{width}" if width else "")
+    if field.errors:
+        cls += f" {cls.split()[0]}--error"
+    attrs = {"class": cls, "id": fid}
+    if described:
+        attrs["aria-describedby"] = described
+    if isinstance(widget, forms.Textarea):
+        attrs["rows"] = widget.attrs.get("rows", 4)
+    control = field.as_widget(attrs=attrs)
+    return format_html(
+        '<div class="{}"><label class="govuk-label govuk-label--{}" for="{}">{}</label>{}{}{}</div>',
+        group_cls,
+        label_size,
+        fid,
+        label_text,
+        hint,
+        errors,
+        control,
+    )
+
+
+@register.inclusion_tag("core/error_summary.html")
+def govuk_error_summary(*forms_):
+    items = []
+    for form in forms_:
+        if form is None:
+            continue
+        for error in form.non_field_errors():
+            items.append(("", error))
+        for field in form:
+            for error in field.errors:
+                items.append((f"#{field.id_for_label or 'id_' + field.html_name}", f"{field.label}: {error}"))
+    return {"items": items}
+
+
+@register.simple_tag
+def summary_rows(rows):
+    """rows: iterable of (key, value) → GOV.UK summary-list rows."""
+    return format_html_join(
+        "",
+        '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
+        '<dd class="govuk-summary-list__value">{}</dd></div>',
+        ((k, v) for k, v in rows),
+    )

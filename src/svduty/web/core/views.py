@@ -1,0 +1,81 @@
+"""Sign in/out and the dashboard, which shows each role the work waiting for it."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from .options import PUBLIC, Role
+from .permissions import organisation_of, role_of
+
+
+def require(rule):
+    """View decorator: anonymous users go to sign in; signed-in users failing ``rule(user)`` get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if rule(request.user):
+                return view(request, *args, **kwargs)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+
+        return wrapped
+
+    return decorator
+
+
+def check(request, allowed: bool):
+    """Inside a view, after loading the object: the same outcome as ``require``."""
+    if allowed:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+def home(request):
+    from svduty.web.commissioning.models import Application, Round
+    from svduty.web.commissioning.options import ApplicationStatus
+    from svduty.web.decisions.models import DecisionRecord
+    from svduty.web.decisions.options import State
+
+    role = role_of(request.user)
+    if role == PUBLIC:
+        return redirect("public:index")
+    context = {"role": role}
+    if role == Role.PROVIDER:
+        context["applications"] = Application.objects.filter(organisation=organisation_of(request.user))
+        context["open_rounds"] = [r for r in Round.objects.all() if r.is_open()]
+    elif role == Role.ASSESSOR:
+        context["rounds"] = Round.objects.filter(panel__members=request.user)
+    elif role == Role.CHIEF_EXECUTIVE:
+        context["waiting"] = DecisionRecord.objects.filter(state=State.DRAFT)
+        context["waiting_label"] = "Decision records waiting for officer approval"
+    elif role == Role.PCC:
+        context["waiting"] = DecisionRecord.objects.filter(state=State.OFFICER_APPROVED)
+        context["waiting_label"] = "Decision records waiting for your decision"
+    else:
+        context["rounds"] = Round.objects.all()
+        context["submitted"] = Application.objects.filter(status=ApplicationStatus.SUBMITTED).count()
+        context["waiting"] = DecisionRecord.objects.filter(state=State.DECIDED)
+        context["waiting_label"] = "Decided records to publish"
+    return render(request, "core/home.html", context)
+
+
+def forbidden(request, exception=None):
+    return render(request, "core/403.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "core/404.html", status=404)

@@ -1,0 +1,179 @@
+"""Decision records: list, draft, officer approval, PCC decision, publication, PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from svduty.web.core.views import check, require
+from svduty.web.workflows import DECISION_WORKFLOW, TransitionRefused, perform
+
+from . import permissions as perms
+from .forms import DecisionRecordForm, OfficerApprovalForm, PCCDecisionForm
+from .models import DecisionEvent, DecisionRecord
+
+
+def _record(reference):
+    return get_object_or_404(DecisionRecord, reference=reference)
+
+
+@require(perms.can_view_decisions)
+def record_list(request):
+    records = DecisionRecord.objects.all()
+    state = request.GET.get("state")
+    if state:
+        records = records.filter(state=state)
+    return render(
+        request,
+        "decisions/list.html",
+        {"records": records, "can_create": perms.can_create_decision(request.user), "state": state},
+    )
+
+
+@require(perms.can_create_decision)
+def record_new(request):
+    form = DecisionRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.created_by = request.user
+        record.save()
+        DecisionEvent.objects.create(record=record, action="draft", to_state=record.state, user=request.user)
+        messages.success(request, f"Decision record {record.reference} drafted")
+        return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/form.html", {"form": form, "title": "New decision record"})
+
+
+@require(perms.can_view_decisions)
+def record_detail(request, reference):
+    record = _record(reference)
+    user = request.user
+    return render(
+        request,
+        "decisions/detail.html",
+        {
+            "record": record,
+            "events": record.events.select_related("user"),
+            "awards": record.awards.select_related("application__organisation"),
+            "can_edit": perms.can_edit_decision(user, record),
+            "can_approve": perms.can_officer_approve(user, record),
+            "can_decide": perms.can_decide(user, record),
+            "can_publish": perms.can_publish(user, record),
+            "missing": perms.missing_for_approval(record) if record.state == "draft" else [],
+            "workflow": DECISION_WORKFLOW,
+        },
+    )
+
+
+def record_edit(request, reference):
+    record = _record(reference)
+    denied = check(request, perms.can_edit_decision(request.user, record))
+    if denied:
+        return denied
+    form = DecisionRecordForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{record.reference} saved")
+        return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/form.html", {"form": form, "title": f"Edit {record.reference}", "record": record})
+
+
+def record_approve(request, reference):
+    record = _record(reference)
+    denied = check(request, perms.can_officer_approve(request.user, record))
+    if denied:
+        return denied
+    form = OfficerApprovalForm(request.POST or None, initial={"officer_name": request.user.get_full_name()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            perform(
+                DECISION_WORKFLOW,
+                "officer_approve",
+                record,
+                request.user,
+                note=data["note"],
+                officer_name=data["officer_name"],
+                officer_approved_by=request.user,
+                officer_approved_at=timezone.now(),
+                financial_advice_taken=True,
+                legal_advice_taken=True,
+                equalities_advice_taken=True,
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Officer approval given for {record.reference}")
+            return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/approve.html", {"record": record, "form": form})
+
+
+def record_decide(request, reference):
+    record = _record(reference)
+    denied = check(request, perms.can_decide(request.user, record))
+    if denied:
+        return denied
+    form = PCCDecisionForm(request.POST or None, initial={"pcc_signature": request.user.get_full_name()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            perform(
+                DECISION_WORKFLOW,
+                "decide",
+                record,
+                request.user,
+                note=f"{dict(form.fields['decision'].choices)[data['decision']]}",
+                decision=data["decision"],
+                decision_text=data["decision_text"],
+                pcc_has_interest=data["pcc_has_interest"],
+                pcc_interest_details=data["pcc_interest_details"],
+                pcc_signature=data["pcc_signature"],
+                decided_by=request.user,
+                decided_on=data["decided_on"],
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Decision recorded for {record.reference}")
+            return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/decide.html", {"record": record, "form": form})
+
+
+def record_publish(request, reference):
+    record = _record(reference)
+    denied = check(request, perms.can_publish(request.user, record))
+    if denied:
+        return denied
+    if request.method == "POST":
+        perform(DECISION_WORKFLOW, "publish", record, request.user, published_at=timezone.now())
+        if record.publication_deferred:
+            messages.success(
+                request,
+                f"{record.reference} published; it appears on the public register on {record.deferred_until:%d %B %Y}",
+            )
+        else:
+            messages.success(request, f"{record.reference} published on the public register")
+        return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/publish.html", {"record": record})
+
+
+def render_pdf(record, *, public: bool) -> bytes:
+    """The decision record as PDF (WeasyPrint, same template as the print view; no network fetches)."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "decisions/record_pdf.html", {"record": record, "public": public, "awards": record.awards.all()}
+    )
+    return HTML(string=html).write_pdf()
+
+
+def record_pdf(request, reference):
+    record = _record(reference)
+    denied = check(request, perms.can_download_pdf(request.user, record))
+    if denied:
+        return denied
+    response = HttpResponse(render_pdf(record, public=False), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
+    return response

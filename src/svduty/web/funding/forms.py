@@ -1,0 +1,25 @@
+"""Forms for budgets, commitments and payments (amounts in pounds, stored as pence)."""
+
+from django import forms
+from django.utils import timezone
+
+from svduty.web.core.forms import DateInput, PoundsField
+from svduty.web.core.money import check_financial_year
+
+
+class CommitmentForm(forms.Form):
+    financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example 2024-25")
+    amount = PoundsField(label="Amount", min_pence=1)
+    description = forms.CharField(label="What it is for", max_length=300, help_text="For example VRU staffing")
+
+    def clean_financial_year(self):
+        try:
+            return check_financial_year(self.cleaned_data["financial_year"].strip())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class SpendForm(forms.Form):
+    amount = PoundsField(label="Amount paid", min_pence=1)
+    paid_on = forms.DateField(label="Date paid", widget=DateInput(), initial=timezone.localdate)
+    description = forms.CharField(label="Description", max_length=300, help_text="For example Q1 grant payment")

@@ -1,0 +1,110 @@
+"""The funding ledger: the one place that commits or spends money, refusing over-commitment with a clear message.
+
+Rows are locked with ``select_for_update`` (a no-op on SQLite, which serialises writers anyway) so two officers
+awarding at once cannot both take the last of a year's budget on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Sum
+
+from svduty.web.core.money import format_pence
+
+from .models import Budget, Commitment, FundingStream, Spend
+
+
+class OverCommitment(Exception):
+    """Raised when a commitment or payment would exceed what is available; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class YearPosition:
+    financial_year: str
+    budget_pence: int
+    committed_pence: int
+    spent_pence: int
+
+    @property
+    def available_pence(self) -> int:
+        return self.budget_pence - self.committed_pence
+
+
+def _committed(stream: FundingStream, year: str) -> int:
+    live = Commitment.objects.filter(stream=stream, financial_year=year, released=False)
+    return live.aggregate(s=Sum("amount_pence"))["s"] or 0
+
+
+def position(stream: FundingStream) -> list[YearPosition]:
+    """Budget, committed and spent per financial year of the stream."""
+    rows = []
+    for budget in stream.budgets.all():
+        spent = (
+            Spend.objects.filter(commitment__stream=stream, commitment__financial_year=budget.financial_year).aggregate(
+                s=Sum("amount_pence")
+            )["s"]
+            or 0
+        )
+        rows.append(
+            YearPosition(budget.financial_year, budget.amount_pence, _committed(stream, budget.financial_year), spent)
+        )
+    return rows
+
+
+def commit(
+    stream: FundingStream, split: dict[str, int], description: str, *, award=None, user=None
+) -> list[Commitment]:
+    """Commit ``split`` (financial year → pence) from ``stream`` in one transaction, or refuse it all."""
+    with transaction.atomic():
+        created = []
+        for year, amount in sorted(split.items()):
+            if amount <= 0:
+                continue
+            budget = Budget.objects.select_for_update().filter(stream=stream, financial_year=year).first()
+            if budget is None:
+                raise OverCommitment(f"{stream.name} has no budget for {year}: add the year's budget first")
+            already = _committed(stream, year)
+            if already + amount > budget.amount_pence:
+                raise OverCommitment(
+                    f"Over-committed: {stream.name} {year} has a budget of {format_pence(budget.amount_pence)}, "
+                    f"{format_pence(already)} is already committed, so {format_pence(amount)} more would exceed it by "
+                    f"{format_pence(already + amount - budget.amount_pence)}"
+                )
+            created.append(
+                Commitment.objects.create(
+                    stream=stream,
+                    financial_year=year,
+                    amount_pence=amount,
+                    description=description,
+                    award=award,
+                    created_by=user,
+                )
+            )
+        total_budget = stream.budgets.aggregate(s=Sum("amount_pence"))["s"] or 0
+        if total_budget > stream.total_pence:
+            raise OverCommitment(
+                f"{stream.name}: yearly budgets add up to {format_pence(total_budget)}, more than the stream's "
+                f"total of {format_pence(stream.total_pence)}"
+            )
+        return created
+
+
+def spend(commitment: Commitment, amount_pence: int, paid_on, description: str, *, user=None) -> Spend:
+    """Record a payment against a commitment; refuses to pay more than was committed."""
+    with transaction.atomic():
+        locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        if locked.released:
+            raise OverCommitment("This commitment was released (the award was not approved): nothing can be paid")
+        paid = locked.spend.aggregate(s=Sum("amount_pence"))["s"] or 0
+        if paid + amount_pence > locked.amount_pence:
+            raise OverCommitment(
+                f"Overspend: {format_pence(locked.amount_pence)} is committed for {locked.financial_year} and "
+                f"{format_pence(paid)} is already paid, so {format_pence(amount_pence)} more would exceed it"
+            )
+        if amount_pence <= 0:
+            raise OverCommitment("A payment must be more than £0")
+        return Spend.objects.create(
+            commitment=locked, amount_pence=amount_pence, paid_on=paid_on, description=description, created_by=user
+        )

@@ -1,0 +1,67 @@
+"""Funding streams: budget, committed, spent and available per financial year; commitments and payments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from svduty.web.core.views import require
+
+from . import ledger
+from . import permissions as perms
+from .forms import CommitmentForm, SpendForm
+from .models import Commitment, FundingStream
+
+
+@require(perms.can_view_funding)
+def streams(request):
+    items = [(s, ledger.position(s)) for s in FundingStream.objects.select_related("funder")]
+    return render(request, "funding/streams.html", {"items": items})
+
+
+@require(perms.can_view_funding)
+def stream(request, pk):
+    item = get_object_or_404(FundingStream, pk=pk)
+    form = CommitmentForm(request.POST or None)
+    can_manage = perms.can_manage_funding(request.user)
+    if request.method == "POST":
+        if not can_manage:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ledger.commit(item, {data["financial_year"]: data["amount"]}, data["description"], user=request.user)
+            except ledger.OverCommitment as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Commitment recorded")
+                return redirect("funding:stream", item.pk)
+    return render(
+        request,
+        "funding/stream.html",
+        {
+            "stream": item,
+            "position": ledger.position(item),
+            "commitments": item.commitments.select_related("award__application__organisation"),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require(perms.can_manage_funding)
+def spend(request, pk):
+    commitment = get_object_or_404(Commitment, pk=pk)
+    form = SpendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ledger.spend(commitment, data["amount"], data["paid_on"], data["description"], user=request.user)
+        except ledger.OverCommitment as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Payment recorded")
+            return redirect("funding:stream", commitment.stream_id)
+    return render(request, "funding/spend.html", {"commitment": commitment, "form": form})

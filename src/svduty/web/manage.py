@@ -1,0 +1,15 @@
+"""``python -m svduty.web.manage <command>``: Django's manage.py for the svduty web app."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "svduty.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

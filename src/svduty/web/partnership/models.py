@@ -1,0 +1,144 @@
+"""Partnership: organisations, the partnership for an area, its Serious Violence Board and the strategy's priorities."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from svduty.web.core.options import Role
+
+from .options import ActionStatus, OrganisationType
+
+CHARITY_NUMBER = re.compile(r"^[0-9]{6,7}(-[0-9]+)?$|^SC[0-9]{6}$")
+COMPANY_NUMBER = re.compile(r"^([0-9]{8}|(SC|NI|OC|SO|NC|IP|RS|CE|CS)[0-9]{6})$")
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=OrganisationType.choices)
+    charity_number = models.CharField(max_length=12, blank=True, help_text="Charity Commission number, e.g. 1012345")
+    company_number = models.CharField(max_length=10, blank=True, help_text="Companies House number, e.g. 01234567")
+    org_identifier = models.CharField(
+        "organisation identifier",
+        max_length=80,
+        blank=True,
+        help_text="org-id.guide identifier when neither number applies (e.g. GB-LAE-DER). Leave blank to derive.",
+    )
+    address_locality = models.CharField("town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    website = models.URLField(blank=True)
+    is_demo = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.charity_number and not CHARITY_NUMBER.match(self.charity_number):
+            raise ValidationError({"charity_number": "A charity number is 6 or 7 digits, e.g. 1012345"})
+        if self.company_number and not COMPANY_NUMBER.match(self.company_number):
+            raise ValidationError({"company_number": "A company number is 8 characters, e.g. 01234567 or SC123456"})
+
+    @property
+    def identifier(self) -> str | None:
+        """360Giving organisation identifier: the org-id.guide scheme GB-CHC (Charity Commission for England and
+        Wales) or GB-COH (Companies House) where a number is known (https://org-id.guide)."""
+        if self.org_identifier:
+            return self.org_identifier
+        if self.charity_number:
+            return f"GB-CHC-{self.charity_number}"
+        if self.company_number:
+            return f"GB-COH-{self.company_number}"
+        return None
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    area = models.CharField(max_length=200, help_text="The police force area the Duty partnership covers")
+    lead_convenor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="convenes")
+    members = models.ManyToManyField(Organisation, related_name="partnerships", blank=True)
+    strategy_period = models.CharField(max_length=20, blank=True, help_text="e.g. 2024-26")
+    is_demo = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.Model):
+    """A priority of the partnership's strategy; ``evidence`` points at the SNA finding behind it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="priorities")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    evidence = models.TextField(blank=True, help_text="The Strategic Needs Assessment finding this priority answers")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Profile(models.Model):
+    """A user's one role and, for providers and partner staff, their organisation."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    job_title = models.CharField(max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.role == Role.PROVIDER and not self.organisation_id:
+            raise ValidationError({"organisation": "A provider account must belong to an organisation"})
+
+
+class BoardMeeting(models.Model):
+    """A Serious Violence Board meeting (quarterly, DOMAIN.md)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+    attendees = models.ManyToManyField(Organisation, blank=True, related_name="meetings_attended")
+    attendee_names = models.TextField(blank=True, help_text="One person a line: name, role, organisation")
+    minutes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"Serious Violence Board, {self.date:%d %B %Y}"
+
+
+class BoardDecision(models.Model):
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class BoardAction(models.Model):
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField()
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.text[:60]

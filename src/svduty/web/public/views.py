@@ -1,0 +1,66 @@
+"""The public register: no sign-in, published decisions only (deferred ones from their date), 360Giving data."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from svduty.web.decisions.models import DecisionRecord
+from svduty.web.decisions.options import State
+
+from . import giving360
+
+
+def _visible_records():
+    return [r for r in DecisionRecord.objects.filter(state=State.PUBLISHED) if r.publicly_visible()]
+
+
+def index(request):
+    return render(request, "public/index.html", {"records": _visible_records()[:5]})
+
+
+def decisions(request):
+    return render(request, "public/decisions.html", {"records": _visible_records()})
+
+
+def decision(request, reference):
+    record = get_object_or_404(DecisionRecord, reference=reference, state=State.PUBLISHED)
+    if not record.publicly_visible():
+        raise Http404("Not published yet")
+    awards = record.awards.select_related("application__organisation")
+    return render(request, "public/decision.html", {"record": record, "awards": awards, "public": True})
+
+
+def decision_pdf(request, reference):
+    from svduty.web.decisions.views import render_pdf
+
+    record = get_object_or_404(DecisionRecord, reference=reference, state=State.PUBLISHED)
+    if not record.publicly_visible():
+        raise Http404("Not published yet")
+    response = HttpResponse(render_pdf(record, public=True), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
+    return response
+
+
+def grants(request):
+    awards = giving360.public_awards()
+    awards.sort(key=lambda a: (a.application.round.title, a.application.organisation.name))
+    by_round = [
+        {"round": r, "awards": list(items), "total": sum(a.amount_pence for a in items)}
+        for r, items in ((r, list(i)) for r, i in groupby(awards, key=lambda a: a.application.round))
+    ]
+    return render(request, "public/grants.html", {"by_round": by_round})
+
+
+def giving_json(request):
+    response = JsonResponse(giving360.package(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'inline; filename="360giving.json"'
+    return response
+
+
+def giving_csv(request):
+    response = HttpResponse(giving360.to_csv(giving360.package()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="360giving.csv"'
+    return response

@@ -1,0 +1,20 @@
+"""URL map: one include per app; the public register lives under /public/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "svduty administration"
+admin.site.site_title = "svduty admin"
+
+urlpatterns = [
+    path("", include("svduty.web.core.urls")),
+    path("partnership/", include("svduty.web.partnership.urls")),
+    path("funding/", include("svduty.web.funding.urls")),
+    path("", include("svduty.web.commissioning.urls")),
+    path("decisions/", include("svduty.web.decisions.urls")),
+    path("public/", include("svduty.web.public.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "svduty.web.core.views.forbidden"
+handler404 = "svduty.web.core.views.not_found"

@@ -1,0 +1,113 @@
+"""Every workflow in svduty, declared as data in one place (Hypha's pattern).
+
+A workflow is a list of transitions: from which states, to which state, and the permission function that decides who
+may take it. Views never set a ``state``/``status`` field themselves; they call ``perform`` which checks the rule,
+applies the change and, for decision records, appends a ``DecisionEvent`` (who, when, from, to) so history is kept
+and never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from svduty.web.commissioning import permissions as cp
+from svduty.web.commissioning.options import ApplicationStatus as A
+from svduty.web.decisions import permissions as dp
+from svduty.web.decisions.options import Outcome
+from svduty.web.decisions.options import State as D
+
+
+class TransitionRefused(Exception):
+    """The user may not take this step now; the message says why."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    source: tuple[str, ...]
+    target: str
+    allowed: Callable
+    who: str
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    state_field: str
+    transitions: tuple[Transition, ...]
+
+    def get(self, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def available(self, obj, user) -> list[Transition]:
+        state = getattr(obj, self.state_field)
+        return [t for t in self.transitions if state in t.source and t.allowed(user, obj)]
+
+
+DECISION_WORKFLOW = Workflow(
+    name="PCC decision record",
+    state_field="state",
+    transitions=(
+        Transition(
+            "officer_approve",
+            "Give officer approval",
+            (D.DRAFT,),
+            D.OFFICER_APPROVED,
+            dp.can_officer_approve,
+            "Chief Executive or nominee, confirming financial, legal and equalities advice was taken into account",
+        ),
+        Transition("decide", "Record the PCC's decision", (D.OFFICER_APPROVED,), D.DECIDED, dp.can_decide, "PCC"),
+        Transition("publish", "Publish the decision", (D.DECIDED,), D.PUBLISHED, dp.can_publish, "Officer or PCC"),
+    ),
+)
+
+APPLICATION_WORKFLOW = Workflow(
+    name="Expression of interest",
+    state_field="status",
+    transitions=(
+        Transition("submit", "Submit", (A.DRAFT,), A.SUBMITTED, cp.can_submit_application, "Provider"),
+        Transition("award", "Recommend an award", (A.SUBMITTED,), A.AWARDED, cp.can_award, "Officer"),
+        Transition("decline", "Do not award", (A.SUBMITTED,), A.NOT_AWARDED, cp.can_moderate, "Officer"),
+    ),
+)
+
+
+def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **changes):
+    """Take transition ``name`` on ``obj`` as ``user``, applying ``changes`` to its fields in the same transaction."""
+    transition = workflow.get(name)
+    state = getattr(obj, workflow.state_field)
+    if state not in transition.source:
+        raise TransitionRefused(f"{transition.label} is not possible: the {workflow.name.lower()} is {state!s}")
+    if not transition.allowed(user, obj):
+        raise TransitionRefused(f"{transition.label}: only the {transition.who} can do this now")
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(obj, field, value)
+        setattr(obj, workflow.state_field, transition.target)
+        obj.save()
+        if workflow is DECISION_WORKFLOW:
+            from svduty.web.decisions.models import DecisionEvent
+
+            DecisionEvent.objects.create(
+                record=obj, action=transition.name, from_state=state, to_state=transition.target, user=user, note=note
+            )
+            _after_decision(transition.name, obj)
+    return obj
+
+
+def _after_decision(name: str, record) -> None:
+    """A PCC 'Not approved' releases the awards' commitments and marks their EOIs not awarded."""
+    if name != "decide" or record.decision != Outcome.NOT_APPROVED:
+        return
+    for award in record.awards.select_related("application"):
+        award.commitments.update(released=True)
+        application = award.application
+        application.status = A.NOT_AWARDED
+        application.save(update_fields=["status"])
