@@ -49,12 +49,18 @@ def population_command(
     with user_errors(), Workspace.create(workspace) as ws:
         results = population.ingest(ws, inputs, year=year)
     table = Table(title="Population ingest", title_justify="left")
-    for col in ("file", "reference", "read", "stored", "rejected", "result"):
+    for col in ("file", "holds", "read", "stored", "rejected", "result"):
         table.add_column(col, justify="right" if col in ("read", "stored", "rejected") else "left")
     for r in results:
+        if r.month is None:
+            holds = "LSOA → district lookup"
+        elif r.month == population.CENSUS_2021_MONTH:
+            holds = "Census 2021"
+        else:
+            holds = f"mid-{r.month.year} estimate"
         table.add_row(
             r.file_name,
-            r.month.strftime("%Y-%m") if r.month else "lookup",
+            holds,
             f"{r.rows_read:,}",
             f"{r.rows_stored:,}",
             f"{r.rows_rejected:,}",

@@ -178,8 +178,6 @@ def ingest_file(ws: Workspace, path: Path, *, year: int | None = None) -> FileRe
         if replaced:
             result.status, result.replaced = "replaced", replaced
             result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
-    if parsed.label and not result.message:
-        result.message = parsed.label
     return result
 
 
