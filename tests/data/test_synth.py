@@ -268,3 +268,10 @@ def test_profile_files(tmp_path):
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(IngestError, match="not valid JSON"):
         S.load_profile(tmp_path / "broken.json")
+
+
+def test_shipped_example_profile_is_the_defaults():
+    from pathlib import Path
+
+    path = Path(S.__file__).parent / "examples" / "synth-profile-durham.yaml"
+    assert S.load_profile(path) == S.Profile()
