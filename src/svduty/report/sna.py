@@ -827,7 +827,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     }
 
 
-def _png_data_uri(fig: Any, dpi: int = 200) -> str:
+def _png_data_uri(fig: Any, dpi: int = 150) -> str:
     import base64
     import io
 
