@@ -1,0 +1,188 @@
+"""Every URL × every role: allowed roles get the page, everyone else is refused (anonymous → sign in, others → 403).
+
+The matrix is written out by hand from the role descriptions in docs/web.md, not generated from the permission
+functions, so a rule that drifts from the intended policy fails here. A final test checks that every named URL of
+the app appears in the matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from .conftest import ROLES, client_for
+
+ALL = set(ROLES)
+SIGNED_IN = ALL - {"public"}
+PARTNERS = {"admin", "officer", "assessor", "chief_executive", "pcc"}
+LEADERSHIP = {"admin", "officer", "chief_executive", "pcc"}
+STAFF = {"admin", "officer"}
+
+
+def matrix(w):
+    """(url name, url, roles allowed to GET it). Objects come from the ``world`` fixture."""
+    dn50 = "DN50-24"
+    return [
+        ("partnership:overview", reverse("partnership:overview"), PARTNERS),
+        ("partnership:meeting_new", reverse("partnership:meeting_new"), STAFF),
+        ("partnership:meeting", reverse("partnership:meeting", args=[w.meeting.pk]), PARTNERS),
+        ("funding:streams", reverse("funding:streams"), LEADERSHIP),
+        ("funding:stream", reverse("funding:stream", args=[w.stream.pk]), LEADERSHIP),
+        ("funding:spend", reverse("funding:spend", args=[w.commitment.pk]), STAFF),
+        ("commissioning:rounds", reverse("commissioning:rounds"), SIGNED_IN),
+        ("commissioning:round", reverse("commissioning:round", args=[w.closed_round.pk]), SIGNED_IN),
+        ("commissioning:round_new", reverse("commissioning:round_new"), STAFF),
+        ("commissioning:round_edit", reverse("commissioning:round_edit", args=[w.open_round.pk]), STAFF),
+        ("commissioning:round_questions", reverse("commissioning:round_questions", args=[w.open_round.pk]), STAFF),
+        ("commissioning:round_assessment", reverse("commissioning:round_assessment", args=[w.closed_round.pk]), STAFF),
+        ("commissioning:my_applications", reverse("commissioning:my_applications"), {"provider"}),
+        # The provider's own awarded EOI: partner roles, the provider, and the assessor who declared no conflict.
+        ("commissioning:application", reverse("commissioning:application", args=[w.awarded_app.pk]), SIGNED_IN),
+        # Another organisation's EOI: not the provider.
+        ("commissioning:application", reverse("commissioning:application", args=[w.other_app.pk]), PARTNERS),
+        # A draft belongs to its provider (and the administrator) until submitted.
+        ("commissioning:application", reverse("commissioning:application", args=[w.draft.pk]), {"provider", "admin"}),
+        ("commissioning:application_edit", reverse("commissioning:application_edit", args=[w.draft.pk]), {"provider"}),
+        ("commissioning:application_submit", reverse("commissioning:application_submit", args=[w.draft.pk]), {"provider"}),
+        ("commissioning:document_download", reverse("commissioning:document_download", args=[w.document.pk]), {"provider", "admin"}),
+        ("commissioning:assessor_queue", reverse("commissioning:assessor_queue"), {"assessor"}),
+        ("commissioning:declare", reverse("commissioning:declare", args=[w.submitted_fresh.pk]), {"assessor"}),
+        # Already declared: cannot declare again.
+        ("commissioning:declare", reverse("commissioning:declare", args=[w.submitted_scored.pk]), set()),
+        ("commissioning:score", reverse("commissioning:score", args=[w.submitted_scored.pk]), {"assessor"}),
+        # Not declared yet: nobody may score.
+        ("commissioning:score", reverse("commissioning:score", args=[w.submitted_fresh.pk]), set()),
+        ("commissioning:moderate", reverse("commissioning:moderate", args=[w.submitted_scored.pk]), STAFF),
+        ("commissioning:award", reverse("commissioning:award", args=[w.submitted_scored.pk]), STAFF),
+        # Already awarded: nobody can award it again.
+        ("commissioning:award", reverse("commissioning:award", args=[w.awarded_app.pk]), set()),
+        ("decisions:list", reverse("decisions:list"), LEADERSHIP),
+        ("decisions:new", reverse("decisions:new"), STAFF),
+        ("decisions:detail", reverse("decisions:detail", args=[dn50]), LEADERSHIP),
+        ("decisions:edit", reverse("decisions:edit", args=[w.record("draft").reference]), STAFF),
+        ("decisions:edit", reverse("decisions:edit", args=[dn50]), set()),
+        ("decisions:approve", reverse("decisions:approve", args=[w.record("draft").reference]), {"chief_executive"}),
+        ("decisions:approve", reverse("decisions:approve", args=[w.record("officer_approved").reference]), set()),
+        ("decisions:decide", reverse("decisions:decide", args=[w.record("officer_approved").reference]), {"pcc"}),
+        # The PCC cannot decide before officer approval.
+        ("decisions:decide", reverse("decisions:decide", args=[w.record("draft").reference]), set()),
+        ("decisions:publish", reverse("decisions:publish", args=[w.record("decided").reference]), {"admin", "officer", "pcc"}),
+        ("decisions:publish", reverse("decisions:publish", args=[w.record("draft").reference]), set()),
+        ("decisions:pdf", reverse("decisions:pdf", args=[dn50]), LEADERSHIP),
+        ("public:index", reverse("public:index"), ALL),
+        ("public:decisions", reverse("public:decisions"), ALL),
+        ("public:decision", reverse("public:decision", args=[dn50]), ALL),
+        ("public:decision_pdf", reverse("public:decision_pdf", args=[dn50]), ALL),
+        ("public:grants", reverse("public:grants"), ALL),
+        ("public:360giving_json", reverse("public:360giving_json"), ALL),
+        ("public:360giving_csv", reverse("public:360giving_csv"), ALL),
+    ]
+
+
+def post_matrix(w):
+    """POST-only URLs, as factories (these requests change things, so each role gets a fresh object).
+    Allowed roles are redirected onwards (302 not to sign-in); others are refused."""
+    from svduty.web.commissioning.models import Application, Question
+
+    def fresh_question():
+        return Question.objects.create(round=w.open_round, text="Temporary question").pk
+
+    def fresh_submitted():
+        app = Application.objects.get(pk=w.submitted_fresh.pk)
+        app.pk = None
+        app.save()
+        return app.pk
+
+    return [
+        ("commissioning:question_delete", lambda: reverse("commissioning:question_delete", args=[fresh_question()]), STAFF),
+        ("commissioning:apply", lambda: reverse("commissioning:apply", args=[w.open_round.pk]), {"provider"}),
+        # A closed round refuses EOIs from everyone.
+        ("commissioning:apply", lambda: reverse("commissioning:apply", args=[w.closed_round.pk]), set()),
+        ("commissioning:document_upload", lambda: reverse("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
+        ("commissioning:decline", lambda: reverse("commissioning:decline", args=[fresh_submitted()]), STAFF),
+    ]
+
+
+def _denied(role, response):
+    if role == "public":
+        return response.status_code == 302 and "/sign-in/" in response["Location"]
+    return response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_url_for_every_role(world):
+    failures = []
+    checked = 0
+    for name, url, allowed in matrix(world):
+        for role in ROLES:
+            response = client_for(role).get(url)
+            checked += 1
+            if role in allowed:
+                ok = response.status_code == 200
+            else:
+                ok = _denied(role, response)
+            if not ok:
+                failures.append(f"{name} {url} as {role}: {response.status_code} (allowed={role in allowed})")
+    assert not failures, "\n".join(failures)
+    assert checked == len(matrix(world)) * len(ROLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", range(5))
+def test_post_only_urls(world, index):
+    name, make_url, allowed = post_matrix(world)[index]
+    for role in ROLES:
+        response = client_for(role).post(make_url(), {"title": "x"})
+        if role in allowed:
+            assert response.status_code == 302 and "/sign-in/" not in response["Location"], (name, role)
+        else:
+            assert _denied(role, response), (name, role, response.status_code)
+
+
+@pytest.mark.django_db
+def test_public_never_sees_unpublished_or_deferred(world):
+    from svduty.web.decisions.models import DecisionRecord
+
+    for record in DecisionRecord.objects.all():
+        for role in ROLES:
+            response = client_for(role).get(reverse("public:decision", args=[record.reference]))
+            expected = 200 if record.publicly_visible() else 404
+            assert response.status_code == expected, (record.reference, record.state, role)
+    assert DecisionRecord.objects.get(reference="DN38-25").state == "published"  # deferred: 404 above
+
+
+@pytest.mark.django_db
+def test_home_and_admin(world):
+    for role in ROLES:
+        response = client_for(role).get("/")
+        assert response.status_code == (302 if role == "public" else 200), role
+        admin = client_for(role).get("/admin/")
+        assert admin.status_code == (200 if role == "admin" else 302), role
+
+
+def test_matrix_covers_every_named_url():
+    """Every app URL name (Django admin aside) is exercised above or by the sign-in tests."""
+    names = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                if p.namespace == "admin":
+                    continue
+                walk(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
+            elif p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns)
+    covered = {
+        "core:home",
+        "core:login",
+        "core:logout",
+        "commissioning:question_delete",
+        "commissioning:apply",
+        "commissioning:document_upload",
+        "commissioning:decline",
+    }
+    source = open(__file__, encoding="utf-8").read()
+    missing = sorted(n for n in names - covered if f'"{n}"' not in source)
+    assert not missing, f"URLs missing from the permission matrix: {missing}"
