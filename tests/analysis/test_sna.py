@@ -244,6 +244,8 @@ def test_force_filter_and_errors(con):
     assert assess(con, sna.Scope(force="City of London Police")).headline["serious_violence"] == 1156
     with pytest.raises(sna.SnaError, match="no incidents"):
         assess(con, sna.Scope(force="durham"))
+    with pytest.raises(sna.SnaError, match="cover 2018-12 to 2021-11"):
+        assess(con, sna.Scope(start=date(2025, 1, 1), end=date(2025, 12, 1)))
     with pytest.raises(sna.SnaError, match="after"):
         assess(con, sna.Scope(start=date(2021, 6, 1), end=date(2021, 1, 1)))
 

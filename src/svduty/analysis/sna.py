@@ -177,6 +177,10 @@ def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> Period:
     start = scope.start or add_months(end, -11)
     if start > end:
         raise SnaError(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
+    if start > data_end or end < data_start:
+        raise SnaError(
+            f"no data for {start:%Y-%m} to {end:%Y-%m}: the data in scope cover {data_start:%Y-%m} to {data_end:%Y-%m}"
+        )
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     return Period(start, end, add_months(start, -months), add_months(start, -1), months, data_start, data_end)
 
