@@ -286,3 +286,17 @@ def test_priority_score_by_hand():
 def test_costs_module_constants_documented():
     assert costs.financial_year(date(2021, 3, 1)) == "2020-21"
     assert costs.financial_year(date(2021, 4, 1)) == "2021-22"
+
+
+def test_by_local_authority_matches_lookup_join(assessment, raw, lookup):
+    cur = in_months(raw, PERIOD)
+    sv = cur[cur["Crime type"].isin(SV)].dropna(subset=["LSOA code"])
+    lad_of = pd.concat(
+        [lookup.set_index("LSOA11CD")["LAD22CD"], lookup.drop_duplicates("LSOA21CD").set_index("LSOA21CD")["LAD22CD"]]
+    )
+    lad_of = lad_of[~lad_of.index.duplicated()]
+    expected = sv["LSOA code"].map(lad_of).value_counts()
+    table = assessment.tables["by_local_authority"].set_index("lad_code")
+    for lad, n in expected.items():
+        assert table.loc[lad, "count"] == n
+    assert table.loc["E09000001", "rate_per_1000"] == pytest.approx(expected["E09000001"] / assessment.residents * 1000)

@@ -77,6 +77,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     lsoas, lsoa_notes = sna.lsoa_table(con, period, area_lad=notes.get("area_lad"))  # type: ignore[arg-type]
     notes.update(lsoa_notes)
     tables["lsoa_sv"] = lsoas
+    tables["by_local_authority"] = sna.by_local_authority(lsoas)
     residents = lsoa_notes["residents"]
 
     record_level = sna.has_involvements(con, period)

@@ -462,6 +462,27 @@ def lsoa_table(
     return frame, notes
 
 
+def by_local_authority(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """SV per local authority (from the LSOA lookup): count, previous, residents of its LSOAs seen, rate per 1,000.
+
+    Residents are those of the authority's LSOAs in ``lsoas`` (for the area's authorities: all their LSOAs); for an
+    authority only touched at the edge of the data the rate is not meaningful and is left empty.
+    """
+    if lsoas["lad_code"].isna().all():
+        return pd.DataFrame(columns=["lad_code", "lad_name", "count", "previous", "persons", "rate_per_1000"])
+    grouped = (
+        lsoas.dropna(subset=["lad_code"])
+        .groupby(["lad_code", "lad_name"], dropna=False)
+        .agg(
+            count=("count", "sum"), previous=("previous", "sum"), persons=("persons", "sum"), in_area=("in_area", "all")
+        )
+        .reset_index()
+    )
+    grouped["rate_per_1000"] = np.where(grouped["in_area"], grouped["count"] / grouped["persons"] * 1000, np.nan)
+    grouped = grouped[grouped["count"] > 0].sort_values("count", ascending=False).reset_index(drop=True)
+    return grouped
+
+
 def _all_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r[0].lower() for r in con.execute(f"DESCRIBE {table}").fetchall()}
 

@@ -395,6 +395,24 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         open=True,
     )
     where = _where_context(a, figures, period_label)
+    lad = a.tables["by_local_authority"]
+    where["by_lad"] = (
+        make_table(
+            lad,
+            [
+                Column("lad_name", "Local authority"),
+                Column("lad_code", "Code"),
+                Column("count", "SV crimes", fmt_int, True),
+                Column("previous", "Previous period", fmt_int, True),
+                Column("rate_per_1000", "Rate per 1,000 residents", fmt_num, True),
+            ],
+            "Serious violence by local authority (rates only for the area's own authorities)",
+            "tables/by_local_authority.csv",
+            limit=10,
+        )
+        if len(lad)
+        else None
+    )
 
     # -- when
     monthly = a.tables["monthly"]
