@@ -12,70 +12,74 @@ from django.urls import get_resolver, reverse
 
 from .conftest import ROLES, client_for
 
+u = reverse
+
 ALL = set(ROLES)
 SIGNED_IN = ALL - {"public"}
 PARTNERS = {"admin", "officer", "assessor", "chief_executive", "pcc"}
 LEADERSHIP = {"admin", "officer", "chief_executive", "pcc"}
 STAFF = {"admin", "officer"}
+OWNER_ADMIN = {"provider", "admin"}
+PUBLISHERS = {"admin", "officer", "pcc"}
 
 
 def matrix(w):
     """(url name, url, roles allowed to GET it). Objects come from the ``world`` fixture."""
     dn50 = "DN50-24"
     return [
-        ("partnership:overview", reverse("partnership:overview"), PARTNERS),
-        ("partnership:meeting_new", reverse("partnership:meeting_new"), STAFF),
-        ("partnership:meeting", reverse("partnership:meeting", args=[w.meeting.pk]), PARTNERS),
-        ("funding:streams", reverse("funding:streams"), LEADERSHIP),
-        ("funding:stream", reverse("funding:stream", args=[w.stream.pk]), LEADERSHIP),
-        ("funding:spend", reverse("funding:spend", args=[w.commitment.pk]), STAFF),
-        ("commissioning:rounds", reverse("commissioning:rounds"), SIGNED_IN),
-        ("commissioning:round", reverse("commissioning:round", args=[w.closed_round.pk]), SIGNED_IN),
-        ("commissioning:round_new", reverse("commissioning:round_new"), STAFF),
-        ("commissioning:round_edit", reverse("commissioning:round_edit", args=[w.open_round.pk]), STAFF),
-        ("commissioning:round_questions", reverse("commissioning:round_questions", args=[w.open_round.pk]), STAFF),
-        ("commissioning:round_assessment", reverse("commissioning:round_assessment", args=[w.closed_round.pk]), STAFF),
-        ("commissioning:my_applications", reverse("commissioning:my_applications"), {"provider"}),
+        ("partnership:overview", u("partnership:overview"), PARTNERS),
+        ("partnership:meeting_new", u("partnership:meeting_new"), STAFF),
+        ("partnership:meeting", u("partnership:meeting", args=[w.meeting.pk]), PARTNERS),
+        ("funding:streams", u("funding:streams"), LEADERSHIP),
+        ("funding:stream", u("funding:stream", args=[w.stream.pk]), LEADERSHIP),
+        ("funding:spend", u("funding:spend", args=[w.commitment.pk]), STAFF),
+        ("commissioning:rounds", u("commissioning:rounds"), SIGNED_IN),
+        ("commissioning:round", u("commissioning:round", args=[w.closed_round.pk]), SIGNED_IN),
+        ("commissioning:round_new", u("commissioning:round_new"), STAFF),
+        ("commissioning:round_edit", u("commissioning:round_edit", args=[w.open_round.pk]), STAFF),
+        ("commissioning:round_questions", u("commissioning:round_questions", args=[w.open_round.pk]), STAFF),
+        ("commissioning:round_assessment", u("commissioning:round_assessment", args=[w.closed_round.pk]), STAFF),
+        ("commissioning:my_applications", u("commissioning:my_applications"), {"provider"}),
         # The provider's own awarded EOI: partner roles, the provider, and the assessor who declared no conflict.
-        ("commissioning:application", reverse("commissioning:application", args=[w.awarded_app.pk]), SIGNED_IN),
+        ("commissioning:application", u("commissioning:application", args=[w.awarded_app.pk]), SIGNED_IN),
         # Another organisation's EOI: not the provider.
-        ("commissioning:application", reverse("commissioning:application", args=[w.other_app.pk]), PARTNERS),
+        ("commissioning:application", u("commissioning:application", args=[w.other_app.pk]), PARTNERS),
         # A draft belongs to its provider (and the administrator) until submitted.
-        ("commissioning:application", reverse("commissioning:application", args=[w.draft.pk]), {"provider", "admin"}),
-        ("commissioning:application_edit", reverse("commissioning:application_edit", args=[w.draft.pk]), {"provider"}),
-        ("commissioning:application_submit", reverse("commissioning:application_submit", args=[w.draft.pk]), {"provider"}),
-        ("commissioning:document_download", reverse("commissioning:document_download", args=[w.document.pk]), {"provider", "admin"}),
-        ("commissioning:assessor_queue", reverse("commissioning:assessor_queue"), {"assessor"}),
-        ("commissioning:declare", reverse("commissioning:declare", args=[w.submitted_fresh.pk]), {"assessor"}),
+        ("commissioning:application", u("commissioning:application", args=[w.draft.pk]), OWNER_ADMIN),
+        ("commissioning:application_edit", u("commissioning:application_edit", args=[w.draft.pk]), {"provider"}),
+        ("commissioning:application_submit", u("commissioning:application_submit", args=[w.draft.pk]), {"provider"}),
+        ("commissioning:document_download", u("commissioning:document_download", args=[w.document.pk]), OWNER_ADMIN),
+        ("commissioning:assessor_queue", u("commissioning:assessor_queue"), {"assessor"}),
+        ("commissioning:declare", u("commissioning:declare", args=[w.submitted_fresh.pk]), {"assessor"}),
         # Already declared: cannot declare again.
-        ("commissioning:declare", reverse("commissioning:declare", args=[w.submitted_scored.pk]), set()),
-        ("commissioning:score", reverse("commissioning:score", args=[w.submitted_scored.pk]), {"assessor"}),
+        ("commissioning:declare", u("commissioning:declare", args=[w.submitted_scored.pk]), set()),
+        ("commissioning:score", u("commissioning:score", args=[w.submitted_scored.pk]), {"assessor"}),
         # Not declared yet: nobody may score.
-        ("commissioning:score", reverse("commissioning:score", args=[w.submitted_fresh.pk]), set()),
-        ("commissioning:moderate", reverse("commissioning:moderate", args=[w.submitted_scored.pk]), STAFF),
-        ("commissioning:award", reverse("commissioning:award", args=[w.submitted_scored.pk]), STAFF),
+        ("commissioning:score", u("commissioning:score", args=[w.submitted_fresh.pk]), set()),
+        ("commissioning:moderate", u("commissioning:moderate", args=[w.submitted_scored.pk]), STAFF),
+        ("commissioning:award", u("commissioning:award", args=[w.submitted_scored.pk]), STAFF),
         # Already awarded: nobody can award it again.
-        ("commissioning:award", reverse("commissioning:award", args=[w.awarded_app.pk]), set()),
-        ("decisions:list", reverse("decisions:list"), LEADERSHIP),
-        ("decisions:new", reverse("decisions:new"), STAFF),
-        ("decisions:detail", reverse("decisions:detail", args=[dn50]), LEADERSHIP),
-        ("decisions:edit", reverse("decisions:edit", args=[w.record("draft").reference]), STAFF),
-        ("decisions:edit", reverse("decisions:edit", args=[dn50]), set()),
-        ("decisions:approve", reverse("decisions:approve", args=[w.record("draft").reference]), {"chief_executive"}),
-        ("decisions:approve", reverse("decisions:approve", args=[w.record("officer_approved").reference]), set()),
-        ("decisions:decide", reverse("decisions:decide", args=[w.record("officer_approved").reference]), {"pcc"}),
+        ("commissioning:award", u("commissioning:award", args=[w.awarded_app.pk]), set()),
+        ("decisions:list", u("decisions:list"), LEADERSHIP),
+        ("decisions:new", u("decisions:new"), STAFF),
+        ("decisions:detail", u("decisions:detail", args=[dn50]), LEADERSHIP),
+        ("decisions:edit", u("decisions:edit", args=[w.record("draft").reference]), STAFF),
+        ("decisions:edit", u("decisions:edit", args=[dn50]), set()),
+        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), {"chief_executive"}),
+        ("decisions:approve", u("decisions:approve", args=[w.record("officer_approved").reference]), set()),
+        ("decisions:decide", u("decisions:decide", args=[w.record("officer_approved").reference]), {"pcc"}),
         # The PCC cannot decide before officer approval.
-        ("decisions:decide", reverse("decisions:decide", args=[w.record("draft").reference]), set()),
-        ("decisions:publish", reverse("decisions:publish", args=[w.record("decided").reference]), {"admin", "officer", "pcc"}),
-        ("decisions:publish", reverse("decisions:publish", args=[w.record("draft").reference]), set()),
-        ("decisions:pdf", reverse("decisions:pdf", args=[dn50]), LEADERSHIP),
-        ("public:index", reverse("public:index"), ALL),
-        ("public:decisions", reverse("public:decisions"), ALL),
-        ("public:decision", reverse("public:decision", args=[dn50]), ALL),
-        ("public:decision_pdf", reverse("public:decision_pdf", args=[dn50]), ALL),
-        ("public:grants", reverse("public:grants"), ALL),
-        ("public:360giving_json", reverse("public:360giving_json"), ALL),
-        ("public:360giving_csv", reverse("public:360giving_csv"), ALL),
+        ("decisions:decide", u("decisions:decide", args=[w.record("draft").reference]), set()),
+        ("decisions:publish", u("decisions:publish", args=[w.record("decided").reference]), PUBLISHERS),
+        ("decisions:publish", u("decisions:publish", args=[w.record("draft").reference]), set()),
+        ("decisions:pdf", u("decisions:pdf", args=[dn50]), LEADERSHIP),
+        ("public:index", u("public:index"), ALL),
+        ("public:decisions", u("public:decisions"), ALL),
+        ("public:decision", u("public:decision", args=[dn50]), ALL),
+        ("public:decision_pdf", u("public:decision_pdf", args=[dn50]), ALL),
+        ("public:grants", u("public:grants"), ALL),
+        ("public:360giving_json", u("public:360giving_json"), ALL),
+        ("public:360giving_csv", u("public:360giving_csv"), ALL),
     ]
 
 
@@ -94,12 +98,12 @@ def post_matrix(w):
         return app.pk
 
     return [
-        ("commissioning:question_delete", lambda: reverse("commissioning:question_delete", args=[fresh_question()]), STAFF),
-        ("commissioning:apply", lambda: reverse("commissioning:apply", args=[w.open_round.pk]), {"provider"}),
+        ("commissioning:question_delete", lambda: u("commissioning:question_delete", args=[fresh_question()]), STAFF),
+        ("commissioning:apply", lambda: u("commissioning:apply", args=[w.open_round.pk]), {"provider"}),
         # A closed round refuses EOIs from everyone.
-        ("commissioning:apply", lambda: reverse("commissioning:apply", args=[w.closed_round.pk]), set()),
-        ("commissioning:document_upload", lambda: reverse("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
-        ("commissioning:decline", lambda: reverse("commissioning:decline", args=[fresh_submitted()]), STAFF),
+        ("commissioning:apply", lambda: u("commissioning:apply", args=[w.closed_round.pk]), set()),
+        ("commissioning:document_upload", lambda: u("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
+        ("commissioning:decline", lambda: u("commissioning:decline", args=[fresh_submitted()]), STAFF),
     ]
 
 
@@ -117,10 +121,7 @@ def test_every_url_for_every_role(world):
         for role in ROLES:
             response = client_for(role).get(url)
             checked += 1
-            if role in allowed:
-                ok = response.status_code == 200
-            else:
-                ok = _denied(role, response)
+            ok = response.status_code == 200 if role in allowed else _denied(role, response)
             if not ok:
                 failures.append(f"{name} {url} as {role}: {response.status_code} (allowed={role in allowed})")
     assert not failures, "\n".join(failures)
@@ -145,7 +146,7 @@ def test_public_never_sees_unpublished_or_deferred(world):
 
     for record in DecisionRecord.objects.all():
         for role in ROLES:
-            response = client_for(role).get(reverse("public:decision", args=[record.reference]))
+            response = client_for(role).get(u("public:decision", args=[record.reference]))
             expected = 200 if record.publicly_visible() else 404
             assert response.status_code == expected, (record.reference, record.state, role)
     assert DecisionRecord.objects.get(reference="DN38-25").state == "published"  # deferred: 404 above
@@ -183,6 +184,7 @@ def test_matrix_covers_every_named_url():
         "commissioning:document_upload",
         "commissioning:decline",
     }
-    source = open(__file__, encoding="utf-8").read()
+    with open(__file__, encoding="utf-8") as handle:
+        source = handle.read()
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
