@@ -60,11 +60,19 @@ class Period:
 
     @property
     def label(self) -> str:
+        if self.start == self.end:
+            return f"{self.start:%B %Y}"
         return f"{self.start:%B %Y} to {self.end:%B %Y}"
 
     @property
     def prev_label(self) -> str:
+        if self.prev_start == self.prev_end:
+            return f"{self.prev_start:%B %Y}"
         return f"{self.prev_start:%B %Y} to {self.prev_end:%B %Y}"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.prev_start >= self.data_start
 
 
 def add_months(day: date, months: int) -> date:
@@ -181,6 +189,9 @@ def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> Period:
         raise SnaError(
             f"no data for {start:%Y-%m} to {end:%Y-%m}: the data in scope cover {data_start:%Y-%m} to {data_end:%Y-%m}"
         )
+    # Only months the data hold: a period reaching before the first month is shortened (the report says so).
+    start = max(start, data_start)
+    end = min(end, data_end)
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     return Period(start, end, add_months(start, -months), add_months(start, -1), months, data_start, data_end)
 

@@ -227,6 +227,14 @@ def area_label(a: Assessment) -> str:
     return force or "the workspace"
 
 
+def _how_concentrated(gini: float) -> str:
+    if gini >= 0.6:
+        return "Serious violence is highly concentrated"
+    if gini >= 0.4:
+        return "Serious violence is concentrated"
+    return "Serious violence is spread fairly evenly"
+
+
 def concentration_sentence(a: Assessment) -> str:
     """The headline on concentration, in the unit that means something for this area.
 
@@ -239,12 +247,12 @@ def concentration_sentence(a: Assessment) -> str:
     n_lsoas = int(a.notes.get("area_lsoas") or 0)
     if n_lsoas >= 30 or not grid.get("top_10pct"):
         return (
-            f"Serious violence is concentrated: the top 10% of the area's {n_lsoas} LSOAs hold "
+            f"{_how_concentrated(conc['gini'])}: the top 10% of the area's {n_lsoas} LSOAs hold "
             f"{fmt_pct(conc['top_10pct'])} of it and the top 1% hold {fmt_pct(conc['top_1pct'])} "
             f"(Gini {conc['gini']:.2f})."
         )
     return (
-        f"Serious violence is concentrated: the top 10% of {grid['cell_size_m']:g} m grid cells hold "
+        f"{_how_concentrated(grid['gini'])}: the top 10% of {grid['cell_size_m']:g} m grid cells hold "
         f"{fmt_pct(grid['top_10pct'])} of located serious violence and the top 1% hold {fmt_pct(grid['top_1pct'])} "
         f"(Gini {grid['gini']:.2f}); across the area's {n_lsoas} LSOAs the Gini is {conc['gini']:.2f}."
     )
@@ -763,7 +771,10 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     kpis = [
         {"value": fmt_int(head["serious_violence"]), "label": f"serious violence crimes, {period_label}"},
         {"value": fmt_pct(head["sv_share"]), "label": "of all recorded crime (excluding ASB)"},
-        {"value": fmt_change(change), "label": f"change vs {p.prev_label}"},
+        {
+            "value": fmt_change(change),
+            "label": f"change vs {p.prev_label}" if p.has_previous else "no earlier period in the data to compare",
+        },
         {"value": fmt_gbp(total_cost), "label": f"estimated cost, {a.price_year} prices"},
         {"value": fmt_gbp(per_res) if a.residents else "–", "label": "cost per resident"},
     ]
