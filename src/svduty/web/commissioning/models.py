@@ -22,9 +22,16 @@ from svduty.web.partnership.models import Organisation, Partnership, Priority
 from .options import ApplicationStatus, PreventionLevel
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files with no public URL: ``url()`` refuses, so a template can never link straight to an upload."""
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; use commissioning:document_download")
+
+
 def private_storage():
     """Uploads go to PRIVATE_MEDIA_ROOT, which no URL maps to (served only by a permission-checked view)."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class Round(models.Model):
