@@ -32,6 +32,7 @@ class PlaceAnalysis:
     tables: dict[str, pd.DataFrame]
     cell_size: float
     bandwidth: float | None
+    bandwidth_rule: str = ""
     grid: object = None  # the hotspot engine's grid/KDE result, for the map renderer
     points_xy: np.ndarray | None = None
     map_svg: str = ""
@@ -78,6 +79,24 @@ def core_extent(x: np.ndarray, y: np.ndarray, trim: float = 0.5, margin: float =
     return (float(lo_x - pad_x), float(lo_y - pad_y), float(hi_x + pad_x), float(hi_y + pad_y))
 
 
+def sna_bandwidth(px: np.ndarray, py: np.ndarray, extent: tuple[float, ...], cell: float) -> tuple[float, str]:
+    """Kernel radius for the SNA map: the engine's rule of thumb, capped at 1/20 of the area's shorter side.
+
+    The normal-reference rule (``hotspots.default_bandwidth``, as sfhotspot) follows the spread of *all* points, so
+    for a whole force it gives radii of 10 km and more that smooth town-centre hotspots away. Capping at 1/20 of
+    the shorter side of the area keeps the map at the scale a partnership acts on; it never goes below two cells.
+    Chainey (2013, *Examining the influence of cell size and bandwidth size on kernel density estimation crime
+    hotspot maps*, Security Journal 26:1) shows the choice changes the picture, so the map states the value used.
+    """
+    if px.size < 2:
+        return 3 * cell, "three grid cells (too few incidents for a rule of thumb)"
+    rule = float(hs.default_bandwidth(px, py))
+    cap = min(extent[2] - extent[0], extent[3] - extent[1]) / 20.0
+    if rule <= cap:
+        return max(rule, 2 * cell), "normal-reference rule of thumb"
+    return max(cap, 2 * cell), f"rule of thumb ({rule:,.0f} m) capped at 1/20 of the area's shorter side"
+
+
 def concentration_curve(counts: np.ndarray, unit: str, points: int = 101) -> pd.DataFrame:
     """The Lorenz curve read from the top: share of crime in the most-affected share of places (0–100%).
 
@@ -111,7 +130,7 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
     cell_counts = hs.grid_counts(grid, px, py)
     off_grid = int(px.size - cell_counts.sum())
     grid_c = hs.concentration(cell_counts) if cell_counts.sum() else {}
-    bandwidth = hs.default_bandwidth(px, py) if px.size > 1 else grid.cell_size * 3
+    bandwidth, bandwidth_rule = sna_bandwidth(px, py, extent, grid.cell_size)
     # The density map uses the full lattice over the core extent (a smooth surface reads better than a masked one);
     # concentration uses the masked grid above.
     map_grid = hs.make_grid(ax, ay, grid.cell_size, extent=extent)
@@ -153,6 +172,7 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
         tables=tables,
         cell_size=grid.cell_size,
         bandwidth=float(bandwidth),
+        bandwidth_rule=bandwidth_rule,
         grid=map_grid,
         points_xy=np.column_stack([px, py]),
         extra={

@@ -1003,8 +1003,7 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
             density,
             title="Serious violence: kernel density",
             value_label="serious violence crimes per km² (kernel density)",
-            subtitle=f"{place.cell_size:g} m cells, quartic kernel, bandwidth {place.bandwidth:,.0f} m; "
-            "outline: the area covered by all recorded crime",
+            subtitle=f"{place.cell_size:g} m cells, quartic kernel of radius {place.bandwidth:,.0f} m",
             outline_points=(core[:, 0], core[:, 1]),
             source=f"police.uk, {period_label}",
             synthetic=False,
@@ -1021,7 +1020,9 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
             f"{'W' if top['lon'] < 0 else 'E'} (British National Grid {top['x_bng']:,.0f} E, {top['y_bng']:,.0f} N), "
             f"with {top['density_per_km2']:,.0f} serious violence crimes per km². "
             f"The top 10% of grid cells hold {fmt_pct(conc['grid'].get('top_10pct'))} of located serious "
-            f"violence." + (f" {off} crimes located far outside the area are off this map." if off else ""),
+            f"violence. Kernel radius {place.bandwidth:,.0f} m: {place.bandwidth_rule}. The outline is drawn around "
+            "where any crime was recorded (no boundary files are used)."
+            + (f" {off} crimes located far outside the area are off this map." if off else ""),
             table=make_table(
                 place.tables["grid_top"],
                 [
