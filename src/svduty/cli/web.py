@@ -46,7 +46,7 @@ def demo_command(
     workspace: Path | None = typer.Option(None, "--workspace", help="Workspace folder (default ./workspace)."),
 ) -> None:
     """Create the web app's tables and load the DEMO DATA partnership (idempotent)."""
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     _setup(database_url, workspace)
     from django.conf import settings
 
@@ -76,7 +76,7 @@ def serve_command(
     workspace: Path | None = typer.Option(None, "--workspace", help="Workspace folder (default ./workspace)."),
 ) -> None:
     """Run the web app (Django's threaded development server; use gunicorn svduty.web.wsgi in production)."""
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     _setup(database_url, workspace)
     from django.core.management import call_command
 

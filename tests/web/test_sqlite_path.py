@@ -1,0 +1,114 @@
+"""The SQLite path: ``svduty demo`` migrates an empty SQLite file and loads the demo (twice: idempotent), the app
+serves it, and — when the main run is on PostgreSQL — the whole non-browser web suite runs again on SQLite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SCRIPT = r"""
+import os, json, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "svduty.web.settings"
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+assert settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"), settings.DATABASES["default"]["ENGINE"]
+public = Client()
+register = public.get("/public/decisions/").content.decode()
+grants = json.loads(public.get("/public/360giving.json").content)["grants"]
+staff = Client()
+signed_in = staff.post("/sign-in/", {"username": "officer", "password": "svduty-demo"})
+dashboard = staff.get("/")
+print(json.dumps({
+    "dn50": "DN50-24" in register, "deferred_hidden": "DN38-25" not in register,
+    "grants": len(grants), "total": sum(g["amountAwarded"] for g in grants),
+    "login": signed_in.status_code, "dashboard": dashboard.status_code,
+}))
+"""
+
+
+def _env(tmp_path: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SVDUTY_", "DJANGO_"))}
+    env["SVDUTY_WORKSPACE"] = str(tmp_path)
+    return env
+
+
+def test_demo_on_empty_sqlite(tmp_path):
+    import json
+
+    env = _env(tmp_path)
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    svduty = [sys.executable, "-m", "svduty.cli"]
+    first = subprocess.run(
+        [*svduty, "demo", "--database-url", url], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Loaded" in first.stderr
+    second = subprocess.run(
+        [*svduty, "demo", "--database-url", url], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert second.returncode == 0 and "nothing changed" in second.stderr
+    env["SVDUTY_DATABASE_URL"] = url
+    result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert facts == {
+        "dn50": True,
+        "deferred_hidden": True,
+        "grants": 8,
+        "total": 467000,
+        "login": 302,
+        "dashboard": 200,
+    }
+
+
+def test_bad_database_url_is_one_line_error(tmp_path):
+    env = _env(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "svduty.cli", "demo", "--database-url", "postgres://nobody@127.0.0.1:1/none"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "cannot reach the database" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_web_suite_on_sqlite_too(tmp_path):
+    if settings.SVDUTY_TEST_DATABASE == "sqlite3" or os.environ.get("SVDUTY_TEST_SQLITE") == "1":
+        pytest.skip("this run is already on SQLite")
+    env = {**os.environ, "SVDUTY_TEST_SQLITE": "1"}
+    here = Path(__file__).parent
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not browser",
+            str(here),
+            "--deselect",
+            f"{here / 'test_sqlite_path.py'}::test_web_suite_on_sqlite_too",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=here.parents[1],
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    # The nested run skips only this test, because it is on SQLite.
+    assert "1 skipped" in result.stdout and "this run is already on SQLite" in result.stdout
