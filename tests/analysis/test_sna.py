@@ -300,3 +300,25 @@ def test_by_local_authority_matches_lookup_join(assessment, raw, lookup):
     for lad, n in expected.items():
         assert table.loc[lad, "count"] == n
     assert table.loc["E09000001", "rate_per_1000"] == pytest.approx(expected["E09000001"] / assessment.residents * 1000)
+
+
+def test_residents_by_age_bands(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    rows = [
+        ("E01000001", 2021, "0-15", 100.0),
+        ("E01000001", 2021, "16-24", 50.0),
+        ("E01000001", 2021, "25-34", 200.0),
+        ("E01000002", 2021, "0-15", 10.0),
+        ("E01000002", 2021, "65+", 40.0),
+        ("E01000003", 2021, "0-15", 999.0),  # not in the area
+    ]
+    ws.con.executemany(
+        "INSERT INTO population (area_code, year, age_band, sex, persons, source) VALUES (?, ?, ?, 'all', ?, 't')",
+        rows,
+    )
+    lsoas = pd.DataFrame({"code": ["E01000001", "E01000002", "E01000003"], "in_area": [True, True, False]})
+    got = sna.residents_by_age(ws.con, lsoas, 2021)
+    assert got == {"under_25": 160.0, "25_and_over": 240.0, "areas": 2.0}
+    ws.con.execute("DELETE FROM population WHERE age_band <> 'all'")
+    assert sna.residents_by_age(ws.con, lsoas, 2021) is None
+    ws.close()

@@ -83,7 +83,29 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     record_level = sna.has_involvements(con, period)
     age_sex, age_synthetic = sna.age_sex(con, period)
     tables["age_sex"] = age_sex
-    tables["under_25"] = sna.under_25_share(con, period)
+    under_25 = sna.under_25_share(con, period)
+    residents_age = sna.residents_by_age(con, lsoas, period.end.year) if record_level else None
+    if residents_age:
+        area_codes = lsoas.loc[lsoas["in_area"], "code"].tolist()
+        row = con.execute(
+            "SELECT count(*) FILTER (WHERE v.age < 25), count(*) FILTER (WHERE v.age >= 25) "
+            "FROM involvements v JOIN sna_inc i USING (incident_id) WHERE v.role = 'victim' "
+            "AND i.sv_category IS NOT NULL AND i.month BETWEEN ? AND ? "
+            "AND i.lsoa_code IN (SELECT unnest(?::VARCHAR[]))",
+            [period.start, period.end, area_codes],
+        ).fetchone()
+        young, older = (int(row[0]), int(row[1])) if row else (0, 0)
+        notes["victim_rates"] = {
+            "victims_under_25": young,
+            "victims_25_and_over": older,
+            "under_25_per_1000": young / residents_age["under_25"] * 1000 if residents_age["under_25"] else None,
+            "25_and_over_per_1000": older / residents_age["25_and_over"] * 1000
+            if residents_age["25_and_over"]
+            else None,
+            "residents_under_25": residents_age["under_25"],
+            "residents_25_and_over": residents_age["25_and_over"],
+        }
+    tables["under_25"] = under_25
     marker_table, marker_synthetic = sna.markers(con, period)
     tables["markers"] = marker_table
     tables["outcomes"] = sna.outcomes(con, period)

@@ -553,6 +553,44 @@ def under_25_share(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFra
     )
 
 
+UNDER_25_POPULATION_BANDS = ("0-4", "5-9", "10-14", "0-15", "15-19", "16-24", "20-24", "0-17", "18-24")
+
+
+def residents_by_age(con: duckdb.DuckDBPyConnection, lsoas: pd.DataFrame, year: int) -> dict[str, float] | None:
+    """Residents of the area's LSOAs aged under 25 and 25+ (None when the population has no age bands).
+
+    Area LSOA codes are matched directly, else through the lookup's 2021 code; each population area counts once.
+    """
+    area = lsoas.loc[lsoas["in_area"], "code"].tolist()
+    table = lookup_table(con)
+    codes = set(area)
+    if table:
+        cols = _lookup_columns(con, table)
+        if {"lsoa11", "lsoa21"} <= cols.keys():
+            mapped = con.execute(
+                f"SELECT {cols['lsoa21']} FROM {table} WHERE {cols['lsoa11']} IN (SELECT unnest(?::VARCHAR[]))",
+                [area],
+            ).fetchall()
+            codes |= {r[0] for r in mapped}
+    frame = con.execute(
+        """
+        SELECT area_code, age_band, persons FROM (
+            SELECT *, dense_rank() OVER (PARTITION BY area_code ORDER BY abs(year - ?), year DESC) AS r
+            FROM population WHERE sex = 'all' AND area_code IN (SELECT unnest(?::VARCHAR[]))
+        ) WHERE r = 1
+        """,
+        [year, sorted(codes)],
+    ).df()
+    bands = frame[frame["age_band"] != "all"]
+    if bands.empty:
+        return None
+    # Each area counts once: use the areas that have age bands, and their own 'all' total for the 25+ remainder.
+    with_bands = set(bands["area_code"])
+    under = float(bands.loc[bands["age_band"].isin(UNDER_25_POPULATION_BANDS), "persons"].sum())
+    total = float(bands.groupby("area_code")["persons"].sum().sum())
+    return {"under_25": under, "25_and_over": total - under, "areas": float(len(with_bands))}
+
+
 def markers(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, bool]:
     """Domestic, alcohol and knife markers on SV incidents: flagged / recorded (NULL = not recorded)."""
     frame = _window(

@@ -572,6 +572,13 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
             "tables/under_25.csv",
         )
         who["finding"] = _who_text(u25, age)
+        rates = a.notes.get("victim_rates")
+        if rates and rates.get("under_25_per_1000") is not None:
+            who["finding"] += (
+                f" In the area, {fmt_int(rates['victims_under_25'])} victims were under 25: "
+                f"{fmt_num(rates['under_25_per_1000'])} per 1,000 residents aged under 25, against "
+                f"{fmt_num(rates['25_and_over_per_1000'])} per 1,000 residents aged 25 and over."
+            )
     else:
         who["unavailable"] = (
             "No record-level data: police.uk publishes no ages, sex, or domestic, alcohol and knife markers. Load a "
