@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 app = typer.Typer(
@@ -12,11 +14,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Sub-command registration: one line per module (keep this list sorted by module name).
-from svduty.cli import ingest as _ingest  # noqa: E402,F401
-from svduty.cli import population as _population  # noqa: E402,F401
-from svduty.cli import rms as _rms  # noqa: E402,F401
-from svduty.cli import sna as _sna  # noqa: E402,F401
-from svduty.cli import synth as _synth  # noqa: E402,F401
-from svduty.cli import workspace as _workspace  # noqa: E402,F401
-from svduty.cli import web as _web  # noqa: E402,F401
+# Sub-command modules, in the order `svduty --help` lists them. Each does `@app.command(...)` on import.
+COMMAND_MODULES: tuple[str, ...] = ("workspace", "ingest", "population", "rms", "synth", "sna", "web")
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(f"svduty.cli.{_module}")
