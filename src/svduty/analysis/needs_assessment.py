@@ -116,6 +116,11 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         synthetic.append("Who and why")
 
     lsoa_scope = lsoas["code"].tolist() if scope.area else None
+    ed, ed_synthetic = sna.ed_profile(con, period, lsoa_scope)
+    tables["ed_attendances"] = ed
+    notes["ed_synthetic"] = ed_synthetic
+    if ed_synthetic:
+        synthetic.append("A&E attendances")
     measures = sna.success_measures(con, period, lsoa_scope)
     for m in measures:
         tables[f"measure_{m.key}"] = m.table

@@ -634,6 +634,30 @@ def outcomes(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     return wide.sort_values("total", ascending=False).reset_index()
 
 
+def ed_profile(con: duckdb.DuckDBPyConnection, period: Period, lsoas: list[str] | None) -> tuple[pd.DataFrame, bool]:
+    """A&E (ISTV) assault attendances in the period by mechanism and assault location; (table, synthetic?).
+
+    Cardiff Model data say where and how people were hurt, including violence never reported to the police.
+    """
+    where = "date_trunc('month', arrived_at)::DATE BETWEEN ? AND ?"
+    params: list[object] = [period.start, period.end]
+    if lsoas is not None:
+        where += " AND lsoa_code IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(lsoas)
+    frame = con.execute(
+        f"""
+        SELECT coalesce(mechanism, 'not recorded') AS mechanism,
+               coalesce(assault_location, 'not recorded') AS assault_location,
+               count(*) AS attendances, count(*) FILTER (WHERE age < 25) AS under_25,
+               count(*) FILTER (WHERE admitted) AS admitted, bool_or(synthetic) AS synthetic
+        FROM ed_attendances WHERE {where} GROUP BY ALL ORDER BY attendances DESC
+        """,
+        params,
+    ).df()
+    synthetic = bool(frame["synthetic"].any()) if len(frame) else False
+    return frame.drop(columns="synthetic"), synthetic
+
+
 # -- success measures ----------------------------------------------------------------------------------------
 HOMICIDE_CODES = ("1", "4.1", "4.2", "4.10", "1/4.1/4.10")
 
