@@ -82,6 +82,7 @@ def test_example_extract_matches_independent_pandas_reading(ws):
     bands = con.execute("SELECT DISTINCT age_band FROM involvements ORDER BY 1").fetchall()
     assert {b for (b,) in bands} <= {"0-15", "16-24", "25-34", "35-49", "50-64", "65+"}
     assert con.execute("SELECT bool_and(synthetic) FROM incidents").fetchall()[0][0]  # mapping says synthetic
+    assert con.execute("SELECT count(lsoa_name) FROM incidents").fetchall()[0][0] == 0  # no ONS tables loaded
     accounting_holds(con)
 
 
@@ -258,3 +259,17 @@ def test_fuzz_never_crashes_and_accounting_holds(ws, rows, tail):
     accounting_holds(ws.con)
     n = ws.con.execute("SELECT count(*) FROM incidents WHERE ingest_id = ?", [result.ingest_id]).fetchall()[0][0]
     assert n <= result.rows_stored
+
+
+def test_lsoa_names_from_ons_tables(ws, tmp_path):
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text(
+        "LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,LAD22CD,LAD22NM,LAD22NMW\n"
+        "E01000001,City of London 001A,E01000001,City of London 001A,E09000001,City of London,\n"
+    )
+    from svduty.data import population
+
+    population.ingest_file(ws, lookup)
+    rms.ingest(ws, EXTRACT_PATH, load_mapping(MAPPING_PATH))
+    names = ws.con.execute("SELECT DISTINCT lsoa_code, lsoa_name FROM incidents WHERE lsoa_name IS NOT NULL").fetchall()
+    assert names == [("E01000001", "City of London 001A")]

@@ -471,6 +471,17 @@ def _store(con, parsed: _Parsed, ingest_id: int, mapping: Mapping, file_name: st
     finally:
         for name in ("rms_inc", "rms_inv", "rms_persons"):
             con.unregister(name)
+    # Extracts carry LSOA codes, not names; reports list places by name, so take it from the ONS tables if held.
+    con.execute(
+        """UPDATE incidents AS i SET lsoa_name = n.name
+           FROM (SELECT lsoa11_code AS code, any_value(lsoa11_name) AS name FROM lsoa_lookup GROUP BY 1
+                 UNION ALL
+                 SELECT area_code, any_value(area_name) FROM population
+                 WHERE area_name IS NOT NULL AND area_code NOT IN (SELECT lsoa11_code FROM lsoa_lookup)
+                 GROUP BY 1) n
+           WHERE i.ingest_id = ? AND i.lsoa_code = n.code""",
+        [ingest_id],
+    )
     if parsed.rejects:
         con.executemany(
             "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
