@@ -75,7 +75,7 @@ else:
 
 import dj_database_url  # noqa: E402
 
-DATABASES["default"] = dj_database_url.parse(_URL)
+DATABASES["default"] = dj_database_url.parse(_URL)  # no persistent connections: live-server threads must let go
 SVDUTY_TEST_DATABASE = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
 # Fast hashing in tests only; production keeps Django's PBKDF2 default.

@@ -75,6 +75,8 @@ class ApplicationForm(forms.ModelForm):
     Drafts may be incomplete; ``missing_for_submission`` says what must be filled in before submitting.
     """
 
+    show_optional = False  # every field is needed to submit, only the draft may be partial
+
     class Meta:
         model = Application
         fields = [

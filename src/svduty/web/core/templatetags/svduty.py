@@ -52,7 +52,8 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
     hint = format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, field.help_text) if field.help_text else ""
     errors = _errors(field, error_id)
     described = _describedby(field, hint_id, error_id)
-    label_text = field.label + ("" if field.field.required else " (optional)")
+    optional = not field.field.required and getattr(field.form, "show_optional", True)
+    label_text = field.label + (" (optional)" if optional else "")
 
     if isinstance(widget, forms.CheckboxInput):
         attrs = {"class": "govuk-checkboxes__input", "id": fid}
