@@ -190,6 +190,19 @@ NOT_AWARDED = [
     ("Demoshire Boxing Academy", "voluntary", "1999007", "", "Boxing club outreach", (12, 18), 0),
 ]
 
+PROVIDER_PEOPLE = [
+    ("Sam", "Okafor"),
+    ("Jo", "Lindqvist"),
+    ("Priya", "Nair"),
+    ("Tom", "Hughes"),
+    ("Aisha", "Begum"),
+    ("Dan", "Kowalski"),
+    ("Mo", "Hassan"),
+    ("Ellie", "Ward"),
+    ("Gary", "Stone"),
+    ("Nat", "Evans"),
+]
+
 PRIORITIES = [
     (
         "Prevention and early intervention for under-18s",

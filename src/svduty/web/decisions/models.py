@@ -116,6 +116,18 @@ class DecisionEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def step(self) -> str:
+        """Human wording of the step, from the workflow declaration."""
+        from svduty.web.workflows import DECISION_WORKFLOW
+
+        labels = {t.name: t.label for t in DECISION_WORKFLOW.transitions}
+        labels["draft"] = "Drafted"
+        states = dict(State.choices)
+        label = labels.get(self.action, self.action)
+        moved = f"{states.get(self.from_state, 'new')} → {states.get(self.to_state, self.to_state)}"
+        return f"{label} ({moved})"
+
     def save(self, *args, **kwargs):
         if self.pk:
             raise ValueError("Decision events are append-only")
