@@ -119,6 +119,28 @@ def split_scenarios() -> dict[str, float]:
     return {"low": low, "central": central, "high": high}
 
 
+def unit_cost(category: str, scenario: str = "central", *, ranking: bool = False) -> float:
+    """£ per crime (2015/16 prices) for an SV category: a police.uk proxy type or a record-level category.
+
+    Record-level categories named as in RR99 (Homicide, Violence with injury, Violence without injury, Robbery)
+    take RR99's unit cost directly in every scenario. Possession of weapons and anything uncosted is £0, except
+    with ``ranking=True`` (priority scores only), where uncosted violence is weighted as violence without injury.
+    """
+    if category == "Violence and sexual offences":
+        return split_scenarios()[scenario]
+    if category in UNIT_COSTS_2015_16:
+        return float(UNIT_COSTS_2015_16[category])
+    return float(UNIT_COSTS_2015_16["Violence without injury"]) if ranking else 0.0
+
+
+def costing_note(category: str) -> str:
+    if category in POLICE_UK_COSTING:
+        return POLICE_UK_COSTING[category]
+    if category in UNIT_COSTS_2015_16:
+        return f"{category} (RR99 unit cost)"
+    return "not costed: no RR99 unit cost"
+
+
 def unit_cost_per_police_uk_type(scenario: str = "central") -> dict[str, float]:
     """£ per crime (2015/16 prices) for each police.uk SV proxy type under ``scenario``."""
     return {
@@ -129,21 +151,17 @@ def unit_cost_per_police_uk_type(scenario: str = "central") -> dict[str, float]:
 
 
 def cost_of_violence(counts: dict[str, int], price_year: str, population: float | None) -> pd.DataFrame:
-    """Cost of SV by police.uk type in ``price_year`` prices: one row per type plus a ``Total`` row.
+    """Cost of SV by category (police.uk type or record-level category) in ``price_year`` prices, plus ``Total``.
 
     Money is rounded to whole pounds only at the end; ``per_resident_*`` is NaN when no population is known.
     """
     factor = load_deflator().factor(price_year)
     rows = []
-    for crime_type in POLICE_UK_COSTING:
-        count = int(counts.get(crime_type, 0))
-        row: dict[str, object] = {
-            "crime_type": crime_type,
-            "count": count,
-            "costing": POLICE_UK_COSTING[crime_type],
-        }
+    for crime_type, n in counts.items():
+        count = int(n)
+        row: dict[str, object] = {"crime_type": crime_type, "count": count, "costing": costing_note(crime_type)}
         for scenario in ("low", "central", "high"):
-            unit = unit_cost_per_police_uk_type(scenario)[crime_type] * factor
+            unit = unit_cost(crime_type, scenario) * factor
             row[f"unit_cost_{scenario}"] = round(unit)
             row[f"cost_{scenario}"] = round(unit * count)
         rows.append(row)

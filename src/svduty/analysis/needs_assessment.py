@@ -15,7 +15,6 @@ import pandas as pd
 
 from svduty.analysis import costs, places, sna
 from svduty.analysis.priorities import Candidate, rank_priorities
-from svduty.data.schema import SV_PROXY_CRIME_TYPES
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would.
 THEMES: dict[str, tuple[str, str]] = {
@@ -63,10 +62,12 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     tables: dict[str, pd.DataFrame] = {}
     synthetic: list[str] = []
 
+    categories = sna.sv_categories(con)
+    notes["sv_categories"] = categories
     crime_types = sna.by_crime_type(con, period)
     tables["by_crime_type"] = crime_types
-    head = sna.headline(crime_types, period)
-    monthly = sna.monthly_series(con)
+    head = sna.headline(con, crime_types, period, categories)
+    monthly = sna.monthly_series(con, categories)
     tables["monthly"] = monthly
     tables["seasonal"] = sna.seasonal_profile(monthly)
     hw, hw_synthetic = sna.hour_weekday(con, period)
@@ -136,7 +137,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     if place is not None:
         tables.update(place.tables)
 
-    priorities = _priorities(con, period, lsoas, cost, price_year, record_level)
+    priorities = _priorities(con, period, lsoas, cost, price_year, record_level, categories)
     if len(priorities) and priorities["synthetic"].any():
         synthetic.append("Priorities (record-level themes)")
     if len(priorities):
@@ -180,7 +181,7 @@ def _theme_counts(
 ) -> tuple[dict[str, int], int, bool]:
     """(count per SV type in the period, count in the previous period, any synthetic rows)."""
     current = con.execute(
-        f"SELECT i.offence_group, count(*), bool_or({sna.synthetic_incident_sql(con)}) FROM sna_inc i "
+        f"SELECT i.sv_category, count(*), bool_or({sna.synthetic_incident_sql(con)}) FROM sna_inc i "
         "WHERE i.sv_category IS NOT NULL "
         f"AND {predicate} AND i.month BETWEEN ? AND ? GROUP BY 1",
         [period.start, period.end],
@@ -203,12 +204,11 @@ def _priorities(
     cost: pd.DataFrame,
     price_year: str,
     record_level: bool,
+    categories: list[str],
 ) -> pd.DataFrame:
     factor = costs.load_deflator().factor(price_year)
-    unit = {k: v * factor for k, v in costs.unit_cost_per_police_uk_type("central").items()}
     # Ranking weight only (see priorities docstring): weapon possession weighted as violence w/o injury.
-    harm = dict(unit)
-    harm["Possession of weapons"] = costs.UNIT_COSTS_2015_16["Violence without injury"] * factor
+    harm = {c: costs.unit_cost(c, "central", ranking=True) * factor for c in categories}
     prev_ok = period.prev_start >= period.data_start
     area = lsoas[lsoas["in_area"]]
     codes = area["code"]
@@ -217,10 +217,11 @@ def _priorities(
         n = sum(by_type.values())
         return sum(harm.get(t, 0.0) * c for t, c in by_type.items()) / n if n else 0.0
 
-    total_harm = sum(harm[t] * int(cost.loc[cost["crime_type"] == t, "count"].iloc[0]) for t in SV_PROXY_CRIME_TYPES)
+    counts = cost.set_index("crime_type")["count"]
+    total_harm = sum(harm[t] * int(counts.get(t, 0)) for t in categories)
     candidates: list[Candidate] = []
-    for crime_type in SV_PROXY_CRIME_TYPES:
-        pred = f"i.offence_group = '{crime_type}'"
+    for crime_type in categories:
+        pred = "i.sv_category = '" + crime_type.replace("'", "''") + "'"
         by_type, prev, synthetic = _theme_counts(con, pred, period)
         candidates.append(
             Candidate(
@@ -236,7 +237,7 @@ def _priorities(
                     "tables/cost.csv",
                     "tables/lsoa_sv.csv",
                 ),
-                note="police.uk category (real data)",
+                note="serious violence category",
             )
         )
     # Place candidate: the top 5% of LSOAs by SV count (at least one), as one place-based problem.

@@ -165,6 +165,10 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
     return notes
 
 
+def _quote(value: str) -> str:
+    return value.replace("'", "''")
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -200,6 +204,31 @@ def _window(con: duckdb.DuckDBPyConnection, sql: str, start: date, end: date) ->
     return con.execute(sql, [start, end]).df()
 
 
+RECORD_LEVEL_CATEGORIES = (
+    "Homicide",
+    "Violence with injury",
+    "Violence without injury",
+    "Robbery",
+    "Possession of weapons",
+)  # svduty.data.mapping.SV_CATEGORIES, the categories a police record extract is classified into
+
+
+def sv_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The SV categories of the data in scope, in a stable order: police.uk's three proxy types (always, for
+    police.uk data), then record-level categories (Homicide, Violence with injury, …), then any others.
+
+    ``sv_category`` is the key everywhere: for police.uk rows it is the crime type, for record extracts the Home
+    Office-based category from the mapping file.
+    """
+    present = [
+        r[0] for r in con.execute("SELECT DISTINCT sv_category FROM sna_inc WHERE sv_category IS NOT NULL").fetchall()
+    ]
+    has_police_uk = con.execute("SELECT count(*) FROM sna_inc WHERE source = 'police.uk'").fetchone()
+    order = list(SV_PROXY_CRIME_TYPES) + [c for c in RECORD_LEVEL_CATEGORIES if c not in SV_PROXY_CRIME_TYPES]
+    out = [c for c in order if c in present or (c in SV_PROXY_CRIME_TYPES and has_police_uk and has_police_uk[0])]
+    return out + sorted(c for c in present if c not in out)
+
+
 # -- headline and crime types --------------------------------------------------------------------------------
 def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """Count per police.uk crime type in the period and the previous one; SV proxy types flagged."""
@@ -224,14 +253,24 @@ def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFram
     return frame.sort_values(["serious_violence", "count"], ascending=[False, False]).reset_index(drop=True)
 
 
-def headline(crime_types: pd.DataFrame, period: Period) -> dict[str, object]:
-    """SV count, share of all recorded crime (ASB excluded), change vs the previous period (ratio)."""
+def headline(
+    con: duckdb.DuckDBPyConnection, crime_types: pd.DataFrame, period: Period, categories: list[str]
+) -> dict[str, object]:
+    """SV count, share of all recorded crime (ASB excluded), change vs the previous period (ratio), count per SV
+    category (police.uk type, or record-level category)."""
     recorded = crime_types[crime_types["recorded_crime"]]
     sv = crime_types[crime_types["serious_violence"]]
     all_crime = int(recorded["count"].sum())
     serious = int(sv["count"].sum())
     previous = int(sv["previous"].sum())
     prev_covered = period.prev_start >= period.data_start
+    per_category = dict(
+        con.execute(
+            "SELECT sv_category, count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ? "
+            "GROUP BY 1",
+            [period.start, period.end],
+        ).fetchall()
+    )
     return {
         "all_crime": all_crime,
         "anti_social_behaviour": int(crime_types.loc[~crime_types["recorded_crime"], "count"].sum()),
@@ -239,15 +278,12 @@ def headline(crime_types: pd.DataFrame, period: Period) -> dict[str, object]:
         "sv_share": serious / all_crime if all_crime else None,
         "previous_serious_violence": previous if prev_covered else None,
         "change_vs_previous": (serious / previous) if prev_covered and previous else None,
-        "by_crime_type": {
-            row.crime_type: int(row.count) for row in sv.itertuples() if row.crime_type in SV_PROXY_CRIME_TYPES
-        }
-        | {t: 0 for t in SV_PROXY_CRIME_TYPES if t not in set(sv["crime_type"])},
+        "by_crime_type": {c: int(per_category.get(c, 0)) for c in categories},
     }
 
 
 # -- when ----------------------------------------------------------------------------------------------------
-def monthly_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def monthly_series(con: duckdb.DuckDBPyConnection, categories: list[str]) -> pd.DataFrame:
     """Every month in the data: SV by proxy type, SV total, all recorded crime, 12-month mean of SV."""
     frame = con.execute(
         f"""
@@ -257,9 +293,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         )
         SELECT m.month,
                {
-            ", ".join(
-                f"count(i.month) FILTER (WHERE i.offence_group = '{t}') AS {_ident(t)}" for t in SV_PROXY_CRIME_TYPES
-            )
+            ", ".join(f"count(i.month) FILTER (WHERE i.sv_category = '{_quote(t)}') AS {_ident(t)}" for t in categories)
         }, count(i.month) FILTER (WHERE i.sv_category IS NOT NULL) AS
                serious_violence, count(i.month) FILTER (WHERE i.offence_group <> '{ASB}') AS all_crime
         FROM months m LEFT JOIN sna_inc i ON i.month = m.month
@@ -620,7 +654,7 @@ def outcomes(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     frame = _window(
         con,
         """
-        SELECT coalesce(nullif(outcome, ''), 'No outcome recorded') AS outcome, offence_group AS crime_type,
+        SELECT coalesce(nullif(outcome, ''), 'No outcome recorded') AS outcome, sv_category AS crime_type,
                count(*) AS count
         FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?
         GROUP BY ALL

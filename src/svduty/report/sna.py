@@ -334,7 +334,8 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
             sv_ct[["crime_type", "previous"]].rename(columns={"previous": "count"}).assign(period=prev_label),
         ]
     )
-    parts = ", ".join(f"{t} {fmt_int(head['by_crime_type'].get(t, 0))}" for t in SV_PROXY_CRIME_TYPES)
+    categories = list(a.notes.get("sv_categories") or SV_PROXY_CRIME_TYPES)
+    parts = ", ".join(f"{t} {fmt_int(head['by_crime_type'].get(t, 0))}" for t in categories)
     figures["crime_types"] = Figure(
         id="fig-crime-types",
         title="Serious violence by police.uk category, this period and the previous one",
@@ -345,7 +346,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
                 "period",
                 "count",
                 value_title="Crimes",
-                sort=list(SV_PROXY_CRIME_TYPES),
+                sort=list(sv_ct["crime_type"]),
                 series_order=[this_label, prev_label],
             ),
             "Serious violence by police.uk category",
@@ -428,14 +429,14 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         id="fig-monthly",
         title="Serious violence per month by category, with the total (dotted) and its 12-month rolling mean (black)",
         svg=charts.to_svg(
-            charts.monthly_sv(monthly, SV_PROXY_CRIME_TYPES, f"{p.start:%Y-%m}-01"),
+            charts.monthly_sv(monthly, tuple(categories), f"{p.start:%Y-%m}-01"),
             "Serious violence per month",
         ),
         summary=_monthly_text(monthly, p),
         table=make_table(
             monthly,
             [Column("month", "Month")]
-            + [Column(t, t, fmt_int, True) for t in SV_PROXY_CRIME_TYPES]
+            + [Column(t, t, fmt_int, True) for t in categories]
             + [
                 Column("serious_violence", "SV total", fmt_int, True),
                 Column("rolling_12m_mean", "12-month mean", fmt_num, True),
@@ -645,7 +646,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         table=make_table(
             oc,
             [Column("outcome", "Outcome")]
-            + [Column(t, t, fmt_int, True) for t in SV_PROXY_CRIME_TYPES if t in oc.columns]
+            + [Column(t, t, fmt_int, True) for t in categories if t in oc.columns]
             + [Column("total", "Total", fmt_int, True), Column("share", "Share", fmt_pct, True)],
             "Outcomes of serious violence crimes",
             "tables/outcomes.csv",
