@@ -246,3 +246,16 @@ def test_real_rda_and_mid2018_workbook():
     sheet = openpyxl.load_workbook(x, read_only=True)["Mid-2018 Population Density"]
     row6 = next(sheet.iter_rows(min_row=6, max_row=6, max_col=3, values_only=True))
     assert (first[0], first[1], first[5]) == (row6[0], row6[1], row6[2])
+
+
+def test_mid_year_csv_one_file_per_sex(ws, tmp_path):
+    ages = [str(a) for a in range(90)] + ["90+"]
+    header = ",".join(["LSOA Code", "LSOA Name", "All Ages", *ages])
+    for sex, n in (("males", 1), ("females", 2)):
+        row = ",".join(["E01000001", '"City of London 001A"', str(91 * n), *[str(n)] * 91])
+        path = tmp_path / f"SAPE23DT2-mid-2020-lsoa-syoa-{sex}.csv"
+        path.write_text(header + "\n" + row + "\n")
+        assert P.ingest_file(ws, path).rows_stored == 1
+    sql = "SELECT sex, sum(persons) FILTER (WHERE age_band = 'all'), count(*) FROM population GROUP BY 1 ORDER BY 1"
+    assert ws.con.execute(sql).fetchall() == [("female", 182, 92), ("male", 91, 92)]
+    assert ws.con.execute("SELECT DISTINCT year FROM population").fetchall() == [(2020,)]

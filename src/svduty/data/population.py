@@ -8,7 +8,8 @@ files carry LSOA codes of both the 2011 and the 2021 vintage. This module reads 
   Stored as the six bands (``0-15``, ``16-24``, ``25-34``, ``35-49``, ``50-64``, ``65+``) plus an ``all`` row per LSOA
   (the sum, written only when all six bands of that LSOA were stored).
 * **ONS mid-year population estimates (SAPE tables)**, wide format: an LSOA code and name column, ``All Ages`` and
-  single-year columns ``0`` … ``89``, ``90+``, one sheet (or file) per sex; or the 2022-onwards layout with ``Total``
+  single-year columns ``0`` … ``89``, ``90+``, one sheet (or file) per sex, told by the sheet or file name
+  ("Males", "Females", "Persons"); or the 2022-onwards layout with ``Total``
   and ``F0`` … ``F90``/``M0`` … ``M90``. Single years are stored as age bands ``'0'`` … ``'89'``, ``'90+'``.
   The ``all`` row must equal the sum of the single years, else the row is rejected.
 * **ONS mid-year population density (SAPE21DT11 and kin)**: ``Code, Name, Mid-YYYY population, …`` — totals only.
@@ -470,7 +471,7 @@ def _parse_wide(table: Table, file_name: str, year: int, display: str) -> Parsed
     assert i_total is not None
     # Single-year columns: '0'..'89','90+' (sex from the sheet) or 'F0'..'F90', 'M0'..'M90' (both sexes).
     single: dict[str, dict[str, int]] = {}
-    sheet_sex = _sex_of(" ".join([table.sheet or "", table.title]))
+    sheet_sex = _sex_of(" ".join([table.sheet or "", table.title, file_name.replace("_", " ").replace("-", " ")]))
     for i, c in enumerate(lowered):
         m = re.fullmatch(r"([fm]?)\s*(\d{1,2})(\+?)", c.replace("aged ", ""))
         if not m:
