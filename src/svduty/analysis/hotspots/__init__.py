@@ -13,6 +13,7 @@ from svduty.analysis.hotspots.concentration import (
     lorenz_curve,
     top_share,
 )
+from svduty.analysis.hotspots.getisord import CLASS_LABELS, GiStarResult, gistar
 from svduty.analysis.hotspots.grid import (
     AreaCounts,
     Grid,
@@ -24,20 +25,33 @@ from svduty.analysis.hotspots.grid import (
     to_bng,
 )
 from svduty.analysis.hotspots.kde import default_bandwidth, kde
+from svduty.analysis.hotspots.weights import (
+    contiguity_weights,
+    distance_band_weights,
+    finish_weights,
+    knn_weights,
+)
 
 __all__ = [
+    "CLASS_LABELS",
     "AreaCounts",
+    "GiStarResult",
     "Grid",
     "area_counts",
     "concentration",
+    "contiguity_weights",
     "core_points",
     "default_bandwidth",
+    "distance_band_weights",
+    "finish_weights",
     "from_bng",
     "generalised_gini",
     "generalised_lorenz_curve",
     "gini",
+    "gistar",
     "grid_counts",
     "kde",
+    "knn_weights",
     "lorenz_curve",
     "make_grid",
     "to_bng",
