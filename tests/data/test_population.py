@@ -259,3 +259,24 @@ def test_mid_year_csv_one_file_per_sex(ws, tmp_path):
     sql = "SELECT sex, sum(persons) FILTER (WHERE age_band = 'all'), count(*) FROM population GROUP BY 1 ORDER BY 1"
     assert ws.con.execute(sql).fetchall() == [("female", 182, 92), ("male", 91, 92)]
     assert ws.con.execute("SELECT DISTINCT year FROM population").fetchall() == [(2020,)]
+
+
+def test_workbook_with_a_sheet_per_sex(ws, tmp_path):
+    singles = [1] * 91
+    book = openpyxl.load_workbook(io.BytesIO(_sape_workbook([["E01000001", "City", "City 001A", 91, *singles]])))
+    for title, n in (("Mid-2019 Males", 2), ("Mid-2019 Females", 3)):
+        sheet = book.create_sheet(title)
+        ages = [str(a) for a in range(90)] + ["90+"]
+        sheet.append(["Area Codes", "LA (2019 boundaries)", "LSOA", "All Ages", *ages])
+        sheet.append(["E01000001", "City", "City 001A", 91 * n, *[n] * 91])
+        sheet.append(["E01000002", "City", "City 001B", -1, *[n] * 91])
+    buf = io.BytesIO()
+    book.save(buf)
+    path = tmp_path / "sape-mid-2019.xlsx"
+    path.write_bytes(buf.getvalue())
+    r = P.ingest_file(ws, path)
+    assert (r.rows_read, r.rows_stored, r.rows_rejected) == (5, 3, 2)
+    sql = "SELECT sex, persons FROM population WHERE age_band = 'all' ORDER BY 1"
+    assert ws.con.execute(sql).fetchall() == [("all", 91), ("female", 273), ("male", 182)]
+    fields = [f for (f,) in ws.con.execute("SELECT field FROM rejects ORDER BY 1").fetchall()]
+    assert fields == ["Mid-2019 Females: All Ages", "Mid-2019 Males: All Ages"]

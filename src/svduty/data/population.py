@@ -204,10 +204,27 @@ def parse(data: bytes, file_name: str, *, display: str, year: int | None = None)
     else:
         tables = [_read_csv(data, display)]
     year_hint = year or _year_from_text(file_name)
-    for table in tables:
-        kind = _classify(table.columns)
-        if kind is not None:
-            return _parse_table(table, kind, file_name, display, year_hint)
+    found = [(t, k) for t in tables if (k := _classify(t.columns)) is not None]
+    if found:
+        # Workbooks hold one sheet per sex ('Mid-2019 Persons', 'Mid-2019 Males', ...): read every sheet of the
+        # first sheet's kind; with several sheets a reject's field is 'sheet: column' (lines restart per sheet).
+        kind = found[0][1]
+        sheets = [t for t, k in found if k == kind]
+        merged = None
+        for table in sheets:
+            part = _parse_table(table, kind, file_name, display, year_hint)
+            if len(sheets) > 1:
+                part.rejects = [(f, ln, f"{table.sheet}: {fld}", *rest) for f, ln, fld, *rest in part.rejects]
+            if merged is None:
+                merged = part
+            else:
+                merged.read += part.read
+                merged.stored_source_rows += part.stored_source_rows
+                merged.population += part.population
+                merged.lookup += part.lookup
+                merged.rejects += part.rejects
+        assert merged is not None
+        return merged
     raise IngestError(
         "not a recognised ONS population or LSOA lookup layout (expected Census 2021 "
         "'lsoa21_code,lsoa21_name,age_group,usual_residents', a mid-year estimate with an LSOA code column and "
