@@ -809,7 +809,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         f"{fmt_int(head['previous_serious_violence'])} of {p.prev_label}"
     )
     summary_findings = [
-        f"In {period_label}, police.uk recorded {fmt_int(head['serious_violence'])} serious violence crimes in "
+        f"In {period_label}, {_recorder(a)} {fmt_int(head['serious_violence'])} serious violence crimes in "
         f"{area} ({parts}): {fmt_pct(head['sv_share'])} of all {fmt_int(head['all_crime'])} recorded crimes, "
         f"{trend_word}.",
         cost_finding,
@@ -828,14 +828,28 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     if a.places and a.places.concentration.get("top_10pct") is not None:
         kpis.append({"value": fmt_pct(a.places.concentration["top_10pct"]), "label": "of SV in the top 10% of LSOAs"})
 
+    crime_sources = []
+    if "police.uk" in (a.notes.get("sources") or []):
+        crime_sources.append(
+            {
+                "name": "police.uk street-level crime",
+                "gives": "crime category, month, anonymised location and LSOA, last outcome",
+                "coverage": f"{fmt_int(a.notes['incidents_in_scope'])} records in scope, "
+                f"{p.data_start:%B %Y} to {p.data_end:%B %Y}",
+                "licence": "Open Government Licence v3.0",
+            }
+        )
+    for other in [x for x in a.notes.get("sources") or [] if x != "police.uk"]:
+        crime_sources.append(
+            {
+                "name": f"police record extract ({other})",
+                "gives": "offence code and category, date and time, victims' and suspects' ages and sex, markers",
+                "coverage": f"{p.data_start:%B %Y} to {p.data_end:%B %Y}",
+                "licence": "partnership data-sharing agreement (not open data)",
+            }
+        )
     sources = [
-        {
-            "name": "police.uk street-level crime",
-            "gives": "crime category, month, anonymised location and LSOA, last outcome",
-            "coverage": f"{fmt_int(a.notes['incidents_in_scope'])} crimes and ASB incidents, "
-            f"{p.data_start:%B %Y} to {p.data_end:%B %Y}",
-            "licence": "Open Government Licence v3.0",
-        },
+        *crime_sources,
         {
             "name": "ONS population estimates (" + (", ".join(a.notes.get("population_sources") or []) or "none") + ")",
             "gives": "residents per LSOA, for rates and cost per resident",
@@ -910,6 +924,11 @@ def _png_data_uri(fig: Any, dpi: int = 150) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _recorder(a: Assessment) -> str:
+    sources = a.notes.get("sources") or []
+    return "police.uk recorded" if sources == ["police.uk"] else "police records show"
 
 
 def _years(seasonal: pd.DataFrame) -> str:
