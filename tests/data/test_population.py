@@ -10,6 +10,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from svduty.data import IngestError
 from svduty.data import population as P
@@ -280,3 +282,52 @@ def test_workbook_with_a_sheet_per_sex(ws, tmp_path):
     assert ws.con.execute(sql).fetchall() == [("all", 91), ("female", 273), ("male", 182)]
     fields = [f for (f,) in ws.con.execute("SELECT field FROM rejects ORDER BY 1").fetchall()]
     assert fields == ["Mid-2019 Females: All Ages", "Mid-2019 Males: All Ages"]
+
+
+def test_damaged_binary_files_are_one_clear_error(ws, tmp_path):
+    for name, message in (
+        ("x.xlsx", "not a readable .xlsx workbook"),
+        ("x.rda", "not a readable R data file"),
+        ("x.csv.gz", "not a readable gzip file"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(b"PK\x03\x04 not really")
+        with pytest.raises(IngestError, match=message):
+            P.ingest_file(ws, path)
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "E01000001",
+            "E01000002",
+            "W01000001",
+            "X1",
+            "",
+            *BANDS,
+            "Aged 99",
+            "12",
+            "1.5",
+            "-3",
+            "nan",
+            "inf",
+            "1,000",
+            '"',
+        ]
+    ),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELLS, min_size=0, max_size=6), max_size=15), tail=st.binary(max_size=8))
+def test_fuzz_census_csv_accounting(ws, tmp_path, rows, tail):
+    data = census_csv([tuple(r) for r in rows]) + tail  # type: ignore[arg-type]
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    try:
+        result = P.ingest_file(ws, path)
+    except IngestError:
+        return
+    assert result.rows_read == result.rows_stored + result.rows_rejected
+    accounting_holds(ws)
