@@ -3,7 +3,9 @@
 Every schema change is a new entry in ``MIGRATIONS``, never an edit of an old one: a workspace made by any earlier
 release migrates forward in order, each step in its own transaction, recorded in ``schema_migrations``.
 The tables follow ``docs/architecture.md`` (after DESIGN.md): ``incidents``, ``persons``, ``involvements``,
-``ed_attendances``, ``population``, ``ingests`` and ``rejects``.
+``ed_attendances``, ``population``, ``ingests`` and ``rejects`` (v1); ``lsoa_lookup`` and the synthetic-layer
+bookkeeping ``synthetic_layers``, ``synthetic_columns``, ``incident_synthetic_fields`` (v2); views ``lsoa_areas`` and
+``lsoa_population`` that bridge LSOA 2011/2021 codes to districts and residents (v3).
 """
 
 from __future__ import annotations
