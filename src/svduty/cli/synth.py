@@ -66,5 +66,8 @@ def synth_command(
     console.print(table)
     towns = ", ".join(result.town_centre_lsoas[:8]) + (" …" if len(result.town_centre_lsoas) > 8 else "")
     console.print(f"town-centre LSOAs (night-time-economy peaks): {towns or 'none'}")
+    if not result.incidents_enriched and not result.involvements:
+        sources = ", ".join(chosen.sources)
+        console.print(f"nothing to enrich: no incidents from {sources} in the workspace (ingest police.uk first)")
     if result.replaced_layers:
         console.print("the previous synthetic layer was replaced")
