@@ -58,14 +58,6 @@ def analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFr
     return _analyse(con, period, lsoas)
 
 
-def _persistence_module():
-    try:
-        from svduty.analysis.hotspots import persistence
-    except ImportError:
-        return None
-    return persistence
-
-
 def core_extent(x: np.ndarray, y: np.ndarray, trim: float = 0.5, margin: float = 0.05) -> tuple[float, ...]:
     """The area's extent without stray points: the 0.5th–99.5th percentiles, widened by 5% on each side.
 
@@ -183,30 +175,71 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
             "all_xy": np.column_stack([ax, ay]),
         },
     )
-    _persistence(con, period, lsoas, result)
+    _persistence(con, period, lsoas, result, grid)
     return result
 
 
 def _persistence(
-    con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFrame, result: PlaceAnalysis
+    con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFrame, result: PlaceAnalysis, grid: object
 ) -> None:
-    """Year-on-year persistence of the top LSOAs (hotspot engine's ``persistence`` when available)."""
+    """Year-on-year persistence of hot spots (the hotspot engine's ``persistence``) over grid cells and LSOAs.
+
+    Years are the 12-month windows ending with the assessment period (``sna.measure_years``); a place is "hot" in
+    a year when it is among the top 5% of places by SV count (``top_percent`` default of the engine). Stability is
+    the Jaccard overlap of consecutive years' hot sets and Spearman's rank correlation of all places' counts.
+    """
     years = sna.measure_years(period)
     if len(years) < 2:
-        result.persistence_text = "Persistence needs at least two full years of data; this workspace has one."
+        result.persistence_text = "Persistence needs at least two full years of data; this workspace has fewer."
+        return
+    if not hasattr(hs, "persistence"):
+        result.persistence_text = "Persistence not computed: the hotspot engine has no persistence function."
         return
     codes = lsoas.loc[lsoas["in_area"], "code"]
-    per_year = []
+    labels = [f"{start:%Y-%m} to {end:%Y-%m}" for start, end in years]
+    lsoa_years, cell_years = [], []
     for start, end in years:
         frame = con.execute(
             "SELECT lsoa_code AS code, count(*) AS n FROM sna_inc WHERE sv_category IS NOT NULL "
             "AND lsoa_code IS NOT NULL AND month BETWEEN ? AND ? GROUP BY 1",
             [start, end],
         ).df()
-        per_year.append(codes.map(frame.set_index("code")["n"]).fillna(0).to_numpy(dtype=float))
-    module = _persistence_module()
-    if module is None:
-        result.persistence_text = "Persistence not computed: the hotspot engine has no persistence function."
-        return
-    result.extra["persistence_inputs"] = (years, per_year)
-    result.persistence_text = ""
+        lsoa_years.append(codes.map(frame.set_index("code")["n"]).fillna(0).to_numpy(dtype=float))
+        pts = sna.sv_points(con, start, end)
+        x, y = hs.to_bng(pts["lon"].to_numpy(), pts["lat"].to_numpy())
+        cell_years.append(hs.grid_counts(grid, x, y).astype(float))
+    by_cells = hs.persistence(cell_years, labels=labels)
+    by_lsoa = hs.persistence(lsoa_years, labels=labels) if len(codes) >= 2 else None
+    rows = []
+    for i in range(len(labels) - 1):
+        rows.append(
+            {
+                "from_year": labels[i],
+                "to_year": labels[i + 1],
+                "grid_jaccard": float(by_cells.jaccard[i]),
+                "grid_spearman": float(by_cells.spearman[i]),
+                "lsoa_jaccard": float(by_lsoa.jaccard[i]) if by_lsoa else np.nan,
+                "lsoa_spearman": float(by_lsoa.spearman[i]) if by_lsoa else np.nan,
+            }
+        )
+    result.tables["persistence"] = pd.DataFrame(rows)
+    cells_by_class = by_cells.counts_by_class()
+    lsoas_by_class = by_lsoa.counts_by_class() if by_lsoa else {}
+    result.tables["persistence_classes"] = pd.DataFrame(
+        [
+            {"class": c, "grid_cells": cells_by_class.get(c, 0), "lsoas": lsoas_by_class.get(c, 0)}
+            for c in cells_by_class
+        ]
+    )
+    result.extra["persistence_cells"] = by_cells
+    result.extra["persistence_grid"] = grid
+    hot_now = int(by_cells.hot[-1].sum())
+    persistent = sum(cells_by_class.get(c, 0) for c in ("persistent", "intensifying", "diminishing"))
+    last = rows[-1]
+    result.persistence_text = (
+        f"Of the {hot_now} hot grid cells (top 5% by serious violence) in {labels[-1]}, {persistent} were hot in "
+        f"at least 90% of the {len(labels)} years; {cells_by_class.get('new', 0)} are new and "
+        f"{cells_by_class.get('emerging', 0)} emerging, while {cells_by_class.get('fading', 0)} earlier hot cells "
+        f"have faded. Between the last two years the hot sets overlap by {last['grid_jaccard']:.0%} (Jaccard) and "
+        f"the ranking of all cells correlates at {last['grid_spearman']:.2f} (Spearman)."
+    )

@@ -1113,11 +1113,59 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
     if "persistence" in place.tables and len(place.tables["persistence"]):
         ctx["persistence"] = make_table(
             place.tables["persistence"],
-            [Column(c, c.replace("_", " ").capitalize()) for c in place.tables["persistence"].columns],
-            "Hotspot persistence year on year",
+            [
+                Column("from_year", "From"),
+                Column("to_year", "To"),
+                Column("grid_jaccard", "Hot cells kept (Jaccard)", fmt_pct, True),
+                Column("grid_spearman", "Cell ranking (Spearman)", lambda v: fmt_num(v, 2), True),
+                Column("lsoa_jaccard", "Hot LSOAs kept (Jaccard)", fmt_pct, True),
+                Column("lsoa_spearman", "LSOA ranking (Spearman)", lambda v: fmt_num(v, 2), True),
+            ],
+            "Hot spot stability between consecutive years (hot = top 5% of places)",
             "tables/persistence.csv",
         )
         ctx["persistence_text"] = place.persistence_text
+        res = place.extra.get("persistence_cells")
+        pgrid = place.extra.get("persistence_grid")
+        if res is not None and pgrid is not None:
+            classes = [c for c in res.counts_by_class() if c != "not a hot spot"] + ["not a hot spot"]
+            colours = dict(maps.PERSISTENCE_COLOURS)
+            colours.setdefault("diminishing", "#009E73")
+            title = f"Hot spot persistence over {len(res.labels)} years"
+            core = place.extra["core_xy"]
+            fig = maps.grid_map(
+                pgrid,
+                np.asarray(res.classes, dtype=object),
+                title="Serious violence: do hot spots persist?",
+                subtitle=f"{pgrid.cell_size:g} m cells; hot = top 5% of cells in a year; {res.labels[0]} to "
+                f"{res.labels[-1]}",
+                categories=classes,
+                colours=colours,
+                outline_points=(core[:, 0], core[:, 1]),
+                source="police.uk",
+            )
+            counts = res.counts_by_class()
+            ctx["persistence_map"] = Figure(
+                id="fig-persistence",
+                title=title,
+                svg=maps.to_svg(fig, title),
+                img=_png_data_uri(fig),
+                alt=f"Map: {title}; cells coloured by persistence class.",
+                summary=place.persistence_text,
+                table=make_table(
+                    place.tables["persistence_classes"],
+                    [
+                        Column("class", "Class"),
+                        Column("grid_cells", "Grid cells", fmt_int, True),
+                        Column("lsoas", "LSOAs", fmt_int, True),
+                    ],
+                    "Places by hot spot persistence class",
+                    "tables/persistence_classes.csv",
+                ),
+                source=POLICE_SOURCE + "; classes after Esri Emerging Hot Spot Analysis with a Mann–Kendall trend",
+                period=f"{res.labels[0]} to {res.labels[-1]}",
+            )
+            del counts
     else:
         ctx["persistence"] = None
         ctx["persistence_unavailable"] = place.persistence_text or "Needs at least two years of data."
