@@ -273,3 +273,30 @@ def test_lsoa_names_from_ons_tables(ws, tmp_path):
     rms.ingest(ws, EXTRACT_PATH, load_mapping(MAPPING_PATH))
     names = ws.con.execute("SELECT DISTINCT lsoa_code, lsoa_name FROM incidents WHERE lsoa_name IS NOT NULL").fetchall()
     assert names == [("E01000001", "City of London 001A")]
+
+
+def test_cli_commands(tmp_path):
+    """The three commands end to end through Typer: output, exit codes, one-line errors."""
+    from typer.testing import CliRunner
+
+    from svduty.cli.main import app
+
+    runner = CliRunner()
+    w = str(tmp_path / "ws")
+    r = runner.invoke(app, ["ingest", "rms", "--example", "--workspace", w])
+    assert r.exit_code == 0 and "450" in r.output and "SYNTHETIC" in r.output
+    r = runner.invoke(app, ["ingest", "rms", "--example", "--workspace", w])
+    assert r.exit_code == 0 and "unchanged" in r.output
+    bad = tmp_path / "m.yaml"
+    bad.write_text("name: x\n")
+    r = runner.invoke(app, ["ingest", "rms", str(EXTRACT_PATH), "--mapping", str(bad), "--workspace", w])
+    assert r.exit_code == 1 and "m.yaml, field 'record_id': Field required" in r.output
+    assert "Traceback" not in r.output
+    pop = tmp_path / "census.csv"
+    pop.write_text("lsoa21_code,lsoa21_name,age_group,usual_residents\nE01000001,A,Aged 16 to 24 years,5\n")
+    r = runner.invoke(app, ["ingest", "population", str(pop), "--workspace", w])
+    assert r.exit_code == 0 and "Census 2021" in r.output
+    r = runner.invoke(app, ["synth", "--workspace", w, "--seed", "3"])
+    assert r.exit_code == 0 and "SYNTHETIC" in r.output and "nothing to enrich" in r.output
+    r = runner.invoke(app, ["synth", "--workspace", w, "--clear"])
+    assert r.exit_code == 0 and "removed 1 synthetic layer" in r.output
