@@ -72,15 +72,21 @@ class Session:
 
 @pytest.fixture
 def browser():
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
-        b.close()
+        try:
+            yield b
+        finally:
+            # ORM calls made while Playwright's loop runs get their own connection (asgiref context-local):
+            # close it here, or PostgreSQL refuses to drop the test database at the end of the session.
+            connections.close_all()
+            b.close()
 
 
-def test_commissioning_end_to_end(live_server, transactional_db, browser):
+def test_commissioning_end_to_end(transactional_db, live_server, browser):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
     from svduty.web import demo
     from svduty.web.commissioning.models import Application, Round
