@@ -126,9 +126,12 @@ class Workspace:
 
 def _connect(db: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db), read_only=read_only)
+        con = duckdb.connect(str(db), read_only=read_only)
     except duckdb.IOException as exc:
         msg = str(exc)
         if "lock" in msg.lower():
             raise WorkspaceError(f"workspace {db.parent} is in use by another svduty process") from exc
         raise WorkspaceError(f"cannot open workspace {db.parent}: {msg.splitlines()[0]}") from exc
+    # DuckDB's own progress bar would print into CLI output and logs; the CLI draws its own.
+    con.execute("SET enable_progress_bar = false")
+    return con
