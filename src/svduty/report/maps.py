@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,6 +57,7 @@ GISTAR_COLOURS: dict[str, str] = {
 PERSISTENCE_COLOURS: dict[str, str] = {
     "persistent": "#D55E00",
     "intensifying": "#CC79A7",
+    "diminishing": "#009E73",
     "emerging": "#E69F00",
     "new": "#F0E442",
     "intermittent": "#56B4E9",
@@ -80,30 +82,16 @@ def _fmt_distance(metres: float) -> str:
 
 
 def data_outline(x, y, *, ratio: float = 0.3, buffer: float = 0.0, drop_isolated: bool = True):
-    """Outline of the area the points cover: shapely's concave hull (ratio 0 = tightest, 1 = convex hull).
+    """Outline of the area the points cover (their concave hull, see ``svduty.analysis.hotspots.area_outline``).
 
-    Used instead of a boundary file (none is bundled, and maps must work offline). Isolated points (fewer than 3
-    others within 15 km, see ``core_points``) are left out first unless ``drop_isolated=False``: police.uk files carry
-    a few crimes located far outside the force. Returns a shapely geometry or None with fewer than three points.
+    Used instead of a boundary file (none is bundled, and maps must work offline). ``buffer`` grows it by metres.
     """
-    import shapely
+    from svduty.analysis.hotspots.grid import area_outline
 
-    from svduty.analysis.hotspots.grid import core_points
-
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if drop_isolated:
-        core = core_points(x, y, radius=15_000.0, min_neighbours=3)
-        if core.sum() >= 3:
-            ok &= core
-    pts = np.unique(np.column_stack([x[ok], y[ok]]), axis=0)
-    if pts.shape[0] < 3:
-        return None
-    hull = shapely.concave_hull(shapely.multipoints(pts), ratio=ratio)
-    if buffer:
+    hull = area_outline(x, y, ratio=ratio, drop_isolated=drop_isolated)
+    if hull is not None and buffer:
         hull = hull.buffer(buffer)
-    return hull if hull.area > 0 else shapely.convex_hull(shapely.multipoints(pts))
+    return hull
 
 
 def _draw_outline(ax, geom) -> None:
@@ -171,13 +159,14 @@ def _decorate(ax, fig, extent, *, title, subtitle, source, synthetic) -> None:
     ax.text(
         ax_x, ax_y + 0.09 * height, "N", fontsize=10, fontweight="bold", color=TEXT, ha="center", va="bottom", zorder=7
     )
-    fig.suptitle(title, x=0.02, ha="left", fontsize=12, color=TEXT)
+    chars = int(fig.get_figwidth() * 11)  # characters per line at these font sizes
+    fig.suptitle(textwrap.fill(title, chars), x=0.02, ha="left", fontsize=12, color=TEXT)
     if subtitle:
-        ax.set_title(subtitle, loc="left", fontsize=8.5, color="#505a5f")
+        ax.set_title(textwrap.fill(subtitle, int(chars * 1.1)), loc="left", fontsize=8.5, color="#505a5f")
     note = "British National Grid (EPSG:27700)."
     if source:
         note = f"Source: {source}. " + note
-    fig.text(0.01, 0.01, note, fontsize=7, color="#505a5f", ha="left", va="bottom")
+    fig.supxlabel(textwrap.fill(note, int(chars * 1.5)), x=0.01, ha="left", fontsize=7, color="#505a5f")
     if synthetic:
         ax.text(
             0.02,
@@ -205,7 +194,7 @@ def _figure(extent, width_in: float) -> tuple[Figure, object]:
     xmin, ymin, xmax, ymax = extent
     aspect = (ymax - ymin) / max(xmax - xmin, 1.0)
     aspect = min(max(aspect, 0.45), 1.8)
-    fig = Figure(figsize=(width_in, width_in * aspect * 0.82 + 1.1), dpi=100)
+    fig = Figure(figsize=(width_in, width_in * aspect * 0.72 + 1.2), dpi=100)
     fig.set_layout_engine("constrained")
     ax = fig.add_subplot(1, 1, 1)
     return fig, ax

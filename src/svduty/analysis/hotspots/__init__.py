@@ -18,13 +18,23 @@ from svduty.analysis.hotspots.grid import (
     AreaCounts,
     Grid,
     area_counts,
+    area_outline,
     core_points,
     from_bng,
     grid_counts,
     make_grid,
+    restrict_grid,
     to_bng,
 )
 from svduty.analysis.hotspots.kde import default_bandwidth, kde
+from svduty.analysis.hotspots.persistence import (
+    PERSISTENCE_CLASSES,
+    PersistenceResult,
+    jaccard,
+    mann_kendall,
+    persistence,
+    top_cells,
+)
 from svduty.analysis.hotspots.weights import (
     contiguity_weights,
     distance_band_weights,
@@ -34,10 +44,13 @@ from svduty.analysis.hotspots.weights import (
 
 __all__ = [
     "CLASS_LABELS",
+    "PERSISTENCE_CLASSES",
     "AreaCounts",
     "GiStarResult",
     "Grid",
+    "PersistenceResult",
     "area_counts",
+    "area_outline",
     "concentration",
     "contiguity_weights",
     "core_points",
@@ -50,10 +63,15 @@ __all__ = [
     "gini",
     "gistar",
     "grid_counts",
+    "jaccard",
     "kde",
     "knn_weights",
     "lorenz_curve",
     "make_grid",
+    "mann_kendall",
+    "persistence",
+    "restrict_grid",
     "to_bng",
+    "top_cells",
     "top_share",
 ]

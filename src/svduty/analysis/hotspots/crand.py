@@ -12,7 +12,7 @@ set-up) the random lag is w_i · (sum of the first k_i draws), and those prefix 
 site costs O(permutations) instead of O(permutations × k_i); the one draw per row that can equal i is corrected
 through an inverted index. General weights take the direct O(permutations × k_i) loop.
 
-Pseudo p-values are esda's "directed" (folded) definition: ``larger`` = number of simulated values ≥ observed; if
+``p_sim`` is esda's "directed" (folded) definition: ``larger`` = number of simulated values ≥ observed; if
 fewer than half are, ``larger`` = permutations − larger; p_sim = (larger + 1) / (permutations + 1). Values within
 1e-12 (relative) of the observed one count as ties (≥), so exact ties among integer counts do not hinge on
 floating-point summation order.
@@ -61,14 +61,18 @@ def _constant_weight_chunk(
         denom = total if star else total - yi
         obs = observed[i]
         thr = obs - _REL_TIE * abs(obs)
+        thr_lo = obs + _REL_TIE * abs(obs)
         wi = row_w[i]
         larger = 0
+        smaller = 0
         s1 = 0.0
         s2 = 0.0
         for p in range(n_perm):
             g = (wi * prefix[p, k] + base) / denom
             if g >= thr:
                 larger += 1
+            if g <= thr_lo:
+                smaller += 1
             s1 += g
             s2 += g * g
         if i < n - 1:
@@ -79,8 +83,10 @@ def _constant_weight_chunk(
                     g_old = (wi * prefix[p, k] + base) / denom
                     g_new = (wi * (prefix[p, k] + delta) + base) / denom
                     larger += (1 if g_new >= thr else 0) - (1 if g_old >= thr else 0)
+                    smaller += (1 if g_new <= thr_lo else 0) - (1 if g_old <= thr_lo else 0)
                     s1 += g_new - g_old
                     s2 += g_new * g_new - g_old * g_old
+        out[i, 3] = min(1.0, 2.0 * (min(larger, smaller) + 1.0) / (n_perm + 1.0))
         if n_perm - larger < larger:
             larger = n_perm - larger
         out[i, 0] = (larger + 1.0) / (n_perm + 1.0)
@@ -102,7 +108,9 @@ def _general_weight_chunk(start, stop, y, indptr, data, self_w, star, total, obs
         denom = total if star else total - yi
         obs = observed[i]
         thr = obs - _REL_TIE * abs(obs)
+        thr_lo = obs + _REL_TIE * abs(obs)
         larger = 0
+        smaller = 0
         s1 = 0.0
         s2 = 0.0
         for p in range(n_perm):
@@ -115,8 +123,11 @@ def _general_weight_chunk(start, stop, y, indptr, data, self_w, star, total, obs
             g = (s + base) / denom
             if g >= thr:
                 larger += 1
+            if g <= thr_lo:
+                smaller += 1
             s1 += g
             s2 += g * g
+        out[i, 3] = min(1.0, 2.0 * (min(larger, smaller) + 1.0) / (n_perm + 1.0))
         if n_perm - larger < larger:
             larger = n_perm - larger
         out[i, 0] = (larger + 1.0) / (n_perm + 1.0)
@@ -142,7 +153,12 @@ def local_g_crand(
     seed: int | None,
     n_jobs: int = 1,
 ) -> np.ndarray:
-    """Conditional-permutation inference for local G / G*; returns an (n, 3) array: p_sim, EG_sim, VG_sim.
+    """Conditional-permutation inference for local G / G*; returns an (n, 4) array: p_sim, EG_sim, VG_sim, p_two.
+
+    ``p_two`` is the tie-aware two-sided pseudo p-value 2 · (min(#sim ≥ obs, #sim ≤ obs) + 1) / (permutations + 1),
+    capped at 1. esda's folded ``p_sim`` counts only #sim ≥ obs and folds it, so a cell whose simulated values all tie
+    with the observed one (a zero count among zero neighbours, the commonest cell in sparse crime grids) gets the
+    smallest possible p; ``p_two`` gives it 1, and is what the hot/cold classes use.
 
     ``others`` is the weights matrix without its diagonal (csr, sorted indices); ``self_w`` the diagonal (G* only).
     ``n_jobs`` threads share the sites (the kernels release the GIL); results do not depend on ``n_jobs``.
@@ -155,7 +171,7 @@ def local_g_crand(
     max_k = int(card.max()) if n else 0
     perm = permutation_table(n, max_k, permutations, seed)
     total = float(y.sum())
-    out = np.full((n, 3), np.nan)
+    out = np.full((n, 4), np.nan)
     # one common weight per row? (binary, or row-standardised binary)
     row_first = np.zeros(n)
     has = card > 0

@@ -5,7 +5,9 @@ and z-scores follow PySAL esda's ``G_Local`` exactly (same formulas, same handli
 row-standardised "R" weights), so results agree with esda to rounding; inference by conditional permutation uses the
 shared engine in :mod:`~svduty.analysis.hotspots.crand`.
 
-Classes: two-sided p-values (2 × esda's one-sided ``p_sim`` or ``p_norm``, capped at 1) are adjusted for the many
+Classes: two-sided p-values — 2 × ``p_norm`` by default, or from the permutations, tie-aware
+(2 · (min(#sim ≥ G, #sim ≤ G) + 1) / (P + 1), see :func:`~svduty.analysis.hotspots.crand.local_g_crand`; esda's
+folded ``p_sim`` calls a zero cell among zero neighbours significant) — are adjusted for the many
 cells tested with the Benjamini–Hochberg false discovery rate (Benjamini & Hochberg 1995, *JRSS B* 57:289; ArcGIS Pro's
 "Hot Spot Analysis" offers the same correction), then a cell is a hot (z > 0) or
 cold (z < 0) spot at 99/95/90% confidence when its adjusted p is ≤ 0.01/0.05/0.10.
@@ -41,7 +43,8 @@ class GiStarResult:
     ``G``, ``EG``, ``VG``: statistic, expectation and variance under the normality assumption; ``z``; ``p_norm``: the
     one-sided normal p-value of |z| (esda's definition); ``p_sim``: folded pseudo p-value from conditional
     permutations (NaN for places with no neighbours); ``EG_sim``/``VG_sim``/``z_sim``: moments of the permutation
-    distribution; ``q``: BH-adjusted two-sided p-value used for ``classes``; ``classes``: one of ``CLASS_LABELS``.
+    distribution; ``p_two``: the two-sided p-value behind ``classes`` (see ``classify_by``); ``q``: its BH
+    adjustment; ``classes``: one of ``CLASS_LABELS``.
     """
 
     G: np.ndarray
@@ -53,9 +56,11 @@ class GiStarResult:
     EG_sim: np.ndarray | None
     VG_sim: np.ndarray | None
     z_sim: np.ndarray | None
+    p_two: np.ndarray
     q: np.ndarray
     classes: np.ndarray
     star: bool
+    classify_by: str
     transform: str
     permutations: int
     n_neighbours: np.ndarray = field(repr=False)
@@ -123,6 +128,7 @@ def gistar(
     seed: int | None = None,
     n_jobs: int = 1,
     transform: str | None = "B",
+    classify_by: str = "norm",
 ) -> GiStarResult:
     """Local Getis-Ord Gi* (``star=True``) or Gi (``star=False``) of ``y`` (e.g. counts per cell) over weights ``w``.
 
@@ -131,7 +137,12 @@ def gistar(
     esda's default) is applied after the self-weight, as in esda ``G_Local(y, w, transform=..., star=...)``; pass
     ``None`` to use ``w`` exactly as given. ``permutations=0`` skips the simulation (classes then use ``p_norm``).
     ``seed`` makes the permutations reproducible; ``n_jobs`` threads share the work without changing the result.
+    ``classify_by`` picks the p-values behind ``classes``: "norm" (2 × ``p_norm``, as ArcGIS Pro's Hot Spot Analysis)
+    or "sim" (the tie-aware permutation p). With P permutations no permutation p is below 2 / (P + 1), so over tens of
+    thousands of cells the FDR correction can reject nothing unless P is large (9,999+): hence "norm" by default.
     """
+    if classify_by not in ("norm", "sim"):
+        raise AnalysisError(f"classify_by must be 'norm' or 'sim', got {classify_by!r}")
     y = np.asarray(y, dtype=float).ravel()
     n = y.size
     if n < 3:
@@ -166,19 +177,19 @@ def gistar(
     others.eliminate_zeros()
     n_neighbours = np.diff(others.indptr)
 
-    p_sim = eg_sim = vg_sim = z_sim = None
+    p_sim = eg_sim = vg_sim = z_sim = p_two_sim = None
     if permutations:
         if permutations < 1:
             raise AnalysisError("permutations must be 0 or positive")
         sim = local_g_crand(
             y, others, self_w, statistic, star=star, permutations=int(permutations), seed=seed, n_jobs=n_jobs
         )
-        p_sim, eg_sim, vg_sim = sim[:, 0], sim[:, 1], sim[:, 2]
+        p_sim, eg_sim, vg_sim, p_two_sim = sim[:, 0], sim[:, 1], sim[:, 2], sim[:, 3]
         with np.errstate(divide="ignore", invalid="ignore"):
             z_sim = (statistic - eg_sim) / np.sqrt(vg_sim)
-        p_two = np.minimum(1.0, 2.0 * p_sim)
-    else:
-        p_two = np.minimum(1.0, 2.0 * p_norm)
+    elif classify_by == "sim":
+        raise AnalysisError("classify_by='sim' needs permutations")
+    p_two = p_two_sim if classify_by == "sim" else np.minimum(1.0, 2.0 * p_norm)
     q, classes = bh_classes(z, p_two)
     return GiStarResult(
         G=statistic,
@@ -190,9 +201,11 @@ def gistar(
         EG_sim=eg_sim,
         VG_sim=vg_sim,
         z_sim=z_sim,
+        p_two=p_two,
         q=q,
         classes=classes,
         star=star,
+        classify_by=classify_by,
         transform=transform or "as given",
         permutations=int(permutations),
         n_neighbours=n_neighbours,

@@ -272,3 +272,46 @@ def core_points(x, y, *, radius: float = 5000.0, min_neighbours: int = 5) -> np.
     dist = dist.reshape(pts.shape[0], -1)
     out[ok] = (dist.shape[1] == min_neighbours + 1) & (dist[:, -1] <= radius)
     return out
+
+
+def area_outline(x, y, *, ratio: float = 0.3, drop_isolated: bool = True):
+    """The area the points cover, as a shapely polygon: their concave hull (ratio 0 = tightest, 1 = convex hull).
+
+    Stands in for a boundary file (none is bundled; everything works offline). Isolated points (fewer than 3 others
+    within 15 km, :func:`core_points`) are left out first unless ``drop_isolated=False``. None with < 3 points.
+    """
+    import shapely
+
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    ok = np.isfinite(x) & np.isfinite(y)
+    if drop_isolated:
+        core = core_points(x, y, radius=15_000.0, min_neighbours=3)
+        if core.sum() >= 3:
+            ok &= core
+    pts = np.unique(np.column_stack([x[ok], y[ok]]), axis=0)
+    if pts.shape[0] < 3:
+        return None
+    hull = shapely.concave_hull(shapely.multipoints(pts), ratio=ratio)
+    if hull.area <= 0:
+        hull = shapely.convex_hull(shapely.multipoints(pts))
+    return hull if hull.area > 0 else None
+
+
+def restrict_grid(grid: Grid, polygon, *, buffer: float | None = None) -> Grid:
+    """Keep the cells whose centre lies inside ``polygon`` (a shapely geometry in BNG), grown by ``buffer`` metres.
+
+    The default buffer is half a cell diagonal, so a cell that overlaps the edge of the area is kept. Use it to
+    measure concentration or Gi* over the area's own cells rather than over a rectangle of fields and sea.
+    """
+    import shapely
+
+    if polygon is None:
+        return grid
+    buffer = grid.cell_size * 0.7072 if buffer is None else buffer
+    area = polygon.buffer(buffer) if buffer else polygon
+    cx, cy = grid.centres()
+    keep = shapely.contains_xy(area, cx, cy)
+    if not keep.any():
+        raise AnalysisError("no grid cell lies inside the area")
+    return Grid(grid.x0, grid.y0, grid.cell_size, grid.nrows, grid.ncols, grid.cells[keep])
