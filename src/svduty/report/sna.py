@@ -113,7 +113,7 @@ class Figure:
     table: Table
     source: str
     period: str
-    svg: str = ""
+    svg: Any = ""  # str, or charts.PendingSvg while it renders
     img: str = ""
     alt: str = ""
     synthetic: bool = False
@@ -287,7 +287,11 @@ def render(
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape(["html", "j2"])
     )
-    html = env.get_template("sna.html.j2").render(**context)
+    template = env.get_template("sna.html.j2")
+    html = template.render(**context, for_print=False)
+    # The PDF renders the same template and CSS; ``for_print`` only leaves out what print CSS hides anyway
+    # (screen-only SVG maps, collapsed data tables), which WeasyPrint would otherwise style for nothing.
+    print_html = template.render(**context, for_print=True)
     html_path = out_dir / "index.html"
     html_path.write_text(html, encoding="utf-8")
     summary_path = out_dir / "summary.json"
@@ -298,7 +302,7 @@ def render(
     if pdf:
         t0 = time.perf_counter()
         pdf_path = out_dir / "sna.pdf"
-        write_pdf(html, pdf_path, out_dir)
+        write_pdf(print_html, pdf_path, out_dir)
         timings["PDF (WeasyPrint)"] = time.perf_counter() - t0
     return RenderResult(html_path, pdf_path, summary_path, written, timings)
 
@@ -339,7 +343,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     figures["crime_types"] = Figure(
         id="fig-crime-types",
         title="Serious violence by police.uk category, this period and the previous one",
-        svg=charts.to_svg(
+        svg=charts.to_svg_async(
             charts.grouped_bars(
                 sv_long,
                 "crime_type",
@@ -376,7 +380,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     figures["top_lsoas"] = Figure(
         id="fig-top-lsoas",
         title="The 20 LSOAs with most serious violence",
-        svg=charts.to_svg(
+        svg=charts.to_svg_async(
             charts.bars(top20_chart, "label", "count", value_title="Serious violence crimes"),
             "The 20 LSOAs with most serious violence",
         )
@@ -428,7 +432,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     figures["monthly"] = Figure(
         id="fig-monthly",
         title="Serious violence per month by category, with the total (dotted) and its 12-month rolling mean (black)",
-        svg=charts.to_svg(
+        svg=charts.to_svg_async(
             charts.monthly_sv(monthly, tuple(categories), f"{p.start:%Y-%m}-01"),
             "Serious violence per month",
         ),
@@ -456,7 +460,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     figures["seasonal"] = Figure(
         id="fig-seasonal",
         title="Seasonal profile: serious violence by calendar month (100 = average month)",
-        svg=charts.to_svg(charts.seasonal(seasonal), "Seasonal profile of serious violence"),
+        svg=charts.to_svg_async(charts.seasonal(seasonal), "Seasonal profile of serious violence"),
         summary=f"Serious violence is highest in {peak['month_name']} (index {peak['index']:.0f}) and lowest in "
         f"{low['month_name']} (index {low['index']:.0f}); each month's mean rests on {_years(seasonal)} of data, "
         "so treat small differences with caution.",
@@ -481,7 +485,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         figures["heatmap"] = Figure(
             id="fig-heatmap",
             title="Serious violence by hour of day and day of week",
-            svg=charts.to_svg(charts.heatmap(hw), "Serious violence by hour and weekday"),
+            svg=charts.to_svg_async(charts.heatmap(hw), "Serious violence by hour and weekday"),
             summary=f"The busiest hour of the week is {busiest['weekday']} {int(busiest['hour']):02d}:00–"
             f"{int(busiest['hour']):02d}:59 with {fmt_int(busiest['count'])} crimes in the period."
             + (" These times are SYNTHETIC." if hw_synthetic else ""),
@@ -511,7 +515,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         figures["age_sex"] = Figure(
             id="fig-age-sex",
             title="Victims and suspects of serious violence by age band and sex",
-            svg=charts.to_svg(
+            svg=charts.to_svg_async(
                 charts.grouped_bars(chart_frame, "age_band", "group", "people", value_title="People"),
                 "Victims and suspects by age band and sex",
             ),
@@ -536,7 +540,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         figures["markers"] = Figure(
             id="fig-markers",
             title="Share of serious violence with a domestic, alcohol or knife marker",
-            svg=charts.to_svg(
+            svg=charts.to_svg_async(
                 charts.bars(mk.fillna({"share": 0}), "marker", "share", value_title="Share of SV", fmt=".0%"),
                 "Markers on serious violence",
             ),
@@ -599,7 +603,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         figures["ed"] = Figure(
             id="fig-ed",
             title="A&E assault attendances (ISTV) by where the assault happened",
-            svg=charts.to_svg(
+            svg=charts.to_svg_async(
                 charts.bars(by_loc, "assault_location", "attendances", value_title="Attendances"),
                 "A&E assault attendances by location",
             ),
@@ -631,7 +635,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     figures["outcomes"] = Figure(
         id="fig-outcomes",
         title="Last recorded outcome of serious violence crimes in the period",
-        svg=charts.to_svg(
+        svg=charts.to_svg_async(
             charts.bars(oc.head(12), "outcome", "share", value_title="Share of SV crimes", fmt=".0%"),
             "Outcomes of serious violence",
         )
@@ -674,7 +678,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
             entry["figure"] = Figure(
                 id=f"fig-{m.key}",
                 title=m.name + " per 12 months",
-                svg=charts.to_svg(charts.yearly_line(m.table, "Count"), m.name),
+                svg=charts.to_svg_async(charts.yearly_line(m.table, "Count"), m.name),
                 summary=entry["headline"] + ".",
                 table=make_table(
                     m.table,
@@ -709,7 +713,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         id="fig-cost",
         title=f"Estimated cost of serious violence by police.uk category, {a.price_year} prices (bar: central; "
         "line: low–high range)",
-        svg=charts.to_svg(charts.range_bars(cost_frame), "Estimated cost of serious violence"),
+        svg=charts.to_svg_async(charts.range_bars(cost_frame), "Estimated cost of serious violence"),
         summary=cost_finding,
         table=make_table(
             a.cost,
@@ -1042,7 +1046,7 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
     figures["lorenz"] = Figure(
         id="fig-lorenz",
         title="Lorenz curves: how unevenly serious violence falls across LSOAs and grid cells",
-        svg=charts.to_svg(charts.lorenz(place.tables["lorenz"]), "Lorenz curves of serious violence"),
+        svg=charts.to_svg_async(charts.lorenz(place.tables["lorenz"]), "Lorenz curves of serious violence"),
         summary=f"The further a curve bows above the diagonal, the more concentrated the violence. LSOA Gini "
         f"{conc['gini']:.2f}; grid-cell Gini {conc.get('grid', {}).get('gini', float('nan')):.2f}.",
         table=make_table(
