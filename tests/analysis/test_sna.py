@@ -353,3 +353,23 @@ def test_record_level_extract_costed_by_category(tmp_path):
     homicide = next(m for m in a.measures if m.key == "homicide_u25")
     assert homicide.available and homicide.synthetic  # the example extract is labelled synthetic
     ws.close()
+
+
+def test_persistence_lsoa_level_matches_raw(assessment, raw, lookup):
+    from scipy import stats
+
+    city = lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA11CD"]
+    sv = raw[raw["Crime type"].isin(SV)]
+    years = [("2018-12", "2019-11"), ("2019-12", "2020-11"), ("2020-12", "2021-11")]
+    counts = [in_months(sv, y)["LSOA code"].value_counts().reindex(city, fill_value=0) for y in years]
+    table = assessment.tables["persistence"]
+    assert list(table["from_year"]) == ["2018-12 to 2019-11", "2019-12 to 2020-11"]
+    for i in range(2):
+        rho = stats.spearmanr(counts[i].to_numpy(), counts[i + 1].to_numpy()).statistic
+        assert table.loc[i, "lsoa_spearman"] == pytest.approx(rho)
+        top_a, top_b = counts[i].idxmax(), counts[i + 1].idxmax()  # 6 LSOAs: the top 5% is the busiest one
+        assert table.loc[i, "lsoa_jaccard"] == (1.0 if top_a == top_b else 0.0)
+    classes = assessment.tables["persistence_classes"].set_index("class")
+    # every cell of the concentration grid gets exactly one class; the busiest LSOA is hot every year
+    assert classes["grid_cells"].sum() == assessment.tables["concentration"].iloc[1]["places"]
+    assert classes.loc["persistent", "lsoas"] == 1
