@@ -5,7 +5,6 @@ publishes → the public register shows the record (and not a deferred one). Eve
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -86,8 +85,8 @@ def browser():
             b.close()
 
 
-def test_commissioning_end_to_end(transactional_db, live_server, browser):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+def test_commissioning_end_to_end(transactional_db, live_server, browser, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
     from svduty.web import demo
     from svduty.web.commissioning.models import Application, Round
     from svduty.web.decisions.models import DecisionRecord

@@ -18,7 +18,7 @@ from .conftest import client_for
 
 def test_check_deploy_is_clean_in_production():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "SVDUTY_ENV": "production",
         "SVDUTY_SECRET_KEY": "k" * 20 + "q8W!zr-3vY@p1$Lx0#tN6^mB2&cJ9*eF5",
         "SVDUTY_ALLOWED_HOSTS": "decisions.example.org",
