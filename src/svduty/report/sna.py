@@ -830,7 +830,13 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         {"value": fmt_gbp(per_res) if a.residents else "–", "label": "cost per resident"},
     ]
     if a.places and a.places.concentration.get("top_10pct") is not None:
-        kpis.append({"value": fmt_pct(a.places.concentration["top_10pct"]), "label": "of SV in the top 10% of LSOAs"})
+        grid = a.places.concentration.get("grid") or {}
+        if int(a.notes.get("area_lsoas") or 0) >= 30 or not grid.get("top_10pct"):
+            kpis.append(
+                {"value": fmt_pct(a.places.concentration["top_10pct"]), "label": "of SV in the top 10% of LSOAs"}
+            )
+        else:  # with few LSOAs, "the top 10%" is one LSOA: grid cells say more
+            kpis.append({"value": fmt_pct(grid["top_10pct"]), "label": "of located SV in the top 10% of grid cells"})
 
     crime_sources = []
     if "police.uk" in (a.notes.get("sources") or []):
