@@ -255,3 +255,25 @@ def test_chromium_renders_offline_and_axe_clean(report: Path, synthetic_report: 
                 page.close()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2021-13"], "is not a month written YYYY-MM"),
+        (["--force", "durham"], "no incidents in the workspace for force=durham"),
+        (["--from", "2030-01", "--to", "2030-06"], "no data for 2030-01 to 2030-06"),
+        (["--area", "E09000099"], ""),  # a local authority with no crimes: clear error, no traceback
+    ],
+)
+def test_cli_errors_are_one_line(real_ws: Path, tmp_path: Path, args: list[str], message: str):
+    result = CliRunner().invoke(app, ["sna", "--workspace", str(real_ws), "--out", str(tmp_path / "o"), *args])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert message in " ".join(result.output.split())
+
+
+def test_cli_missing_workspace(tmp_path: Path):
+    result = CliRunner().invoke(app, ["sna", "--workspace", str(tmp_path / "none"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "no workspace at" in result.output
