@@ -33,7 +33,9 @@ class Session:
     """One signed-in browser context; every page visited is axe-checked and screenshotted."""
 
     def __init__(self, browser, base_url: str, who: str, audit: dict):
-        self.context = browser.new_context(viewport={"width": 1100, "height": 900}, base_url=base_url)
+        self.context = browser.new_context(
+            viewport={"width": 1100, "height": 900}, base_url=base_url, locale="en-GB", timezone_id="Europe/London"
+        )
         self.page = self.context.new_page()
         self.who = who
         self.audit = audit

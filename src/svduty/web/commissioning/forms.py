@@ -243,7 +243,7 @@ class ScoreForm(forms.Form):
                 help_text=criterion.guidance,
                 choices=[(str(i), str(i)) for i in range(criterion.max_score + 1)],
                 coerce=int,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"data-inline": "1"}),
                 initial=str(existing[criterion.pk]) if criterion.pk in existing else None,
             )
         self.fields["comment"] = forms.CharField(

@@ -47,7 +47,7 @@ YES_NO = [("no", "No"), ("yes", "Yes")]
 class YesNoField(forms.TypedChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", YES_NO)
-        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("widget", forms.RadioSelect(attrs={"data-inline": "1"}))
         kwargs.setdefault("coerce", lambda v: v == "yes")
         super().__init__(*args, **kwargs)
 

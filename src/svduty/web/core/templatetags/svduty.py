@@ -108,7 +108,8 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
             hint,
             errors,
             kind,
-            " govuk-radios--small" if not multiple else " govuk-checkboxes--small",
+            (" govuk-radios--small" if not multiple else " govuk-checkboxes--small")
+            + (" govuk-radios--inline" if widget.attrs.get("data-inline") else ""),
             kind,
             mark_safe("".join(items)),
         )
@@ -119,6 +120,8 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
     elif isinstance(widget, forms.FileInput):
         cls = "govuk-file-upload"
     else:
+        if isinstance(widget, forms.DateInput | forms.NumberInput) and not width:
+            width = "10"
         cls = "govuk-input" + (f" govuk-input--width-{width}" if width else "")
     if field.errors:
         cls += f" {cls.split()[0]}--error"
