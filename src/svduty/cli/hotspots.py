@@ -181,10 +181,10 @@ def hotspots_command(
         what = ", ".join(types) if types else "all crime types"
         what = what.replace(SV_PROXY, "serious violence (police.uk proxy)")
         grid = hs.make_grid(x, y, cell, within=within)
-        outline = hs.area_outline(x, y)
+        outline = hs.area_outline(x, y, drop_isolated=False)  # isolated points already left out above
         if within is None and method != Method.kde and not whole_grid:
             # concentration and Gi* over the area's own cells, not a rectangle of fields and sea
-            grid = hs.restrict_grid(grid, outline)
+            grid = hs.restrict_grid(grid, outline, points=(x, y))
         if grid.n_cells > 100_000 and method == Method.gistar:
             console.print(f"[yellow]note:[/] {grid.n_cells:,} cells; Gi* with permutations may take a while.")
         counts = hs.grid_counts(grid, x, y)

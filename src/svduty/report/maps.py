@@ -290,8 +290,7 @@ def grid_map(
                 vmin=0.0 if not finite.size or finite.min() >= 0 else finite.min(),
                 vmax=finite.max() if finite.size and finite.max() > 0 else 1.0,
             )
-        cm = colormaps[cmap].copy()
-        cm.set_bad(alpha=0.0)
+        cm = colormaps[cmap].with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
         img = ax.imshow(raster, origin="lower", extent=imshow_extent, cmap=cm, norm=norm, interpolation="nearest")
         bar = fig.colorbar(img, ax=ax, shrink=0.7, pad=0.02)
         bar.set_label(value_label, fontsize=9, color=TEXT)

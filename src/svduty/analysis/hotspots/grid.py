@@ -298,11 +298,12 @@ def area_outline(x, y, *, ratio: float = 0.3, drop_isolated: bool = True):
     return hull if hull.area > 0 else None
 
 
-def restrict_grid(grid: Grid, polygon, *, buffer: float | None = None) -> Grid:
+def restrict_grid(grid: Grid, polygon, *, buffer: float | None = None, points=None) -> Grid:
     """Keep the cells whose centre lies inside ``polygon`` (a shapely geometry in BNG), grown by ``buffer`` metres.
 
-    The default buffer is half a cell diagonal, so a cell that overlaps the edge of the area is kept. Use it to
-    measure concentration or Gi* over the area's own cells rather than over a rectangle of fields and sea.
+    The default buffer is half a cell diagonal, so a cell that overlaps the edge of the area is kept; ``points``
+    (x, y) keeps every cell holding one of them too, so no incident is lost. Use it to measure concentration or Gi*
+    over the area's own cells rather than over a rectangle of fields and sea.
     """
     import shapely
 
@@ -312,6 +313,9 @@ def restrict_grid(grid: Grid, polygon, *, buffer: float | None = None) -> Grid:
     area = polygon.buffer(buffer) if buffer else polygon
     cx, cy = grid.centres()
     keep = shapely.contains_xy(area, cx, cy)
+    if points is not None:
+        idx = grid.cell_index(*points)
+        keep[idx[idx >= 0]] = True
     if not keep.any():
         raise AnalysisError("no grid cell lies inside the area")
     return Grid(grid.x0, grid.y0, grid.cell_size, grid.nrows, grid.ncols, grid.cells[keep])
