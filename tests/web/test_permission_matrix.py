@@ -38,6 +38,7 @@ def matrix(w):
         ("commissioning:round_new", u("commissioning:round_new"), STAFF),
         ("commissioning:round_edit", u("commissioning:round_edit", args=[w.open_round.pk]), STAFF),
         ("commissioning:round_questions", u("commissioning:round_questions", args=[w.open_round.pk]), STAFF),
+        ("commissioning:round_panel", u("commissioning:round_panel", args=[w.open_round.pk]), STAFF),
         ("commissioning:round_assessment", u("commissioning:round_assessment", args=[w.closed_round.pk]), STAFF),
         ("commissioning:my_applications", u("commissioning:my_applications"), {"provider"}),
         # The provider's own awarded EOI: partner roles, the provider, and the assessor who declared no conflict.

@@ -282,3 +282,55 @@ def test_section_b_hidden_when_sensitive(world):
     assert "Staffing structure and salaries" not in page
     staff = client_for("officer").get(reverse("decisions:detail", args=["DN51-24"])).content.decode()
     assert "Staffing structure and salaries" in staff
+
+
+def test_officer_sets_panel_criteria_and_budget(world):
+    officer = client_for("officer")
+    url = reverse("commissioning:round_panel", args=[world.open_round.pk])
+    assessor3 = user("assessor3")
+    response = officer.post(url, {"kind": "panel", "panel-name": "Panel B", "panel-members": [assessor3.pk]})
+    assert response.status_code == 302
+    assert list(world.open_round.panel.members.all()) == [assessor3]
+    officer.post(
+        url,
+        {
+            "kind": "criterion",
+            "criterion-name": "Reach",
+            "criterion-weight": "2",
+            "criterion-max_score": "5",
+            "criterion-order": "9",
+        },
+    )
+    assert world.open_round.criteria.filter(name="Reach", weight=2).exists()
+    # Criteria are fixed once scoring has started (the closed round has scores).
+    closed = reverse("commissioning:round_panel", args=[world.closed_round.pk])
+    before = world.closed_round.criteria.count()
+    officer.post(
+        closed,
+        {
+            "kind": "criterion",
+            "criterion-name": "Late",
+            "criterion-weight": "1",
+            "criterion-max_score": "5",
+            "criterion-order": "9",
+        },
+    )
+    assert world.closed_round.criteria.count() == before
+    # Budgets: below what is committed is refused; within the total is accepted.
+    stream_url = reverse("funding:stream", args=[world.stream.pk])
+    refused = officer.post(stream_url, {"kind": "budget", "budget-financial_year": "2024-25", "budget-amount": "1000"})
+    assert "is already committed, so the budget cannot be" in refused.content.decode()
+    too_much = officer.post(
+        stream_url, {"kind": "budget", "budget-financial_year": "2030-31", "budget-amount": "5,000,000"}
+    )
+    assert "more than the stream&#x27;s total" in too_much.content.decode()
+    commit = officer.post(
+        stream_url,
+        {
+            "kind": "commit",
+            "commit-financial_year": "2026-27",
+            "commit-amount": "1,000",
+            "commit-description": "Evaluation workshop",
+        },
+    )
+    assert commit.status_code == 302

@@ -11,7 +11,7 @@ from svduty.web.core.forms import DateInput, PoundsField, YesNoField
 from svduty.web.core.money import check_financial_year, format_pence
 from svduty.web.partnership.models import Priority
 
-from .models import Application, Moderation, Question, Round
+from .models import Application, Criterion, Moderation, Question, Round
 from .options import UPLOAD_TYPES, PreventionLevel
 
 
@@ -61,6 +61,36 @@ class RoundForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.max_award_pence = self.cleaned_data["max_award"]
         return super().save(commit)
+
+
+class PanelForm(forms.Form):
+    """The round's panel: its name and which partner assessors sit on it."""
+
+    name = forms.CharField(label="Panel name", max_length=200)
+    members = forms.ModelMultipleChoiceField(
+        label="Assessors on the panel",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each will declare interests per application before seeing it",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["members"].queryset = (
+            get_user_model().objects.filter(profile__role="assessor").order_by("last_name", "first_name")
+        )
+        self.fields["members"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username}, {u.profile.organisation or 'no organisation'}"
+        )
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "guidance", "weight", "max_score", "order"]
+        labels = {"max_score": "Highest score", "weight": "Weight"}
 
 
 class QuestionForm(forms.ModelForm):

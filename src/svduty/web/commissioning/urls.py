@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/questions/", views.round_questions, name="round_questions"),
+    path("rounds/<int:pk>/panel/", views.round_panel, name="round_panel"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
     path("rounds/<int:pk>/apply/", views.apply, name="apply"),
     path("rounds/<int:pk>/assessment/", views.round_assessment, name="round_assessment"),

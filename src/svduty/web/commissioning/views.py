@@ -20,15 +20,17 @@ from .awards import make_award
 from .forms import (
     ApplicationForm,
     AwardForm,
+    CriterionForm,
     DeclarationForm,
     DocumentForm,
     ModerationForm,
+    PanelForm,
     QuestionForm,
     RoundForm,
     ScoreForm,
     missing_for_submission,
 )
-from .models import Application, Declaration, Document, Question, Review, Round, Score
+from .models import Application, Declaration, Document, Panel, Question, Review, Round, Score
 from .options import ApplicationStatus
 
 
@@ -91,6 +93,51 @@ def round_questions(request, pk):
         messages.success(request, "Question added")
         return redirect("commissioning:round_questions", round_.pk)
     return render(request, "commissioning/questions.html", {"round": round_, "form": form})
+
+
+@require(perms.can_manage_rounds)
+def round_panel(request, pk):
+    """The panel's membership and the weighted criteria; criteria are fixed once anyone has scored."""
+    round_ = get_object_or_404(Round, pk=pk)
+    panel = getattr(round_, "panel", None)
+    scored = Score.objects.filter(criterion__round=round_).exists()
+    panel_form = PanelForm(
+        prefix="panel",
+        initial={
+            "name": panel.name if panel else f"{round_.title} panel",
+            "members": panel.members.all() if panel else [],
+        },
+    )
+    criterion_form = CriterionForm(prefix="criterion", initial={"order": round_.criteria.count() + 1, "max_score": 5})
+    if request.method == "POST":
+        if request.POST.get("kind") == "panel":
+            panel_form = PanelForm(request.POST, prefix="panel")
+            if panel_form.is_valid():
+                panel, _ = Panel.objects.update_or_create(
+                    round=round_, defaults={"name": panel_form.cleaned_data["name"]}
+                )
+                panel.members.set(panel_form.cleaned_data["members"])
+                messages.success(request, "Panel saved")
+                return redirect("commissioning:round_panel", round_.pk)
+        elif request.POST.get("kind") == "criterion" and not scored:
+            criterion_form = CriterionForm(request.POST, prefix="criterion")
+            if criterion_form.is_valid():
+                criterion_form.instance.round = round_
+                criterion_form.save()
+                messages.success(request, "Criterion added")
+                return redirect("commissioning:round_panel", round_.pk)
+        elif request.POST.get("kind") == "remove_criterion" and not scored:
+            round_.criteria.filter(pk=request.POST.get("criterion")).delete()
+            messages.success(request, "Criterion removed")
+            return redirect("commissioning:round_panel", round_.pk)
+        else:
+            messages.error(request, "Criteria cannot change once assessors have started scoring")
+            return redirect("commissioning:round_panel", round_.pk)
+    return render(
+        request,
+        "commissioning/panel.html",
+        {"round": round_, "panel_form": panel_form, "criterion_form": criterion_form, "scored": scored},
+    )
 
 
 @require(perms.can_manage_rounds)

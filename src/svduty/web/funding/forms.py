@@ -19,6 +19,17 @@ class CommitmentForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
+class BudgetForm(forms.Form):
+    financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example 2025-26")
+    amount = PoundsField(label="Budget for the year", min_pence=0)
+
+    def clean_financial_year(self):
+        try:
+            return check_financial_year(self.cleaned_data["financial_year"].strip())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
 class SpendForm(forms.Form):
     amount = PoundsField(label="Amount paid", min_pence=1)
     paid_on = forms.DateField(label="Date paid", widget=DateInput(), initial=timezone.localdate)

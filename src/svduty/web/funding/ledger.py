@@ -91,6 +91,28 @@ def commit(
         return created
 
 
+def set_budget(stream: FundingStream, year: str, amount_pence: int) -> Budget:
+    """Set one year's budget; refused below what is already committed or above the stream's total."""
+    with transaction.atomic():
+        FundingStream.objects.select_for_update().get(pk=stream.pk)
+        committed = _committed(stream, year)
+        if amount_pence < committed:
+            raise OverCommitment(
+                f"{year}: {format_pence(committed)} is already committed, so the budget cannot be "
+                f"{format_pence(amount_pence)}"
+            )
+        others = stream.budgets.exclude(financial_year=year).aggregate(s=Sum("amount_pence"))["s"] or 0
+        if others + amount_pence > stream.total_pence:
+            raise OverCommitment(
+                f"Yearly budgets would add up to {format_pence(others + amount_pence)}, more than the stream's total "
+                f"of {format_pence(stream.total_pence)}"
+            )
+        budget, _ = Budget.objects.update_or_create(
+            stream=stream, financial_year=year, defaults={"amount_pence": amount_pence}
+        )
+        return budget
+
+
 def spend(commitment: Commitment, amount_pence: int, paid_on, description: str, *, user=None) -> Spend:
     """Record a payment against a commitment; refuses to pay more than was committed."""
     with transaction.atomic():

@@ -9,7 +9,7 @@ from svduty.web.core.views import require
 
 from . import ledger
 from . import permissions as perms
-from .forms import CommitmentForm, SpendForm
+from .forms import BudgetForm, CommitmentForm, SpendForm
 from .models import Commitment, FundingStream
 
 
@@ -22,14 +22,25 @@ def streams(request):
 @require(perms.can_view_funding)
 def stream(request, pk):
     item = get_object_or_404(FundingStream, pk=pk)
-    form = CommitmentForm(request.POST or None)
+    kind = request.POST.get("kind", "commit")
+    form = CommitmentForm(request.POST if kind == "commit" else None, prefix="commit")
+    budget_form = BudgetForm(request.POST if kind == "budget" else None, prefix="budget")
     can_manage = perms.can_manage_funding(request.user)
     if request.method == "POST":
         if not can_manage:
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        if form.is_valid():
+        if kind == "budget" and budget_form.is_valid():
+            data = budget_form.cleaned_data
+            try:
+                ledger.set_budget(item, data["financial_year"], data["amount"])
+            except ledger.OverCommitment as exc:
+                budget_form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Budget for {data['financial_year']} saved")
+                return redirect("funding:stream", item.pk)
+        elif kind == "commit" and form.is_valid():
             data = form.cleaned_data
             try:
                 ledger.commit(item, {data["financial_year"]: data["amount"]}, data["description"], user=request.user)
@@ -46,6 +57,7 @@ def stream(request, pk):
             "position": ledger.position(item),
             "commitments": item.commitments.select_related("award__application__organisation"),
             "form": form,
+            "budget_form": budget_form,
             "can_manage": can_manage,
         },
     )
