@@ -57,9 +57,7 @@ def find_unchanged(
     return int(row[0]) if row else None
 
 
-def active_for_key(
-    con: duckdb.DuckDBPyConnection, source: str, force: str | None, month: date | None
-) -> list[int]:
+def active_for_key(con: duckdb.DuckDBPyConnection, source: str, force: str | None, month: date | None) -> list[int]:
     """Active ingests a new file for the same source × force × month replaces."""
     rows = con.execute(
         """SELECT ingest_id FROM ingests WHERE status = 'active' AND source = ?
