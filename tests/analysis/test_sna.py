@@ -373,3 +373,23 @@ def test_persistence_lsoa_level_matches_raw(assessment, raw, lookup):
     # every cell of the concentration grid gets exactly one class; the busiest LSOA is hot every year
     assert classes["grid_cells"].sum() == assessment.tables["concentration"].iloc[1]["places"]
     assert classes.loc["persistent", "lsoas"] == 1
+
+
+def test_without_population_or_lookup(real_data, tmp_path, raw):
+    """Only police.uk files (empty population and lookup tables): rates and £ per resident are absent, the area
+    is the LSOAs seen in the data, and nothing crashes."""
+    ws = Workspace.create(tmp_path / "ws")
+    city = real_data / "police-uk" / "city-of-london"
+    police_uk.ingest(ws, [city / "2021-09", city / "2021-10", city / "2021-11"])
+    a = assess(ws.con, sna.Scope())
+    assert a.residents is None and a.period.months == 3
+    assert a.notes["area_method"].startswith("LSOAs with at least one incident")
+    cur = in_months(raw, ("2021-09", "2021-11"))
+    sv = cur[cur["Crime type"].isin(SV)]
+    assert a.headline["serious_violence"] == len(sv)
+    counts = sv["LSOA code"].value_counts()
+    assert a.places.concentration["top_1pct"] == pytest.approx(
+        counts.sort_values(ascending=False).iloc[: int(np.ceil(0.01 * cur["LSOA code"].nunique()))].sum() / counts.sum()
+    )
+    assert np.isnan(a.cost.set_index("crime_type").loc["Total", "per_resident_central"])
+    ws.close()

@@ -84,7 +84,12 @@ def add_months(day: date, months: int) -> date:
 def lookup_table(con: duckdb.DuckDBPyConnection) -> str | None:
     """Name of the LSOA 2011↔2021↔LAD lookup table, if the workspace has one (loaded by the data layer)."""
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return next((name for name in LOOKUP_TABLES if name in names), None)
+    for name in LOOKUP_TABLES:
+        if name in names:
+            row = con.execute(f"SELECT count(*) FROM {name}").fetchone()  # an empty lookup is no lookup
+            if row and row[0]:
+                return name
+    return None
 
 
 def _lookup_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -455,6 +460,9 @@ def lsoa_table(
             if not area_lad
             else f"all LSOAs of {area_lad}"
         )
+        if not frame["in_area"].any():  # the data's LSOA codes are not in the lookup: fall back to all of them
+            frame["in_area"] = frame["incidents"] > 0
+            area_method = "LSOAs with at least one incident in the data (their codes are not in the LSOA lookup)"
     else:
         frame["lad_code"] = None
         frame["lad_name"] = None
