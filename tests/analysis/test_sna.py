@@ -393,3 +393,10 @@ def test_without_population_or_lookup(real_data, tmp_path, raw):
     )
     assert np.isnan(a.cost.set_index("crime_type").loc["Total", "per_resident_central"])
     ws.close()
+
+
+def test_lsoa_prefix_area_residents_are_those_lsoas(con, census):
+    a = assess(con, sna.Scope(area="E0100000"))  # E01000001 … E01000009: five City of London LSOAs (2011)
+    table = a.tables["lsoa_sv"]
+    assert table["code"].str.startswith("E0100000").all() and table["in_area"].all()
+    assert a.residents == pytest.approx(census.reindex(table["code"]).sum())

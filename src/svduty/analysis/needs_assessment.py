@@ -75,7 +75,12 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     if hw_synthetic:
         synthetic.append("When: hour × weekday")
 
-    lsoas, lsoa_notes = sna.lsoa_table(con, period, area_lad=notes.get("area_lad"))  # type: ignore[arg-type]
+    lsoas, lsoa_notes = sna.lsoa_table(
+        con,
+        period,
+        area_lad=notes.get("area_lad"),  # type: ignore[arg-type]
+        lsoa_filter=notes.get("area_kind") in ("LSOA code prefix", "LSOA name prefix"),
+    )
     notes.update(lsoa_notes)
     tables["lsoa_sv"] = lsoas
     tables["by_local_authority"] = sna.by_local_authority(lsoas)

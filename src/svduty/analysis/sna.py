@@ -398,7 +398,7 @@ HOME_LAD_SHARE = 0.05
 
 
 def lsoa_table(
-    con: duckdb.DuckDBPyConnection, period: Period, *, area_lad: str | None = None
+    con: duckdb.DuckDBPyConnection, period: Period, *, area_lad: str | None = None, lsoa_filter: bool = False
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """SV per LSOA in the period, with residents, rate per 1,000 and whether the LSOA is in the area.
 
@@ -443,7 +443,8 @@ def lsoa_table(
         else:
             by_lad = frame.groupby("lad_code")["incidents"].sum()
             home = sorted(by_lad[by_lad >= HOME_LAD_SHARE * frame["incidents"].sum()].index)
-        area_lsoas = lookup[lookup["lad_code"].isin(home)]
+        # With --area as an LSOA code or name prefix, the area is exactly the LSOAs selected: no LSOAs are added.
+        area_lsoas = lookup[lookup["lad_code"].isin(home)] if not lsoa_filter else lookup.iloc[0:0]
         seen = set(frame["code"])
         extra = area_lsoas[~area_lsoas["code11"].isin(seen) & ~area_lsoas["code21"].isin(seen)]
         if len(extra):
@@ -454,12 +455,14 @@ def lsoa_table(
             add = extra[["code11", "lad_code", "lad_name"]].rename(columns={"code11": "code"})
             add = add.merge(names, on="code", how="left").assign(incidents=0, count=0, previous=0)
             frame = pd.concat([frame, add], ignore_index=True)
-        frame["in_area"] = frame["lad_code"].isin(home)
+        frame["in_area"] = frame["lad_code"].isin(home) | lsoa_filter
         area_method = (
             "all LSOAs of the local authorities holding at least 5% of located incidents"
             if not area_lad
             else f"all LSOAs of {area_lad}"
         )
+        if lsoa_filter:
+            area_method = "the LSOAs selected by --area"
         if not frame["in_area"].any():  # the data's LSOA codes are not in the lookup: fall back to all of them
             frame["in_area"] = frame["incidents"] > 0
             area_method = "LSOAs with at least one incident in the data (their codes are not in the LSOA lookup)"
