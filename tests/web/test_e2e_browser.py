@@ -108,6 +108,7 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     provider.sign_in("provider")
     provider.check("dashboard-provider")
     page = provider.page
+    provider.goto("/applications/", "my-applications")
     provider.goto(f"/rounds/{open_round.pk}/", "round-open")
     page.get_by_label("Name of the intervention").fill("Peer mentoring after exclusion")
     page.get_by_role("button", name="Start an expression of interest").click()
@@ -182,6 +183,17 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     officer.goto("/partnership/", "partnership")
     officer.goto("/partnership/meetings/1/", "board-meeting")
     officer.goto("/decisions/", "decision-list")
+    officer.goto("/rounds/new/", "round-form")
+    officer.goto(f"/rounds/{open_round.pk}/questions/", "question-set")
+    officer.goto(f"/rounds/{open_round.pk}/panel/", "panel-criteria")
+    officer.goto("/funding/1/", "funding-stream")
+    officer.goto("/partnership/meetings/new/", "meeting-form")
+    officer.goto(f"/applications/{app.pk}/moderate/", "moderate")
+    officer.goto("/decisions/new/", "decision-new")
+    officer.page.get_by_role("button", name="Save decision record").click()
+    officer.page.wait_for_load_state()
+    assert "There is a problem" in officer.page.content()
+    officer.check("decision-new-errors")
     page = officer.page
     officer.goto(f"/applications/{app.pk}/award/", "award")
     page.get_by_label("Conditions of the award").fill("Quarterly monitoring; join the VRU evaluation")
@@ -245,4 +257,4 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
         s.context.close()
     failures = {name: v for name, v in audit.items() if v}
     assert not failures, failures
-    assert len(audit) >= 25
+    assert len(audit) >= 35
