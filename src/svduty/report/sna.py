@@ -813,7 +813,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         f"{fmt_int(head['previous_serious_violence'])} of {p.prev_label}"
     )
     summary_findings = [
-        f"In {period_label}, {_recorder(a)} {fmt_int(head['serious_violence'])} serious violence crimes in "
+        f"In {period_label}, {_recorder(a)} {fmt_int(head['serious_violence'])} serious violence crimes for "
         f"{area} ({parts}): {fmt_pct(head['sv_share'])} of all {fmt_int(head['all_crime'])} recorded crimes, "
         f"{trend_word}.",
         cost_finding,
