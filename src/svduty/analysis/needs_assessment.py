@@ -16,14 +16,26 @@ import pandas as pd
 from svduty.analysis import costs, places, sna
 from svduty.analysis.priorities import Candidate, rank_priorities
 
-# Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would.
+# Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
+# follows the priorities SNAs set (DOMAIN.md, Durham and Darlington: under-18s, alcohol-related night-time
+# violence, men 18–35 already involved, domestic abuse with a knife); which of them rank high is the data's call.
 THEMES: dict[str, tuple[str, str]] = {
     "Victims under 25": (
         "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'victim' "
         "AND v.age < 25)",
         "tables/age_sex.csv",
     ),
+    "Children and young people under 18 (victims or suspects)": (
+        "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.age < 18)",
+        "tables/age_sex.csv",
+    ),
+    "Men aged 18–35 already involved as suspects": (
+        "EXISTS (SELECT 1 FROM involvements v WHERE v.incident_id = i.incident_id AND v.role = 'suspect' "
+        "AND v.sex = 'male' AND v.age BETWEEN 18 AND 35)",
+        "tables/age_sex.csv",
+    ),
     "Knife- or sharp-object-enabled violence": ("i.knife_flag", "tables/markers.csv"),
+    "Domestic abuse involving a knife": ("i.domestic_flag AND i.knife_flag", "tables/markers.csv"),
     "Alcohol-related violence": ("i.alcohol_flag", "tables/markers.csv"),
     "Domestic violence": ("i.domestic_flag", "tables/markers.csv"),
     "Night-time economy (Fri–Sat, 20:00–04:00)": (
