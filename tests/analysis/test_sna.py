@@ -400,3 +400,13 @@ def test_lsoa_prefix_area_residents_are_those_lsoas(con, census):
     table = a.tables["lsoa_sv"]
     assert table["code"].str.startswith("E0100000").all() and table["in_area"].all()
     assert a.residents == pytest.approx(census.reindex(table["code"]).sum())
+
+
+def test_change_p_value_by_hand():
+    from math import comb
+
+    assert sna.change_p_value(3, 0) == pytest.approx(0.25)  # 2 × (1/2)^3
+    # 7 vs 3: two-sided exact binomial, P(X ≥ 7) + P(X ≤ 3) with X ~ Bin(10, 1/2)
+    tail = sum(comb(10, k) for k in range(7, 11)) / 2**10
+    assert sna.change_p_value(7, 3) == pytest.approx(2 * tail)
+    assert np.isnan(sna.change_p_value(0, 0))

@@ -255,8 +255,23 @@ def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFram
         (frame["count"] / frame["previous"].where(frame["previous"] > 0) - 1) * 100,
         np.nan,
     )
+    frame["change_p_value"] = [change_p_value(c, p) for c, p in zip(frame["count"], frame["previous"], strict=True)]
     frame["recorded_crime"] = frame["crime_type"] != ASB
     return frame.sort_values(["serious_violence", "count"], ascending=[False, False]).reset_index(drop=True)
+
+
+def change_p_value(current: int, previous: int) -> float:
+    """Two-sided p-value that two equal-length periods share one Poisson rate (no real change).
+
+    The conditional test for two Poisson counts (Przyborski & Wilenski 1940): given the total, the current count
+    is Binomial(total, 1/2) under no change; scipy's exact binomial test gives the p-value. NaN without counts.
+    """
+    from scipy.stats import binomtest
+
+    total = int(current) + int(previous)
+    if total == 0:
+        return float("nan")
+    return float(binomtest(int(current), total, 0.5).pvalue)
 
 
 def headline(
@@ -284,6 +299,7 @@ def headline(
         "sv_share": serious / all_crime if all_crime else None,
         "previous_serious_violence": previous if prev_covered else None,
         "change_vs_previous": (serious / previous) if prev_covered and previous else None,
+        "change_p_value": change_p_value(serious, previous) if prev_covered else None,
         "by_crime_type": {c: int(per_category.get(c, 0)) for c in categories},
     }
 

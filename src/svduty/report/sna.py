@@ -156,6 +156,7 @@ def build_summary(a: Assessment) -> dict[str, Any]:
         "by_crime_type": head["by_crime_type"],
         "previous_serious_violence": head["previous_serious_violence"],
         "change_vs_previous": clean(head["change_vs_previous"]),
+        "change_p_value": clean(head.get("change_p_value")),
         "cost_gbp": int(cost.loc["Total", "cost_central"]),
         "cost_range_gbp": {"low": int(cost.loc["Total", "cost_low"]), "high": int(cost.loc["Total", "cost_high"])},
         "cost_price_year": a.price_year,
@@ -365,6 +366,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
                 Column("count", "This period", fmt_int, True),
                 Column("previous", "Previous period", fmt_int, True),
                 Column("change_pct", "Change", lambda v: "–" if _missing(v) else f"{v:+.1f}%", True),
+                Column("change_p_value", "p (Poisson test)", _fmt_p, True),
             ],
             "Crimes by police.uk category",
             "tables/by_crime_type.csv",
@@ -810,7 +812,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         "no previous 12 months in the data to compare with"
         if change is None
         else f"{'up' if change >= 1 else 'down'} {abs(change - 1) * 100:.0f}% on the "
-        f"{fmt_int(head['previous_serious_violence'])} of {p.prev_label}"
+        f"{fmt_int(head['previous_serious_violence'])} of {p.prev_label}" + _significance(head.get("change_p_value"))
     )
     summary_findings = [
         f"In {period_label}, {_recorder(a)} {fmt_int(head['serious_violence'])} serious violence crimes for "
@@ -934,6 +936,21 @@ def _png_data_uri(fig: Any, dpi: int = 150) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _fmt_p(value: Any) -> str:
+    return "–" if _missing(value) else ("< 0.001" if value < 0.001 else f"{value:.3f}")
+
+
+def _significance(p_value: Any) -> str:
+    """Plain words for the Poisson change test (see ``sna.change_p_value``)."""
+    if _missing(p_value):
+        return ""
+    if p_value < 0.05:
+        return (
+            f" (a change this large is unlikely to be chance: p {'< 0.001' if p_value < 0.001 else f'= {p_value:.3f}'})"
+        )
+    return f" (a change this size could be chance: p = {p_value:.2f})"
 
 
 def _recorder(a: Assessment) -> str:
