@@ -7,7 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
-from svduty.web.core.forms import DateInput, PoundsField, YesNoField
+from svduty.web.core.forms import DateInput, GovukMessages, PoundsField, YesNoField
 from svduty.web.core.money import check_financial_year, format_pence
 from svduty.web.partnership.models import Priority
 
@@ -15,7 +15,7 @@ from .models import Application, Criterion, Moderation, Question, Round
 from .options import UPLOAD_TYPES, PreventionLevel
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(GovukMessages, forms.ModelForm):
     max_award = PoundsField(label="Maximum award", min_pence=1)
 
     class Meta:
@@ -63,7 +63,7 @@ class RoundForm(forms.ModelForm):
         return super().save(commit)
 
 
-class PanelForm(forms.Form):
+class PanelForm(GovukMessages, forms.Form):
     """The round's panel: its name and which partner assessors sit on it."""
 
     name = forms.CharField(label="Panel name", max_length=200)
@@ -86,20 +86,20 @@ class PanelForm(forms.Form):
         )
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "guidance", "weight", "max_score", "order"]
         labels = {"max_score": "Highest score", "weight": "Weight"}
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = Question
         fields = ["text", "help_text", "required", "order"]
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(GovukMessages, forms.ModelForm):
     """The EOI form: fixed fields, one budget field per financial year of the round, then the round's questions.
 
     Drafts may be incomplete; ``missing_for_submission`` says what must be filled in before submitting.
@@ -223,7 +223,7 @@ def missing_for_submission(application: Application) -> list[str]:
     return missing
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(GovukMessages, forms.Form):
     file = forms.FileField(
         label="Upload a supporting document",
         help_text="PDF, Word (.docx), OpenDocument (.odt), Excel (.xlsx), PNG or JPEG, up to 5 MB",
@@ -248,7 +248,7 @@ class DocumentForm(forms.Form):
         return upload
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(GovukMessages, forms.Form):
     has_conflict = YesNoField(
         label="Do you have a personal, prejudicial or organisational interest in this application?",
         help_text="For example you, a relative or your organisation works for, funds or partners the applicant",
@@ -262,7 +262,7 @@ class DeclarationForm(forms.Form):
         return data
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(GovukMessages, forms.Form):
     def __init__(self, *args, criteria, review=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
@@ -284,14 +284,14 @@ class ScoreForm(forms.Form):
         )
 
 
-class ModerationForm(forms.ModelForm):
+class ModerationForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = Moderation
         fields = ["score_percent", "reason"]
         labels = {"score_percent": "Moderated score (out of 100)", "reason": "Reason for the moderated score"}
 
 
-class AwardForm(forms.Form):
+class AwardForm(GovukMessages, forms.Form):
     conditions = forms.CharField(
         label="Conditions of the award",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from .money import format_pence, parse_pounds
+
+
+class GovukMessages:
+    """GOV.UK error wording for missing answers: "Enter the title", "Select the decision" (not "This field is
+    required"). Mix in before forms.Form / forms.ModelForm."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = required_message(field)
+
+
+def required_message(field) -> str:
+    raw = str(field.label or "")
+    label = re.sub(r"\s*\(.*\)$", "", raw).strip()
+    label = label[0].lower() + label[1:] if label and not label[:2].isupper() else label
+    if isinstance(field.widget, forms.CheckboxInput):
+        return f"Confirm that {label}"
+    if raw.endswith("?"):
+        choices = {str(v).lower() for v, _ in getattr(field, "choices", [])}
+        return "Select yes or no" if choices == {"yes", "no"} else f"Answer the question: {raw}"
+    if isinstance(field.widget, forms.RadioSelect | forms.Select | forms.CheckboxSelectMultiple):
+        return f"Select {'' if label.startswith(('your ', 'the ')) else 'the '}{label}"
+    article = "" if label.startswith(("your ", "the ", "a ", "an ")) else "the "
+    return f"Enter {article}{label}"
 
 
 class PoundsField(forms.CharField):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from svduty.web.core.forms import DateInput, YesNoField
+from svduty.web.core.forms import DateInput, GovukMessages, YesNoField
 
 from .models import DecisionRecord
 from .options import Outcome
 
 
-class DecisionRecordForm(forms.ModelForm):
+class DecisionRecordForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = DecisionRecord
         fields = [
@@ -51,7 +51,7 @@ class DecisionRecordForm(forms.ModelForm):
         return data
 
 
-class OfficerApprovalForm(forms.Form):
+class OfficerApprovalForm(GovukMessages, forms.Form):
     officer_name = forms.CharField(label="Your name and title", max_length=200)
     financial_advice_taken = forms.BooleanField(label="Financial advice has been taken into account")
     legal_advice_taken = forms.BooleanField(label="Legal advice has been taken into account")
@@ -59,7 +59,7 @@ class OfficerApprovalForm(forms.Form):
     note = forms.CharField(label="Note for the record", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PCCDecisionForm(forms.Form):
+class PCCDecisionForm(GovukMessages, forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect)
     decision_text = forms.CharField(
         label="Decision wording",

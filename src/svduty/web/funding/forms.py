@@ -3,11 +3,11 @@
 from django import forms
 from django.utils import timezone
 
-from svduty.web.core.forms import DateInput, PoundsField
+from svduty.web.core.forms import DateInput, GovukMessages, PoundsField
 from svduty.web.core.money import check_financial_year
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(GovukMessages, forms.Form):
     financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example 2024-25")
     amount = PoundsField(label="Amount", min_pence=1)
     description = forms.CharField(label="What it is for", max_length=300, help_text="For example VRU staffing")
@@ -19,7 +19,7 @@ class CommitmentForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(GovukMessages, forms.Form):
     financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example 2025-26")
     amount = PoundsField(label="Budget for the year", min_pence=0)
 
@@ -30,7 +30,7 @@ class BudgetForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class SpendForm(forms.Form):
+class SpendForm(GovukMessages, forms.Form):
     amount = PoundsField(label="Amount paid", min_pence=1)
     paid_on = forms.DateField(label="Date paid", widget=DateInput(), initial=timezone.localdate)
     description = forms.CharField(label="Description", max_length=300, help_text="For example Q1 grant payment")

@@ -2,12 +2,12 @@
 
 from django import forms
 
-from svduty.web.core.forms import DateInput
+from svduty.web.core.forms import DateInput, GovukMessages
 
 from .models import BoardAction, BoardDecision, BoardMeeting
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardMeeting
         fields = ["date", "location", "attendees", "attendee_names", "minutes"]
@@ -15,7 +15,7 @@ class MeetingForm(forms.ModelForm):
         labels = {"attendees": "Organisations represented", "attendee_names": "People attending"}
 
 
-class BoardDecisionForm(forms.ModelForm):
+class BoardDecisionForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardDecision
         fields = ["text"]
@@ -23,7 +23,7 @@ class BoardDecisionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-class BoardActionForm(forms.ModelForm):
+class BoardActionForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardAction
         fields = ["text", "owner", "due"]
