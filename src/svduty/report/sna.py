@@ -273,6 +273,8 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     tables_dir = out_dir / "tables"
     tables_dir.mkdir(exist_ok=True)
+    for stale in tables_dir.glob("*.csv"):  # a table from an earlier run must not sit beside this report
+        stale.unlink()
     written = []
     for name, frame in a.tables.items():
         path = tables_dir / f"{name}.csv"
