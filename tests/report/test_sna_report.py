@@ -277,3 +277,22 @@ def test_cli_missing_workspace(tmp_path: Path):
     result = CliRunner().invoke(app, ["sna", "--workspace", str(tmp_path / "none"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "no workspace at" in result.output
+
+
+def test_degenerate_workspace_still_reports(tmp_path: Path):
+    """One robbery with no location: no map, no concentration, no population — a report that says so."""
+    csv = tmp_path / "2021-01-test-street.csv"
+    csv.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+        "Last outcome category,Context\n,2021-01,Test Police,Test Police,,,No location,,,Robbery,,\n"
+    )
+    ws = Workspace.create(tmp_path / "ws")
+    police_uk.ingest(ws, [csv])
+    ws.close()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["sna", "--workspace", str(tmp_path / "ws"), "--out", str(out), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["serious_violence"] == 1 and summary["by_crime_type"]["Robbery"] == 1
+    assert summary["concentration"]["gini"] is None and summary["cost_per_resident_gbp"] is None
+    assert "fewer than two serious violence crimes with a location" in (out / "index.html").read_text()

@@ -55,6 +55,12 @@ def analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFr
     """Concentration over LSOAs and grid cells, KDE surface, persistence; None without the hotspot engine."""
     if hs is None:
         return None
+    located = con.execute(
+        "SELECT count(*) FROM sna_inc WHERE lat IS NOT NULL AND sv_category IS NOT NULL AND month BETWEEN ? AND ?",
+        [period.start, period.end],
+    ).fetchone()
+    if not located or located[0] < 2:  # nothing to map or grid: the report says so instead of failing
+        return None
     return _analyse(con, period, lsoas)
 
 

@@ -1043,7 +1043,11 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
     place = a.places
     ctx: dict[str, Any] = {"finding": _top_places_text(lsoas)}
     if place is None:
-        reason = "the hotspot engine (svduty.analysis.hotspots) is not available in this installation"
+        reason = (
+            "fewer than two serious violence crimes with a location in the period"
+            if a.notes.get("sv_rows_with_lsoa", 0) < 2
+            else "the hotspot engine (svduty.analysis.hotspots) is not available in this installation"
+        )
         ctx.update(
             map=None,
             map_unavailable=f"No map: {reason}.",
