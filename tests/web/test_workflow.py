@@ -79,7 +79,9 @@ def test_closed_round_refuses_submission(world):
     world.open_round.closes_on = world.open_round.opens_on
     world.open_round.save()
     provider = client_for("provider")
-    assert provider.get(reverse("commissioning:application_edit", args=[world.draft.pk])).status_code == 403
+    refused = provider.get(reverse("commissioning:application_edit", args=[world.draft.pk]))
+    assert refused.status_code == 403
+    assert f"This round closed on {world.open_round.closes_on:%d %B %Y}" in refused.content.decode()
     assert provider.post(reverse("commissioning:application_submit", args=[world.draft.pk])).status_code == 403
     assert provider.post(reverse("commissioning:apply", args=[world.open_round.pk])).status_code == 403
 

@@ -156,7 +156,8 @@ def question_delete(request, pk):
 @require_POST
 def apply(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
-    denied = check(request, perms.can_apply(request.user, round_))
+    reason = "" if round_.is_open() else f"This round closed on {round_.closes_on:%d %B %Y}."
+    denied = check(request, perms.can_apply(request.user, round_), reason)
     if denied:
         return denied
     application = Application.objects.create(
@@ -193,9 +194,23 @@ def application_detail(request, pk):
     )
 
 
+def _closed_reason(request, application) -> str:
+    """Why a provider may not change their own EOI (the 403 page shows it)."""
+    if not perms.is_own_application(request.user, application):
+        return ""
+    if application.status != ApplicationStatus.DRAFT:
+        return f"{application.reference} has been submitted and can no longer be changed."
+    if not application.round.is_open():
+        return (
+            f"This round closed on {application.round.closes_on:%d %B %Y}: expressions of interest can no "
+            "longer be changed or submitted."
+        )
+    return ""
+
+
 def application_edit(request, pk):
     application = _application(pk)
-    denied = check(request, perms.can_edit_application(request.user, application))
+    denied = check(request, perms.can_edit_application(request.user, application), _closed_reason(request, application))
     if denied:
         return denied
     form = ApplicationForm(request.POST or None, instance=application, round_=application.round)
@@ -219,7 +234,9 @@ def application_edit(request, pk):
 
 def application_submit(request, pk):
     application = _application(pk)
-    denied = check(request, perms.can_submit_application(request.user, application))
+    denied = check(
+        request, perms.can_submit_application(request.user, application), _closed_reason(request, application)
+    )
     if denied:
         return denied
     missing = missing_for_submission(application)

@@ -30,13 +30,13 @@ def require(rule):
     return decorator
 
 
-def check(request, allowed: bool):
-    """Inside a view, after loading the object: the same outcome as ``require``."""
+def check(request, allowed: bool, reason: str = ""):
+    """Inside a view, after loading the object: the same outcome as ``require``; ``reason`` is shown on the 403."""
     if allowed:
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
+    raise PermissionDenied(reason)
 
 
 class LoginView(auth_views.LoginView):
@@ -74,7 +74,7 @@ def home(request):
 
 
 def forbidden(request, exception=None):
-    return render(request, "core/403.html", status=403)
+    return render(request, "core/403.html", {"reason": str(exception or "")}, status=403)
 
 
 def not_found(request, exception=None):
