@@ -237,6 +237,20 @@ def _binned(fx, fy, w, nrows, ncols, kernel, h_cells, radius_cells) -> np.ndarra
     return np.clip(out, 0.0, None)  # FFT round-off leaves tiny negatives where the density is zero
 
 
+def _merge_identical(x, y, w):
+    """One weighted point per distinct location. police.uk snaps every crime to one of a fixed set of map points
+    (data.police.uk/about/#location-anonymisation): the 354,913 located crimes of 2021-08 sit on 161,557 distinct
+    points, so this cuts the exact methods' work by half or more at the cost of one hash pass."""
+    import pandas as pd
+
+    codes, uniq = pd.factorize(x + 1j * y)
+    if uniq.size > 0.8 * x.size:
+        return x, y, w
+    weights = np.bincount(codes, weights=w, minlength=uniq.size)
+    uniq = np.asarray(uniq)
+    return uniq.real.copy(), uniq.imag.copy(), weights
+
+
 def kde(
     grid: Grid,
     x,
@@ -279,6 +293,8 @@ def kde(
             UserWarning,
             stacklevel=2,
         )
+    if x.size > 50_000 and method != "binned":
+        x, y, w = _merge_identical(x, y, w)
     s = grid.cell_size
     fx = (x - grid.x0) / s - 0.5  # position in cell-centre units: centre of column c is at c
     fy = (y - grid.y0) / s - 0.5
@@ -295,6 +311,13 @@ def kde(
             raise AnalysisError("method 'rows' is for the quartic and epanechnikov kernels")
         block = min(grid.ncols, ROWS_BLOCK)
         diff = np.zeros((grid.nrows, grid.ncols, 5))
+        if x.size > 50_000:
+            # visit points in column-then-row order so consecutive points write to the same cache lines
+            key = np.clip(fx, -1, grid.ncols).astype(np.int64) * (grid.nrows + 2) + np.clip(fy, -1, grid.nrows).astype(
+                np.int64
+            )
+            order = np.argsort(key)
+            fx, fy, w = fx[order], fy[order], w[order]
         _scatter_rows_poly(fx, fy, w, grid.nrows, grid.ncols, _KERNEL_CODE[kernel], h_cells, block, diff)
         raster = np.zeros((grid.nrows, grid.ncols))
         _eval_rows_poly(diff, block, _KERNEL_CODE[kernel], h_cells, raster)
