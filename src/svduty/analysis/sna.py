@@ -180,10 +180,15 @@ def _ident(name: str) -> str:
 
 
 def _inline(sql: str, params: list[object]) -> str:
-    for value in params:
-        literal = "'" + str(value).replace("'", "''") + "'"
-        sql = sql.replace("?", literal, 1)
-    return sql
+    """Put ``params`` in place of the ``?`` placeholders as SQL string literals (values may contain ``?``)."""
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        raise ValueError("placeholder count does not match parameters")
+    out = [parts[0]]
+    for value, rest in zip(params, parts[1:], strict=True):
+        out.append("'" + str(value).replace("'", "''") + "'")
+        out.append(rest)
+    return "".join(out)
 
 
 def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> Period:
