@@ -94,3 +94,16 @@ def test_bad_input_gives_clear_errors():
         make_grid([0, 1], [0, 1], -5)
     with pytest.raises(AnalysisError, match="differ in length"):
         make_grid([0, 1], [0], 100)
+
+
+def test_lsoa_counts_with_centroid_distance_weights_equal_libpysal(durham):
+    from libpysal.weights import KNN, DistanceBand
+
+    from svduty.analysis.hotspots import distance_band_weights, knn_weights
+
+    x, y = to_bng(durham["Longitude"].to_numpy(), durham["Latitude"].to_numpy())
+    ac = area_counts(durham["LSOA code"].to_numpy(), x, y)
+    pts = np.column_stack([ac.x, ac.y])
+    assert (knn_weights(ac.x, ac.y, 5) != KNN(pts, k=5).sparse).nnz == 0
+    band = DistanceBand(pts, threshold=2000.0, silence_warnings=True).sparse
+    assert (distance_band_weights(ac.x, ac.y, 2000.0) != band).nnz == 0
