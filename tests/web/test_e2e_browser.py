@@ -248,6 +248,7 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     public.goto(f"/public/decisions/{reference}/", "public-record")
     public.goto("/public/decisions/DN51-24/", "public-record-section-b-withheld")
     public.goto("/public/grants/", "public-grants")
+    public.goto("/register/", "register")
     assert public.goto("/public/decisions/DN38-25/", "not-found").status == 404
 
     for s in sessions:

@@ -180,6 +180,7 @@ def test_matrix_covers_every_named_url():
         "core:home",
         "core:login",
         "core:logout",
+        "core:register",
         "commissioning:question_delete",
         "commissioning:apply",
         "commissioning:document_upload",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,23 @@ def check(request, allowed: bool, reason: str = ""):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise PermissionDenied(reason)
+
+
+def register(request):
+    """Providers create their organisation and first account; everyone else is already known to the partnership."""
+    from django.contrib.auth import login
+
+    from .forms_register import ProviderRegistrationForm
+
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = ProviderRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"{user.profile.organisation.name} is registered: you can now apply to open rounds")
+        return redirect("core:home")
+    return render(request, "core/register.html", {"form": form})
 
 
 class LoginView(auth_views.LoginView):

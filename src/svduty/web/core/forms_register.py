@@ -1,0 +1,98 @@
+"""Provider self-registration: an organisation and its first user account in one step."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from svduty.web.partnership.models import Organisation, Profile
+
+from .forms import GovukMessages
+from .options import Role
+
+ORGANISATION_KINDS = [
+    ("voluntary", "Voluntary or community organisation (charity, CIC, social enterprise)"),
+    ("provider", "Other provider (company, public body)"),
+    ("education", "School, college or academy trust"),
+]
+
+
+class ProviderRegistrationForm(GovukMessages, forms.Form):
+    organisation_name = forms.CharField(label="Organisation name", max_length=200)
+    kind = forms.ChoiceField(label="Type of organisation", choices=ORGANISATION_KINDS, widget=forms.RadioSelect)
+    charity_number = forms.CharField(
+        label="Charity number", max_length=12, required=False, help_text="Charity Commission number, if registered"
+    )
+    company_number = forms.CharField(
+        label="Company number", max_length=10, required=False, help_text="Companies House number, if registered"
+    )
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    first_name = forms.CharField(label="Your first name", max_length=150)
+    last_name = forms.CharField(label="Your last name", max_length=150)
+    email = forms.EmailField(label="Your email address")
+    username = forms.CharField(label="Choose a username", max_length=150)
+    password = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="At least 12 characters; not a common password",
+    )
+
+    def clean_organisation_name(self):
+        name = self.cleaned_data["organisation_name"].strip()
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise ValidationError(
+                "An organisation with this name is already registered: ask its existing user or the partnership's "
+                "administrator to add you"
+            )
+        return name
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError("This username is taken: choose another")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        organisation = Organisation(
+            name=data.get("organisation_name", ""),
+            kind=data.get("kind", "provider"),
+            charity_number=(data.get("charity_number") or "").strip(),
+            company_number=(data.get("company_number") or "").strip().upper(),
+        )
+        try:
+            organisation.clean()
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field, errors)
+        if data.get("password"):
+            user = get_user_model()(
+                username=data.get("username", ""), email=data.get("email", ""), first_name=data.get("first_name", "")
+            )
+            try:
+                password_validation.validate_password(data["password"], user)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+    def save(self):
+        data = self.cleaned_data
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=data["organisation_name"],
+                kind=data["kind"],
+                charity_number=data["charity_number"].strip(),
+                company_number=data["company_number"].strip().upper(),
+                address_locality=data["town"],
+            )
+            user = get_user_model().objects.create_user(
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+            Profile.objects.create(user=user, role=Role.PROVIDER, organisation=organisation)
+        return user
