@@ -1,0 +1,71 @@
+"""The funding ledger: over-commitment and overspend refused; concurrent awards cannot both take the last money."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from svduty.web.funding import ledger
+from svduty.web.funding.models import Budget, Commitment, FundingStream
+
+
+@pytest.mark.django_db
+def test_commit_and_spend_rules(world):
+    stream = world.stream
+    pos = {p.financial_year: p for p in ledger.position(stream)}
+    # Demo: 2024-25 budget £400,000; VRU £85,000 + awards £311,000 committed → £4,000 left.
+    assert pos["2024-25"].budget_pence == 40_000_000
+    assert pos["2024-25"].committed_pence == 39_600_000
+    assert pos["2024-25"].available_pence == 400_000
+    with pytest.raises(ledger.OverCommitment, match=r"would exceed it by £1,000.00"):
+        ledger.commit(stream, {"2024-25": 500_000}, "Too much")
+    with pytest.raises(ledger.OverCommitment, match="has no budget for 2040-41"):
+        ledger.commit(stream, {"2040-41": 100}, "No budget")
+    # A split is all-or-nothing: the valid 2025-26 part is not kept when 2024-25 fails.
+    before = Commitment.objects.count()
+    with pytest.raises(ledger.OverCommitment):
+        ledger.commit(stream, {"2025-26": 100, "2024-25": 10_000_000}, "Split")
+    assert Commitment.objects.count() == before
+    commitment = world.commitment
+    ledger.spend(commitment, commitment.amount_pence - 100, "2024-09-30", "Most of it")
+    with pytest.raises(ledger.OverCommitment, match="Overspend"):
+        ledger.spend(commitment, 101, "2024-10-30", "One pound one too many")
+    assert {p.financial_year: p.spent_pence for p in ledger.position(stream)}[commitment.financial_year] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_commitments_cannot_both_take_the_last_money():
+    """Two officers award at the same moment; the row lock lets exactly one through (PostgreSQL only: SQLite
+    serialises writers by locking the whole file instead)."""
+    if settings.SVDUTY_TEST_DATABASE == "sqlite3":
+        pytest.skip("row locks are a PostgreSQL matter")
+    from svduty.web import demo
+
+    demo.load()
+    stream = FundingStream.objects.get()
+    Budget.objects.create(stream=stream, financial_year="2039-40", amount_pence=1_000_000)
+    stream.total_pence += 1_000_000
+    stream.save()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def award(name):
+        try:
+            barrier.wait()
+            ledger.commit(FundingStream.objects.get(pk=stream.pk), {"2039-40": 600_000}, name)
+            outcomes.append("committed")
+        except ledger.OverCommitment:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=award, args=(f"officer {i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["committed", "refused"]
+    assert sum(c.amount_pence for c in Commitment.objects.filter(financial_year="2039-40")) == 600_000
