@@ -14,6 +14,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jsonschema
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -40,6 +41,54 @@ SUMMARY_KEYS = {
     "success_measures",
     "priorities",
     "synthetic_sections",
+}
+
+
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+SUMMARY_SCHEMA = {
+    "type": "object",
+    "required": sorted(SUMMARY_KEYS),
+    "properties": {
+        "period": {
+            "type": "object",
+            "required": ["from", "to"],
+            "properties": {"from": {"pattern": "^\\d{4}-\\d{2}$"}, "to": {"pattern": "^\\d{4}-\\d{2}$"}},
+        },
+        "all_crime": {"type": "integer", "minimum": 0},
+        "serious_violence": {"type": "integer", "minimum": 0},
+        "sv_share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+        "by_crime_type": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "change_vs_previous": NUMBER_OR_NULL,
+        "cost_gbp": {"type": "integer", "minimum": 0},
+        "cost_per_resident_gbp": NUMBER_OR_NULL,
+        "top_lsoas": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "name", "count", "rate_per_1000"],
+                "properties": {"count": {"type": "integer"}, "rate_per_1000": NUMBER_OR_NULL},
+            },
+        },
+        "concentration": {
+            "type": "object",
+            "required": ["top_1pct", "top_5pct", "top_10pct", "gini"],
+            "properties": {k: NUMBER_OR_NULL for k in ("top_1pct", "top_5pct", "top_10pct", "gini")},
+        },
+        "success_measures": {
+            "type": "object",
+            "additionalProperties": {"type": "object", "required": ["name", "available", "synthetic"]},
+        },
+        "priorities": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "score", "evidence"],
+                "properties": {"score": {"type": "number"}, "evidence": {"type": "array", "items": {"type": "string"}}},
+            },
+        },
+        "synthetic_sections": {"type": "array", "items": {"type": "string"}},
+    },
 }
 
 
@@ -102,7 +151,7 @@ def test_files_written(report: Path):
 
 def test_summary_json_against_raw_files(report: Path, real_data: Path):
     summary = json.loads((report / "summary.json").read_text())
-    assert summary.keys() >= SUMMARY_KEYS
+    jsonschema.validate(summary, SUMMARY_SCHEMA)
     files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
     raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
     cur = raw[(raw["Month"] >= "2020-12") & (raw["Month"] <= "2021-11")]
@@ -191,6 +240,7 @@ def test_html_structure_offline_and_accessible(report: Path):
 
 def test_synthetic_sections_are_labelled(synthetic_report: Path):
     summary = json.loads((synthetic_report / "summary.json").read_text())
+    jsonschema.validate(summary, SUMMARY_SCHEMA)
     assert "Who and why" in summary["synthetic_sections"]
     assert "When: hour × weekday" in summary["synthetic_sections"]
     assert summary["success_measures"]["sharp_object_admissions_u25"]["synthetic"] is True
