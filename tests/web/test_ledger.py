@@ -29,11 +29,14 @@ def test_commit_and_spend_rules(world):
     with pytest.raises(ledger.OverCommitment):
         ledger.commit(stream, {"2025-26": 100, "2024-25": 10_000_000}, "Split")
     assert Commitment.objects.count() == before
-    commitment = world.commitment
-    ledger.spend(commitment, commitment.amount_pence - 100, "2024-09-30", "Most of it")
+    # Demo payments: 2024-25 fully paid; 2025-26 half paid.
+    spent = {p.financial_year: p.spent_pence for p in ledger.position(stream)}
+    assert spent["2024-25"] == pos["2024-25"].committed_pence
+    assert spent["2025-26"] == sum(c.amount_pence // 2 for c in stream.commitments.filter(financial_year="2025-26"))
+    (commitment,) = ledger.commit(stream, {"2026-27": 50_000}, "Workshop")
+    ledger.spend(commitment, commitment.amount_pence - 100, "2026-09-30", "Most of it")
     with pytest.raises(ledger.OverCommitment, match="Overspend"):
-        ledger.spend(commitment, 101, "2024-10-30", "One pound one too many")
-    assert {p.financial_year: p.spent_pence for p in ledger.position(stream)}[commitment.financial_year] > 0
+        ledger.spend(commitment, 101, "2026-10-30", "One penny too many")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -498,6 +498,17 @@ def _load(today: date) -> None:
     )
     Award.objects.filter(pk__in=[a.pk for a in awards]).update(decision_record=dn50)
 
+    # Payments: 2024-25 paid in full in two instalments, 2025-26 half paid (quarterly in arrears).
+    for commitment in stream.commitments.filter(financial_year__in=("2024-25", "2025-26")):
+        if commitment.financial_year == "2024-25":
+            first = commitment.amount_pence // 2
+            ledger.spend(commitment, first, date(2024, 10, 31), "First instalment", user=officer)
+            ledger.spend(
+                commitment, commitment.amount_pence - first, date(2025, 3, 31), "Final instalment", user=officer
+            )
+        else:
+            ledger.spend(commitment, commitment.amount_pence // 2, date(2025, 10, 31), "First instalment", user=officer)
+
     common = {
         "legal_implications": "Within the PCC's powers under the Police Reform and Social Responsibility Act 2011.",
         "equalities_implications": "No adverse impact on people with protected characteristics identified.",
