@@ -175,8 +175,8 @@ def test_zero_cells_among_zeros_are_not_significant_by_permutation(city):
     all_zero = (w @ y) == 0
     assert all_zero.any()
     # esda's folded p_sim gives these the smallest p (every draw is ≥ 0); the tie-aware two-sided p counts the
-    # draws ≤ 0 too (all-zero neighbourhoods, about 40% of draws here), so p_two is large
-    assert np.all(res.p_sim[all_zero] <= 0.01) and np.all(res.p_two[all_zero] > 0.5)
+    # draws ≤ 0 too (all-zero neighbourhoods, a third or more of the draws here), so p_two is large
+    assert np.all(res.p_sim[all_zero] <= 0.01) and np.all(res.p_two[all_zero] > 0.2)
     assert not np.any(np.char.startswith(res.classes[all_zero].astype(str), "Cold"))
 
 
@@ -191,3 +191,15 @@ def test_islands_and_bad_input():
         gistar(np.zeros(4), w)
     with pytest.raises(AnalysisError, match="weights are"):
         gistar(np.ones(5), w)
+
+
+def test_permutation_table_draws_without_replacement_uniformly():
+    from svduty.analysis.hotspots.crand import permutation_table
+
+    for n, k in ((1044, 8), (20, 8), (5, 4)):
+        table = permutation_table(n, k, 2000, seed=1)
+        assert table.shape == (2000, k) and table.min() >= 0 and table.max() <= n - 2
+        assert all(len(set(row)) == k for row in table)
+        freq = np.bincount(table.ravel(), minlength=n - 1) / table.size
+        expected = 1 / (n - 1)
+        assert np.all(np.abs(freq - expected) <= 6 * np.sqrt(expected / table.size) + 1e-12)

@@ -114,3 +114,5 @@ def test_many_points_on_shared_locations_equal_weighted_unique_points(points):
     ref = kde(grid, uniq["x"], uniq["y"], weights=uniq["count"], bandwidth=2000.0)
     assert _rel_error(merged, ref) <= 1e-7  # the row-polynomial method rounds at ~1e-9
     assert merged.sum() * grid.cell_area_km2 == pytest.approx(60_000, rel=0.02)
+    threaded = kde(grid, x[pick], y[pick], bandwidth=2000.0, n_jobs=2)
+    assert _rel_error(threaded, merged) <= 1e-12

@@ -35,7 +35,7 @@ def permutation_table(n: int, max_k: int, permutations: int, seed: int | None) -
     m = n - 1
     if max_k == 0 or m <= 0:
         return np.zeros((permutations, max(max_k, 0)), dtype=np.int64)
-    if m * permutations <= 5_000_000 or 4 * max_k > m:
+    if 4 * max_k > m:  # dense draws: shuffle (m is small here)
         return np.argsort(rng.random((permutations, m)), axis=1)[:, :max_k].astype(np.int64)
     table = rng.integers(0, m, size=(permutations, max_k), dtype=np.int64)
     while True:  # redraw the (few) rows that repeat a site
