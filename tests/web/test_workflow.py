@@ -367,3 +367,23 @@ def test_provider_registers_and_applies(world):
     # The same organisation cannot be registered twice.
     again = Client().post(reverse("core:register"), {**data, "username": "riya2"}).content.decode()
     assert "already registered" in again
+
+
+def test_public_pdf_withholds_section_b(world, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    public_pdf = tmp_path / "public.pdf"
+    public_pdf.write_bytes(client_for("public").get(reverse("public:decision_pdf", args=["DN51-24"])).content)
+    staff_pdf = tmp_path / "staff.pdf"
+    staff_pdf.write_bytes(client_for("officer").get(reverse("decisions:pdf", args=["DN51-24"])).content)
+
+    def text(path):
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert "Staffing structure and salaries" not in text(public_pdf)
+    assert "Contains personal information" in text(public_pdf)
+    assert "Staffing structure and salaries" in text(staff_pdf)
+    assert "DEMO DATA" in text(public_pdf)

@@ -11,10 +11,11 @@ from svduty.web.decisions.models import DecisionRecord
 from svduty.web.decisions.options import State
 
 from . import giving360
+from .permissions import can_see_decision, can_see_section_b
 
 
 def _visible_records():
-    return [r for r in DecisionRecord.objects.filter(state=State.PUBLISHED) if r.publicly_visible()]
+    return [r for r in DecisionRecord.objects.filter(state=State.PUBLISHED) if can_see_decision(r)]
 
 
 def index(request):
@@ -27,17 +28,18 @@ def decisions(request):
 
 def decision(request, reference):
     record = get_object_or_404(DecisionRecord, reference=reference, state=State.PUBLISHED)
-    if not record.publicly_visible():
+    if not can_see_decision(record):
         raise Http404("Not published yet")
     awards = record.awards.select_related("application__organisation")
-    return render(request, "public/decision.html", {"record": record, "awards": awards, "public": True})
+    context = {"record": record, "awards": awards, "public": True, "show_section_b": can_see_section_b(record)}
+    return render(request, "public/decision.html", context)
 
 
 def decision_pdf(request, reference):
     from svduty.web.decisions.views import render_pdf
 
     record = get_object_or_404(DecisionRecord, reference=reference, state=State.PUBLISHED)
-    if not record.publicly_visible():
+    if not can_see_decision(record):
         raise Http404("Not published yet")
     response = HttpResponse(render_pdf(record, public=True), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
