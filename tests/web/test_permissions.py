@@ -107,3 +107,12 @@ def test_other_apps_rules(world):
     assert pp.can_manage_board(u("officer")) and not pp.can_manage_board(u("pcc"))
     assert fp.can_view_funding(u("ceo")) and not fp.can_view_funding(u("assessor"))
     assert fp.can_manage_funding(u("officer")) and not fp.can_manage_funding(u("ceo"))
+
+
+def test_public_rules():
+    from svduty.web.public.permissions import can_see_decision, can_see_section_b
+
+    withheld = DecisionRecord(state="published", section_b="Prices", section_b_published=False)
+    assert can_see_decision(withheld) and not can_see_section_b(withheld)
+    assert can_see_section_b(DecisionRecord(state="published", section_b="Summary", section_b_published=True))
+    assert not can_see_decision(DecisionRecord(state="officer_approved"))
