@@ -193,7 +193,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip esda at 50k cells and sklearn on 1M points")
     parser.add_argument("--sk-cells", type=int, default=2_000, help="cells scikit-learn evaluates (time scaled)")
     parser.add_argument("--only", choices=["kde", "gistar"], default=None)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # run_all.py passes its own arguments to every script
     rng = np.random.default_rng(2021)
     t0 = time.perf_counter()
     x, y = load_points()
@@ -225,7 +225,7 @@ def main() -> None:
     )
     cols = ["task", "cells", "points", "svduty s", "reference", "reference s", "speed-up", "accuracy", "note"]
     print()
-    print(table[cols].to_markdown(index=False) if _has_tabulate() else table[cols].to_string(index=False))
+    print(_markdown(table[cols]))
     print()
     print(
         "first-call times (numba JIT / cache load), not in the table: "
@@ -234,12 +234,12 @@ def main() -> None:
     print(f"total {time.perf_counter() - t0:.0f}s; machine: {_cpus()} CPUs")
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _markdown(frame: pd.DataFrame) -> str:
+    """A Markdown table (pipe format) without the optional ``tabulate`` dependency, ready for an issue comment."""
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
 
 
 def _cpus() -> int:

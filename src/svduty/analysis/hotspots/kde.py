@@ -178,12 +178,14 @@ def _scatter_rows_poly(fx, fy, w, nrows, ncols, kcode, h_cells, block, diff):
                 diff[r, s0, 2] += wp * k2
                 diff[r, s0, 3] += wp * k3
                 diff[r, s0, 4] += wp * k4
+                diff[r, s0, 5] += 1.0  # intervals covering the cell: exact zeros where none does
                 if s1 + 1 < min(ncols, b * block + block):
                     diff[r, s1 + 1, 0] -= wp * k0
                     diff[r, s1 + 1, 1] -= wp * k1
                     diff[r, s1 + 1, 2] -= wp * k2
                     diff[r, s1 + 1, 3] -= wp * k3
                     diff[r, s1 + 1, 4] -= wp * k4
+                    diff[r, s1 + 1, 5] -= 1.0
                 b += 1
 
 
@@ -193,11 +195,14 @@ def _eval_rows_poly(diff, block, kcode, h_cells, out):
     scale = 1.0 / (h_cells**4) if kcode == 0 else 1.0 / (h_cells * h_cells)
     for r in range(nrows):
         for b0 in range(0, ncols, block):
-            s = np.zeros(5)
+            s = np.zeros(6)
             centre = b0 + 0.5 * (block - 1)
             for c in range(b0, min(ncols, b0 + block)):
-                for k in range(5):
+                for k in range(6):
                     s[k] += diff[r, c, k]
+                if s[5] < 0.5:  # no kernel reaches this cell: 0, not the prefix sums' rounding residue
+                    out[r, c] = 0.0
+                    continue
                 u = c - centre
                 v = s[0] + u * (s[1] + u * (s[2] + u * (s[3] + u * s[4])))
                 out[r, c] = max(v, 0.0) * scale
@@ -341,7 +346,7 @@ def kde(
                 fx[a:b], fy[a:b], w[a:b], grid.nrows, grid.ncols, kcode, h_cells, block, buf
             ),
             fx.size,
-            (grid.nrows, grid.ncols, 5),
+            (grid.nrows, grid.ncols, 6),
             n_jobs,
         )
         raster = np.zeros((grid.nrows, grid.ncols))
