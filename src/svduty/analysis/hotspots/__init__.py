@@ -1,7 +1,17 @@
 """Hotspot engine: grids in British National Grid, kernel density, Getis-Ord Gi/Gi*, concentration, persistence.
 
-Pure functions on arrays (NumPy/SciPy/numba). Per-cell arrays are aligned with ``Grid.cells``. Checked against
-PySAL ``esda``/``libpysal`` and scikit-learn in ``tests/analysis/test_hotspots_*.py``; speed in
+Pure functions on arrays (NumPy/SciPy/numba). Per-cell arrays are aligned with ``Grid.cells``. A typical run::
+
+    x, y = to_bng(lon, lat)                                  # metres, EPSG:27700
+    keep = core_points(x, y)                                 # drop crimes located far outside the area
+    grid = make_grid(x[keep], y[keep], 250)                  # 250 m cells anchored on multiples of 250 m
+    counts = grid_counts(grid, x, y)
+    density = kde(grid, x, y)                                # incidents per km², quartic, MASS::bandwidth.nrd
+    area = restrict_grid(grid, area_outline(x, y), points=(x, y))   # the area's own cells
+    gi = gistar(grid_counts(area, x, y), contiguity_weights(area), permutations=999, seed=1)
+    summary = concentration(counts)                          # top 1/5/10/20%, Gini, generalised Gini
+
+Checked against PySAL ``esda``/``libpysal`` and scikit-learn in ``tests/analysis/test_hotspots_*.py``; speed in
 ``benchmarks/hotspots.py``.
 """
 
