@@ -1,19 +1,31 @@
 """The cost of violence: Home Office unit costs of crime, uprated, applied to police.uk categories.
 
 Unit costs are from Heeks, Reed, Tafsiri and Prince (2018), *The economic and social costs of crime*, second
-edition, Home Office Research Report 99, Table 1 ("Estimated unit costs of crime, 2015/16 prices"): the
-total of anticipation, consequence (physical and emotional harm, lost output, health services, victim
-services) and response (police, criminal justice) costs per offence.
+edition, Home Office Research Report 99, unit costs of crime against individuals in 2015/16 prices: the total of
+anticipation, consequence (physical and emotional harm, lost output, health services, victim services) and response
+(police, criminal justice) costs per offence.
 
-Provenance, stated honestly: the six figures below are the ones DOMAIN.md lists as widely quoted. This
-session had no network access and could not find the report text in its offline library, so they are **not
-re-verified against RR99's own table** here (``UNIT_COSTS_VERIFIED = False``); the report prints that caveat
-next to the cost table.
+Provenance, stated honestly (checked 2026-11 against an offline copy of public pages; the report PDF itself was not
+reachable, only the opening of a transcription at readkong.com, so the table number is not confirmed):
 
-Uprating uses the HM Treasury GDP deflator (financial years), read from ``data/gdp_deflator.csv`` whose header
-records the release and its verification status. police.uk publishes broad categories, so "Violence and sexual
-offences" is split into costed offence types by national shares (``data/violence_split_shares.csv``, ONS
-police recorded crime, year ending March 2020) and a low–high range is given (see ``split_scenarios``).
+- rape £39,360, violence with injury £14,050, robbery £11,320 and other sexual offences £6,520 are confirmed to the
+  pound by a press report of the Home Office figures (South Wales Echo, 2 August 2019, "Revealed: the cost of crime",
+  pressreader.com), which also gives parts of the response costs: police £11,960 per homicide and £6,360 per rape,
+  criminal justice £800,980 per homicide (£318,240 of it prisons);
+- homicide is confirmed only as "£3.2m" (same article; Russell Webster, "Crime costs us £59bn a year", 2018), which
+  £3,217,740 rounds to;
+- violence without injury £5,930 was not found in any reachable source.
+
+So ``UNIT_COSTS_VERIFIED`` stays False (``UNIT_COST_CHECKS`` says which figure rests on what) and the report prints
+that caveat next to the cost table. No anticipation/consequence/response split beyond the response items above was
+found, so none is used.
+
+Uprating uses the HM Treasury GDP deflator (financial years, March 2026 release, 2024-25 = 100, ONS series L8GG),
+read from ``data/gdp_deflator.csv`` whose header records the release, where each value was quoted and its
+verification status; years the file lacks are interpolated log-linearly and listed (``Deflator.interpolated``).
+police.uk publishes broad categories, so "Violence and sexual offences" is split into costed offence types by national
+shares (``data/violence_split_shares.csv``, year ending March 2020, each count marked verified or not) and a low–high
+range is given (see ``split_scenarios``).
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -30,12 +43,13 @@ DATA = Path(__file__).parent / "data"
 
 COST_SOURCE = (
     "Heeks, Reed, Tafsiri and Prince (2018), The economic and social costs of crime, 2nd edition, "
-    "Home Office Research Report 99, Table 1 (2015/16 prices)"
+    "Home Office Research Report 99, unit costs per offence (2015/16 prices)"
 )
 UNIT_COST_PRICE_YEAR = "2015-16"
+# True only when every unit cost is confirmed to the pound against the report or a faithful copy of its table.
 UNIT_COSTS_VERIFIED = False
 
-# £ per offence, 2015/16 prices (RR99 Table 1; see module docstring on verification).
+# £ per offence, 2015/16 prices (RR99 unit costs; see the module docstring and UNIT_COST_CHECKS on verification).
 UNIT_COSTS_2015_16: dict[str, int] = {
     "Homicide": 3_217_740,
     "Rape": 39_360,
@@ -44,6 +58,21 @@ UNIT_COSTS_2015_16: dict[str, int] = {
     "Other sexual offences": 6_520,
     "Violence without injury": 5_930,
 }
+
+_ECHO = (
+    "South Wales Echo, 2 Aug 2019, 'Revealed: the cost of crime' (Home Office 2018 figures, 2015/16 base), "
+    "https://www.pressreader.com/uk/south-wales-echo/20190802/282020443907609"
+)
+# offence type -> (confirmed to the pound?, by what). A secondary source, not the report's own table.
+UNIT_COST_CHECKS: dict[str, tuple[bool, str]] = {
+    "Homicide": (False, f"only as '£3.2m': {_ECHO}; http://www.russellwebster.com/crimecosts18/ '£3.2m'"),
+    "Rape": (True, _ECHO),
+    "Violence with injury": (True, _ECHO),
+    "Robbery": (True, _ECHO),
+    "Other sexual offences": (True, _ECHO + " ('a sexual offence - not including rape')"),
+    "Violence without injury": (False, "not found in any reachable source"),
+}
+UNIT_COSTS_UNCONFIRMED: tuple[str, ...] = tuple(k for k, (ok, _) in UNIT_COST_CHECKS.items() if not ok)
 
 # police.uk crime type -> how it is costed. Possession of weapons is a state-based offence with no victim:
 # RR99 gives it no unit cost, so it counts in volume but adds £0 (said in the report).
@@ -58,7 +87,8 @@ POLICE_UK_COSTING: dict[str, str] = {
 class Deflator:
     source: str
     verified: bool
-    index: dict[str, float]  # financial year '2020-21' -> index value
+    index: dict[str, float]  # financial year '2020-21' -> index value (published or interpolated)
+    interpolated: tuple[str, ...] = ()  # years not in the file, filled log-linearly between published neighbours
 
     def factor(self, to_year: str, from_year: str = UNIT_COST_PRICE_YEAR) -> float:
         """Multiply a ``from_year`` price by this for ``to_year`` prices (latest year if beyond)."""
@@ -74,25 +104,68 @@ def _read_commented_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return comments, rows
 
 
+def _fy_start(year: str) -> int:
+    return int(year[:4])
+
+
+def _fy_label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
 @cache
 def load_deflator(path: Path = DATA / "gdp_deflator.csv") -> Deflator:
-    """The GDP deflator series used for uprating, with its provenance lines."""
+    """The GDP deflator series used for uprating, with its provenance lines.
+
+    Financial years missing between two published years are filled by constant-growth (log-linear) interpolation,
+    the usual way to fill an index between two known points; they are listed in ``Deflator.interpolated`` so the
+    report can say so. Nothing is extrapolated here: ``Deflator.factor`` uses the latest year beyond the series.
+    """
     comments, rows = _read_commented_csv(path)
+    published: dict[int, float] = {}
+    for n, row in enumerate(rows, start=1):
+        year, value = (row.get("financial_year") or "").strip(), (row.get("index") or "").strip()
+        try:
+            start = _fy_start(year)
+            if year != _fy_label(start):
+                raise ValueError
+            published[start] = float(value)
+        except ValueError:
+            raise ValueError(f"{path.name}: data row {n}: bad financial_year/index {year!r}/{value!r}") from None
+    index: dict[str, float] = {}
+    interpolated: list[str] = []
+    starts = sorted(published)
+    for lo, hi in pairwise(starts):
+        for y in range(lo + 1, hi):
+            index[_fy_label(y)] = published[lo] * (published[hi] / published[lo]) ** ((y - lo) / (hi - lo))
+            interpolated.append(_fy_label(y))
+    index.update({_fy_label(y): v for y, v in published.items()})
     return Deflator(
         source=" ".join(comments),
         verified="VERIFIED=true" in " ".join(comments),
-        index={row["financial_year"]: float(row["index"]) for row in rows},
+        index=dict(sorted(index.items())),
+        interpolated=tuple(sorted(interpolated)),
     )
 
 
 @cache
 def load_violence_split(path: Path = DATA / "violence_split_shares.csv") -> pd.DataFrame:
-    """National shares of offence types inside police.uk's "Violence and sexual offences"."""
+    """National shares of offence types inside police.uk's "Violence and sexual offences".
+
+    ``verified`` (bool) says whether each count was confirmed against a published figure (sources in the file header).
+    """
     _, rows = _read_commented_csv(path)
     frame = pd.DataFrame(rows)
     frame["recorded_ye_mar2020"] = frame["recorded_ye_mar2020"].astype(float)
     frame["share"] = frame["recorded_ye_mar2020"] / frame["recorded_ye_mar2020"].sum()
+    flags = frame["verified"].str.strip().str.lower() if "verified" in frame else pd.Series("false", index=frame.index)
+    frame["verified"] = flags == "true"
     return frame
+
+
+def split_unverified() -> list[str]:
+    """Offence types whose national count in the split file is not confirmed against a published figure."""
+    split = load_violence_split()
+    return list(split.loc[~split["verified"], "offence_type"])
 
 
 def financial_year(day: date) -> str:
