@@ -197,7 +197,7 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     page = officer.page
     officer.goto(f"/applications/{app.pk}/award/", "award")
     page.get_by_label("Conditions of the award").fill("Quarterly monitoring; join the VRU evaluation")
-    page.get_by_role("button", name="Award and draft decision record").click()
+    page.get_by_role("button", name="Record the award").click()
     page.wait_for_url(re.compile(r"/decisions/DN\d+-\d\d/$"))
     officer.check("decision-draft")
     reference = page.url.rstrip("/").rsplit("/", 1)[-1]

@@ -387,3 +387,27 @@ def test_public_pdf_withholds_section_b(world, tmp_path):
     assert "Contains personal information" in text(public_pdf)
     assert "Staffing structure and salaries" in text(staff_pdf)
     assert "DEMO DATA" in text(public_pdf)
+
+
+def test_one_decision_record_for_several_awards(world):
+    officer = client_for("officer")
+    year = world.open_round.year_list[0]
+    first, second = world.submitted_scored, world.submitted_fresh
+    officer.post(
+        reverse("commissioning:award", args=[first.pk]),
+        {f"amount_{year}": "20,000", "conditions": "c", "record": "new"},
+    )
+    record = Award.objects.get(application=first).decision_record
+    page = officer.get(reverse("commissioning:award", args=[second.pk])).content.decode()
+    assert f"Add to draft {record.reference}" in page
+    response = officer.post(
+        reverse("commissioning:award", args=[second.pk]),
+        {f"amount_{year}": "15,000", "conditions": "c", "record": record.reference},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.awards.count() == 2 and record.awards_total_pence == 3_500_000
+    assert "2 awards totalling £35,000" in record.title
+    assert "Youth club late nights — £20,000" in record.recommendation
+    assert "Parent workshops — £15,000" in record.recommendation
+    assert record.financial_implications.startswith("£35,000")

@@ -7,7 +7,7 @@ from django.db import transaction
 from svduty.web.core.money import format_pence
 from svduty.web.decisions.models import DecisionEvent, DecisionRecord
 from svduty.web.funding import ledger
-from svduty.web.workflows import APPLICATION_WORKFLOW, perform
+from svduty.web.workflows import APPLICATION_WORKFLOW, TransitionRefused, perform
 
 from .models import Application, Award
 
@@ -48,9 +48,10 @@ def draft_decision_text(awards: list[Award]) -> dict[str, str]:
     }
 
 
-def make_award(application: Application, split: dict[str, int], conditions: str, user) -> Award:
-    """Award ``split`` (financial year → pence) to ``application``; raises ledger.OverCommitment or
-    workflows.TransitionRefused with a message for the user."""
+def make_award(application: Application, split: dict[str, int], conditions: str, user, record=None) -> Award:
+    """Award ``split`` (financial year → pence) to ``application``, drafting a decision record or adding the award
+    to ``record`` (a draft, whose standard paragraphs are redrafted for all its awards). Raises
+    ledger.OverCommitment or workflows.TransitionRefused with a message for the user."""
     with transaction.atomic():
         perform(APPLICATION_WORKFLOW, "award", application, user)
         award = Award.objects.create(
@@ -63,12 +64,22 @@ def make_award(application: Application, split: dict[str, int], conditions: str,
             award=award,
             user=user,
         )
-        record = DecisionRecord.objects.create(
-            created_by=user, is_demo=application.is_demo, **draft_decision_text([award])
-        )
-        DecisionEvent.objects.create(
-            record=record, action="draft", to_state=record.state, user=user, note="Drafted from an award"
-        )
-        award.decision_record = record
-        award.save(update_fields=["decision_record"])
+        if record is None:
+            record = DecisionRecord.objects.create(
+                created_by=user, is_demo=application.is_demo, **draft_decision_text([award])
+            )
+            DecisionEvent.objects.create(
+                record=record, action="draft", to_state=record.state, user=user, note="Drafted from an award"
+            )
+            award.decision_record = record
+            award.save(update_fields=["decision_record"])
+        else:
+            record = DecisionRecord.objects.select_for_update().get(pk=record.pk)
+            if record.state != "draft":
+                raise TransitionRefused(f"{record.reference} is no longer a draft: draft a new decision record")
+            award.decision_record = record
+            award.save(update_fields=["decision_record"])
+            for field, value in draft_decision_text(list(record.awards.all())).items():
+                setattr(record, field, value)
+            record.save()
     return award

@@ -301,6 +301,18 @@ class AwardForm(GovukMessages, forms.Form):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
+        from svduty.web.decisions.models import DecisionRecord
+
+        drafts = DecisionRecord.objects.filter(state="draft", awards__application__round=application.round).distinct()
+        self.fields["record"] = forms.ChoiceField(
+            label="Decision record",
+            choices=[("new", "Draft a new decision record")]
+            + [(r.reference, f"Add to draft {r.reference}: {r.title}") for r in drafts],
+            initial="new",
+            required=False,
+            widget=forms.RadioSelect,
+            help_text="One decision record can approve several awards of the round, as DN50-24 did",
+        )
         lines = {b.financial_year: b.amount_pence for b in application.budget_lines.all()}
         for year in application.round.year_list:
             self.fields[f"amount_{year}"] = PoundsField(

@@ -392,7 +392,11 @@ def award(request, pk):
     form = AwardForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         try:
-            made = make_award(application, form.split(), form.cleaned_data["conditions"], request.user)
+            from svduty.web.decisions.models import DecisionRecord
+
+            choice = form.cleaned_data.get("record") or "new"
+            record = None if choice == "new" else DecisionRecord.objects.get(reference=choice)
+            made = make_award(application, form.split(), form.cleaned_data["conditions"], request.user, record)
         except (OverCommitment, TransitionRefused) as exc:
             form.add_error(None, str(exc))
         else:
