@@ -292,6 +292,7 @@ class ModerationForm(GovukMessages, forms.ModelForm):
 
 
 class AwardForm(GovukMessages, forms.Form):
+    show_optional = False  # at least one year's amount is needed; which years is up to the officer
     conditions = forms.CharField(
         label="Conditions of the award",
         widget=forms.Textarea(attrs={"rows": 4}),
