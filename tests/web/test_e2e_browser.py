@@ -183,6 +183,7 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     officer.goto("/partnership/", "partnership")
     officer.goto("/partnership/meetings/1/", "board-meeting")
     officer.goto("/decisions/", "decision-list")
+    officer.goto("/awards/", "awards")
     officer.goto("/rounds/new/", "round-form")
     officer.goto(f"/rounds/{open_round.pk}/questions/", "question-set")
     officer.goto(f"/rounds/{open_round.pk}/panel/", "panel-criteria")

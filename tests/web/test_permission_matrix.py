@@ -61,6 +61,8 @@ def matrix(w):
         ("commissioning:award", u("commissioning:award", args=[w.submitted_scored.pk]), STAFF),
         # Already awarded: nobody can award it again.
         ("commissioning:award", u("commissioning:award", args=[w.awarded_app.pk]), set()),
+        ("commissioning:awards", u("commissioning:awards"), LEADERSHIP),
+        ("commissioning:award_agreement", u("commissioning:award_agreement", args=[w.awarded_app.award.pk]), STAFF),
         ("decisions:list", u("decisions:list"), LEADERSHIP),
         ("decisions:new", u("decisions:new"), STAFF),
         ("decisions:detail", u("decisions:detail", args=[dn50]), LEADERSHIP),

@@ -411,3 +411,25 @@ def test_one_decision_record_for_several_awards(world):
     assert "Youth club late nights — £20,000" in record.recommendation
     assert "Parent workshops — £15,000" in record.recommendation
     assert record.financial_implications.startswith("£35,000")
+
+
+def test_awards_list_and_agreement(world):
+    officer = client_for("officer")
+    page = officer.get(reverse("commissioning:awards")).content.decode()
+    assert "Upstanders Schools Trust" in page
+    # Bystander training: £90,000 awarded and (demo payments) £90,000 paid, in one row.
+    row = page[page.index("Bystander training in schools") :].split("</tr>")[0]
+    assert row.count("£90,000") == 2
+    award = world.awarded_app.award
+    url = reverse("commissioning:award_agreement", args=[award.pk])
+    future = officer.post(url, {"signed_on": "2099-01-01"}).content.decode()
+    assert "cannot be in the future" in future
+    assert officer.post(url, {"signed_on": "2024-08-01"}).status_code == 302
+    award.refresh_from_db()
+    assert str(award.agreement_signed_on) == "2024-08-01"
+    # Not before the PCC approves: a freshly drafted award has no agreement yet.
+    from svduty.web.commissioning.awards import make_award
+
+    pending = make_award(world.submitted_scored, {world.open_round.year_list[0]: 100_000}, "", user("officer"))
+    refused = officer.get(reverse("commissioning:award_agreement", args=[pending.pk]))
+    assert refused.status_code == 403 and "The PCC has not approved this award" in refused.content.decode()

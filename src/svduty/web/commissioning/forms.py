@@ -341,3 +341,15 @@ class AwardForm(GovukMessages, forms.Form):
                 f"{self.application.round.max_award_display}"
             )
         return data
+
+
+class AgreementForm(GovukMessages, forms.Form):
+    signed_on = forms.DateField(label="Date the grant agreement was signed", widget=DateInput())
+
+    def clean_signed_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["signed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date the agreement was signed cannot be in the future")
+        return value

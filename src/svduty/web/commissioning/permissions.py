@@ -107,3 +107,13 @@ def can_award(user, application) -> bool:
 
 def can_assess(user) -> bool:
     return role_of(user) == Role.ASSESSOR
+
+
+def can_view_awards(user) -> bool:
+    return role_of(user) in (Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC)
+
+
+def can_record_agreement(user, award) -> bool:
+    """A grant agreement is signed only after the PCC has approved the award."""
+    record = award.decision_record
+    return is_staff_role(user) and record is not None and record.decision == "approved"

@@ -18,6 +18,7 @@ from . import permissions as perms
 from .assessment import rank
 from .awards import make_award
 from .forms import (
+    AgreementForm,
     ApplicationForm,
     AwardForm,
     CriterionForm,
@@ -30,7 +31,7 @@ from .forms import (
     ScoreForm,
     missing_for_submission,
 )
-from .models import Application, Declaration, Document, Panel, Question, Review, Round, Score
+from .models import Application, Award, Declaration, Document, Panel, Question, Review, Round, Score
 from .options import ApplicationStatus
 
 
@@ -417,3 +418,32 @@ def decline(request, pk):
         return check(request, False)
     messages.success(request, f"{application.reference} marked not awarded")
     return redirect("commissioning:round_assessment", application.round_id)
+
+
+@require(perms.can_view_awards)
+def awards(request):
+    """Every award with its decision, agreement and payments to date."""
+    from django.db.models import Sum
+
+    rows = (
+        Award.objects.select_related("application__organisation", "application__round", "decision_record")
+        .annotate(paid=Sum("commitments__spend__amount_pence"))
+        .order_by("application__round__title", "application__organisation__name")
+    )
+    return render(
+        request, "commissioning/awards.html", {"awards": rows, "can_record": perms.is_staff_role(request.user)}
+    )
+
+
+def award_agreement(request, pk):
+    award = get_object_or_404(Award.objects.select_related("application__organisation", "decision_record"), pk=pk)
+    denied = check(request, perms.can_record_agreement(request.user, award), "The PCC has not approved this award")
+    if denied:
+        return denied
+    form = AgreementForm(request.POST or None, initial={"signed_on": award.agreement_signed_on})
+    if request.method == "POST" and form.is_valid():
+        award.agreement_signed_on = form.cleaned_data["signed_on"]
+        award.save(update_fields=["agreement_signed_on"])
+        messages.success(request, f"Grant agreement with {award.application.organisation.name} recorded")
+        return redirect("commissioning:awards")
+    return render(request, "commissioning/agreement.html", {"award": award, "form": form})

@@ -14,6 +14,7 @@ NAV = [
     ("Partnership", "partnership:overview", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("Funding", "funding:streams", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("Rounds", "commissioning:rounds", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
+    ("Awards", "commissioning:awards", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("My applications", "commissioning:my_applications", {Role.PROVIDER}),
     ("Assessments", "commissioning:assessor_queue", {Role.ASSESSOR}),
     ("Decision records", "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
