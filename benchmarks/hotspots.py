@@ -17,8 +17,8 @@ give ~1k, ~10k, ~50k and 250k (500 × 500) cells.
   counts of all points per cell; single-threaded and with n_jobs=2 for both. First-call (numba JIT) times are
   reported separately. ``max |Δz|`` compares the analytic z-scores.
 
-Run: ``.venv/bin/python benchmarks/hotspots.py`` (about 6–10 minutes on 2 cores, most of it esda), or ``--quick``
-(skips esda at 50k cells and sklearn on 1M points).
+Run: ``.venv/bin/python benchmarks/hotspots.py`` (about 3 minutes on 2 cores, most of it esda and its JIT), or
+``--quick`` (skips esda at 50k cells and sklearn on 1M points).
 """
 
 from __future__ import annotations
