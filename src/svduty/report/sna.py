@@ -755,13 +755,22 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
     caveat_bits = []
     if not costs.UNIT_COSTS_VERIFIED:
         caveat_bits.append(
-            "the unit costs are the widely quoted figures from the report's summary table and were not re-checked "
-            "against the report text when this version of svduty was built"
+            "the unit costs for "
+            + " and ".join(u.lower() for u in costs.UNIT_COSTS_UNCONFIRMED)
+            + " could not be confirmed to the pound against a published copy of the report's table"
         )
     if not defl.verified:
-        caveat_bits.append("the deflator values were transcribed by hand and await checking against HM Treasury's file")
-    if not split.empty:
-        caveat_bits.append("the national offence mix is approximate (rounded ONS counts)")
+        caveat_bits.append(
+            "the deflator values are HM Treasury's March 2026 figures as quoted by other sources; "
+            + ", ".join(defl.interpolated)
+            + " are interpolated"
+        )
+    if costs.split_unverified():
+        caveat_bits.append(
+            "the national counts for "
+            + ", ".join(costs.split_unverified()).lower()
+            + " are rounded approximations not checked against the ONS table"
+        )
     cost_ctx = {
         "finding": cost_finding,
         "method": cost_method,
