@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 WORKSPACE ?= workspace
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench install chromium clean
+.PHONY: run test lint format bench install chromium static clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ run: install
 	@echo "SNA report: out/sna/index.html and out/sna/sna.pdf"
 	$(BIN)/svduty demo --workspace $(WORKSPACE)
 	$(BIN)/svduty serve --workspace $(WORKSPACE) --host 127.0.0.1 --port 8000
+
+# Rebuild GOV.UK Frontend assets from the npm package (needs npm; the output is committed so run/test need no npm).
+static: install
+	npm ci --no-audit --no-fund
+	$(BIN)/python src/svduty/web/build_static.py
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .ruff_cache
