@@ -34,12 +34,14 @@ def sample_zip() -> Path:
 
 def test_bundled_sample_counts_match_an_independent_count(workspace):
     expected: Counter[tuple[str, str]] = Counter()
+    expected_lines: set[tuple[str, int, str, str]] = set()
     no_location = 0
     with zipfile.ZipFile(sample_zip()) as archive:
         names = [n for n in archive.namelist() if n.endswith("-street.csv")]
         for name in names:
-            for row in raw_rows(archive.read(name)):
+            for line, row in enumerate(raw_rows(archive.read(name)), start=2):
                 expected[(row[1], row[9])] += 1
+                expected_lines.add((row[1], line, row[9], row[6]))
                 no_location += row[4] == ""
     assert len(names) == 36
 
@@ -57,6 +59,10 @@ def test_bundled_sample_counts_match_an_independent_count(workspace):
     )
     assert got == expected
     assert sum(expected.values()) == 22_480  # MANIFEST.md
+    got_lines = workspace.con.execute(
+        "SELECT strftime(month, '%Y-%m'), line, offence_group, location FROM incidents"
+    ).fetchall()
+    assert set(got_lines) == expected_lines  # each row keeps the line it came from
     (blank,) = workspace.con.execute("SELECT count(*) FROM incidents WHERE lat IS NULL").fetchone()
     assert blank == no_location > 0
 
@@ -244,3 +250,30 @@ def test_bad_inputs_are_clear_errors(workspace, tmp_path):
         police_uk.ingest(workspace, [tmp_path / "empty"])
     with pytest.raises(IngestError, match="not a readable zip"):
         police_uk.ingest(workspace, [write(tmp_path, "x.zip", b"not a zip")])
+
+
+def test_fast_path_line_numbers_are_exact_on_a_large_file(workspace, tmp_path, monkeypatch):
+    """200,000 rows read in parallel chunks: every stored and rejected row keeps its true line number."""
+
+    def no_exact_path(*args, **kwargs):
+        raise AssertionError("the fast path should have been taken")
+
+    monkeypatch.setattr(police_uk, "_exact_source", no_exact_path)
+    bad_lines = {5, 65_537, 123_457, 200_001}
+    rows = []
+    for line in range(2, 200_002):
+        location = f"On or near Line {line}"
+        month = "2021-09" if line in bad_lines else "2021-08"
+        rows.append(GOOD.format("Robbery").replace("On or near A Street", location).replace("2021-08", month))
+    path = write(tmp_path, "2021-08-durham-street.csv", HEADER + "\r\n" + "\r\n".join(rows) + "\r\n")
+
+    (result,) = police_uk.ingest(workspace, [path])
+
+    assert (result.rows_read, result.rows_stored, result.rows_rejected) == (200_000, 199_996, 4)
+    (mismatched,) = workspace.con.execute(
+        "SELECT count(*) FROM incidents WHERE location <> 'On or near Line ' || line"
+    ).fetchone()
+    assert mismatched == 0
+    rejects = workspace.con.execute("SELECT line, raw FROM rejects ORDER BY line").fetchall()
+    assert [r[0] for r in rejects] == sorted(bad_lines)
+    assert all(f"On or near Line {line}," in raw for line, raw in rejects)
