@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from svduty.analysis import AnalysisError
 from svduty.data.schema import SV_PROXY_CRIME_TYPES
 
 ASB = "Anti-social behaviour"
@@ -34,7 +35,7 @@ LSOA_CODE_PREFIX = re.compile(r"^[EW]0[12]\d{0,6}$")
 LOOKUP_TABLES = ("lsoa_lookup", "lsoa11_lsoa21_lookup", "lsoa_lad_lookup")
 
 
-class SnaError(Exception):
+class SnaError(AnalysisError):
     """The SNA cannot be built for this scope (no data, bad period, unknown area)."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +28,19 @@ WorkspaceOption = Annotated[
         show_default=False,
     ),
 ]
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_option(value: str | None, option: str) -> date | None:
+    """A ``--from``/``--to`` value written YYYY-MM, as the first day of that month."""
+    if value is None:
+        return None
+    match = MONTH.match(value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise typer.BadParameter(f"{value!r} is not a month written YYYY-MM", param_hint=option)
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
 
 USER_ERRORS: tuple[type[Exception], ...] = (IngestError, WorkspaceError, AnalysisError, ReportError)
 

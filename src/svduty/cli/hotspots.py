@@ -7,7 +7,6 @@ cell centres), OUT.svg and OUT.png (the map), and OUT.json (parameters and summa
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -17,10 +16,9 @@ import numpy as np
 import typer
 
 from svduty.analysis import AnalysisError
-from svduty.cli.common import WorkspaceOption, console, user_errors
+from svduty.cli.common import WorkspaceOption, console, month_option, user_errors
 from svduty.cli.main import app
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 SV_PROXY = "sv"
 
 
@@ -35,15 +33,6 @@ class Neighbours(StrEnum):
     rook = "rook"
     distance = "distance"
     knn = "knn"
-
-
-def _month(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    match = MONTH.match(value.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise typer.BadParameter(f"{value!r} is not a month written YYYY-MM", param_hint=option)
-    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def load_incidents(con, *, crime_types: list[str], start: date | None, end: date | None, force: str | None):
@@ -157,7 +146,7 @@ def hotspots_command(
     from svduty.data.workspace import Workspace
     from svduty.report import maps
 
-    start, end = _month(from_month, "--from"), _month(to_month, "--to")
+    start, end = month_option(from_month, "--from"), month_option(to_month, "--to")
     types = crime_type or []
     if out.suffix:
         out = out.with_suffix("")

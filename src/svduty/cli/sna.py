@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from svduty.cli.common import WorkspaceOption, month_option, user_errors
 from svduty.cli.main import app
-from svduty.data import WorkspaceError
-
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _month(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    match = MONTH.match(value.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise typer.BadParameter(f"{value!r} is not a month written YYYY-MM", param_hint=option)
-    return date(int(match.group(1)), int(match.group(2)), 1)
+from svduty.report import ReportError
 
 
 @app.command("sna")
 def sna_command(
-    workspace: Path | None = typer.Option(
-        None, "--workspace", help="Workspace folder (default $SVDUTY_WORKSPACE or ./workspace)."
-    ),
+    workspace: WorkspaceOption = None,
     force: str | None = typer.Option(None, "--force", help="police.uk force slug or name, e.g. city-of-london."),
     area: str | None = typer.Option(
         None, "--area", help="LSOA code prefix (E01000), local authority code (E09000001) or LSOA-name prefix."
@@ -42,31 +28,21 @@ def sna_command(
 ) -> None:
     """Write OUT/index.html, OUT/sna.pdf, OUT/tables/*.csv and OUT/summary.json."""
     from svduty.analysis.needs_assessment import assess
-    from svduty.analysis.sna import Scope, SnaError
+    from svduty.analysis.sna import Scope
     from svduty.data.workspace import Workspace
     from svduty.report.sna import render, synthetic_columns_of
 
     console = Console(stderr=True)
-    scope = Scope(force=force, area=area, start=_month(from_month, "--from"), end=_month(to_month, "--to"))
-    try:
-        ws = Workspace.open(workspace, read_only=True)
-    except WorkspaceError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
-    try:
+    scope = Scope(force=force, area=area, start=month_option(from_month, "--from"), end=month_option(to_month, "--to"))
+    with user_errors(), Workspace.open(workspace, read_only=True) as ws:
         with console.status("computing the assessment"):
             assessment = assess(ws.con, scope)
             synthetic_columns = synthetic_columns_of(ws.con)
         with console.status("writing the report"):
-            result = render(assessment, out, pdf=pdf, synthetic_columns=synthetic_columns)
-    except SnaError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        console.print(f"[red]error:[/red] cannot write to {out}: {exc.strerror or exc}")
-        raise typer.Exit(1) from None
-    finally:
-        ws.close()
+            try:
+                result = render(assessment, out, pdf=pdf, synthetic_columns=synthetic_columns)
+            except OSError as exc:
+                raise ReportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
     h = assessment.headline
     console.print(
         f"SNA {assessment.period.label}: {h['serious_violence']:,} serious violence crimes "
