@@ -26,28 +26,6 @@ PERIOD = ("2020-12", "2021-11")
 PREVIOUS = ("2019-12", "2020-11")
 
 
-def build_workspace(path: Path, real: Path) -> Path:
-    """Real police.uk City of London files through the adapter; ONS population and lookup via plain DuckDB."""
-    ws = Workspace.create(path)
-    police_uk.ingest(ws, [real / "police-uk" / "city-of-london"])
-    census = real / "ons" / "census21_pop_lsoa21_by_age.csv"
-    ws.con.execute(
-        f"""INSERT INTO population (area_code, area_name, year, age_band, sex, persons, source)
-        SELECT lsoa21_code, any_value(lsoa21_name), 2021, 'all', 'all', sum(usual_residents), 'ONS Census 2021'
-        FROM read_csv('{census}', header=true, quote='"', columns={{'lsoa21_code': 'VARCHAR',
-             'lsoa21_name': 'VARCHAR', 'age_group': 'VARCHAR', 'usual_residents': 'DOUBLE'}})
-        GROUP BY lsoa21_code"""
-    )
-    ws.con.execute(
-        f"""INSERT INTO lsoa_lookup (lsoa11_code, lsoa11_name, lsoa21_code, lsoa21_name, lad_code, lad_name,
-                                     lad_name_welsh, lad_year, ingest_id)
-        SELECT LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, LAD22CD, LAD22NM, LAD22NMW, 2022, 0
-        FROM read_csv('{real / "ons" / LOOKUP}', all_varchar=true)"""
-    )
-    ws.close()
-    return path
-
-
 @pytest.fixture(scope="module")
 def raw(real_data: Path) -> pd.DataFrame:
     files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
@@ -68,9 +46,8 @@ def lookup(real_data: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def con(real_data: Path, tmp_path_factory):
-    path = build_workspace(tmp_path_factory.mktemp("sna") / "ws", real_data)
-    ws = Workspace.open(path, read_only=True)
+def con(city_of_london_workspace: Path):
+    ws = Workspace.open(city_of_london_workspace, read_only=True)
     yield ws.con
     ws.close()
 

@@ -92,30 +92,9 @@ SUMMARY_SCHEMA = {
 }
 
 
-def build_workspace(path: Path, real: Path) -> Path:
-    ws = Workspace.create(path)
-    police_uk.ingest(ws, [real / "police-uk" / "city-of-london"])
-    census = real / "ons" / "census21_pop_lsoa21_by_age.csv"
-    ws.con.execute(
-        f"""INSERT INTO population (area_code, area_name, year, age_band, sex, persons, source)
-        SELECT lsoa21_code, any_value(lsoa21_name), 2021, 'all', 'all', sum(usual_residents), 'ONS Census 2021'
-        FROM read_csv('{census}', header=true, quote='"', columns={{'lsoa21_code': 'VARCHAR',
-             'lsoa21_name': 'VARCHAR', 'age_group': 'VARCHAR', 'usual_residents': 'DOUBLE'}})
-        GROUP BY lsoa21_code"""
-    )
-    ws.con.execute(
-        f"""INSERT INTO lsoa_lookup (lsoa11_code, lsoa11_name, lsoa21_code, lsoa21_name, lad_code, lad_name,
-                                     lad_name_welsh, lad_year, ingest_id)
-        SELECT LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, LAD22CD, LAD22NM, LAD22NMW, 2022, 0
-        FROM read_csv('{real / "ons" / LOOKUP}', all_varchar=true)"""
-    )
-    ws.close()
-    return path
-
-
 @pytest.fixture(scope="module")
-def real_ws(real_data: Path, tmp_path_factory) -> Path:
-    return build_workspace(tmp_path_factory.mktemp("sna-report") / "ws", real_data)
+def real_ws(city_of_london_workspace: Path) -> Path:
+    return city_of_london_workspace
 
 
 @pytest.fixture(scope="module")
