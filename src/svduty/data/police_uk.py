@@ -156,7 +156,7 @@ def ingest(
 
 
 def ingest_source(ws: Workspace, source: Source) -> FileResult:
-    """Ingest one discovered file (a plain file is parsed in place; a zip member from memory)."""
+    """Ingest one discovered file (a plain file is parsed in place; a zip member through a temporary copy)."""
     return ingest_bytes(
         ws, source.read(), display=source.display, file_name=source.file_name, disk_path=source.disk_path
     )
