@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from svduty.web.core.money import format_pence
+from svduty.web.decisions.options import Outcome
 
 from .models import Budget, Commitment, FundingStream, Spend
 
@@ -33,8 +34,15 @@ class YearPosition:
 
 
 def _committed(stream: FundingStream, year: str) -> int:
+    """Money taken from the year's budget: live commitments in full, and whatever was already paid on released
+    ones (a released commitment frees only its unpaid part, so paid money can never be committed twice)."""
     live = Commitment.objects.filter(stream=stream, financial_year=year, released=False)
-    return live.aggregate(s=Sum("amount_pence"))["s"] or 0
+    paid_released = Spend.objects.filter(
+        commitment__stream=stream, commitment__financial_year=year, commitment__released=True
+    )
+    return (live.aggregate(s=Sum("amount_pence"))["s"] or 0) + (
+        paid_released.aggregate(s=Sum("amount_pence"))["s"] or 0
+    )
 
 
 def position(stream: FundingStream) -> list[YearPosition]:
@@ -114,11 +122,20 @@ def set_budget(stream: FundingStream, year: str, amount_pence: int) -> Budget:
 
 
 def spend(commitment: Commitment, amount_pence: int, paid_on, description: str, *, user=None) -> Spend:
-    """Record a payment against a commitment; refuses to pay more than was committed."""
+    """Record a payment against a commitment; refuses to pay more than was committed, and refuses to pay an award
+    before the PCC has approved its decision record (a later "Not approved" would otherwise release money already
+    paid)."""
     with transaction.atomic():
         locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
         if locked.released:
             raise OverCommitment("This commitment was released (the award was not approved): nothing can be paid")
+        if locked.award_id is not None:
+            record = locked.award.decision_record
+            if record is None or record.decision != Outcome.APPROVED:
+                ref = f"decision record {record.reference}" if record is not None else "its decision record"
+                raise OverCommitment(
+                    f'Not paid: the award has no PCC approval yet ({ref} must be decided "Approved" first)'
+                )
         paid = locked.spend.aggregate(s=Sum("amount_pence"))["s"] or 0
         if paid + amount_pence > locked.amount_pence:
             raise OverCommitment(

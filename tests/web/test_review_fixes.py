@@ -1,0 +1,57 @@
+"""Regression tests for the second security review of the web app (one test per finding, in the review's order)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from svduty.web.funding import ledger
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def _approve(record, decision="approved"):
+    from svduty.web.workflows import DECISION_WORKFLOW, perform
+
+    perform(DECISION_WORKFLOW, "officer_approve", record, user("ceo"), officer_name="CE")
+    perform(DECISION_WORKFLOW, "decide", record, user("pcc"), decision=decision, decided_on=record.created_at.date())
+
+
+def test_no_payment_before_the_pcc_approves_the_award(world):
+    """Finding 1: paying an award whose decision record is still a draft, then a PCC "Not approved", left paid money
+    on a released commitment that the ledger no longer counted, so the budget could be committed twice."""
+    from svduty.web.commissioning.awards import make_award
+
+    year = world.open_round.year_list[0]
+    award = make_award(world.submitted_scored, {year: 1_000_000}, "", user("officer"))
+    commitment = award.commitments.get()
+    with pytest.raises(ledger.OverCommitment, match=r"no PCC approval yet .*decided \"Approved\" first"):
+        ledger.spend(commitment, 500_000, "2026-11-01", "Paid early")
+    # Through the view too: the officer sees the reason and nothing is recorded.
+    page = client_for("officer").post(
+        reverse("funding:spend", args=[commitment.pk]),
+        {"amount": "5000", "paid_on": "2026-11-01", "description": "Paid early"},
+    )
+    assert page.status_code == 200 and "no PCC approval yet" in page.content.decode()
+    assert not commitment.spend.exists()
+    _approve(award.decision_record)
+    ledger.spend(commitment, 500_000, "2026-11-01", "First instalment")
+    assert commitment.spend.count() == 1
+
+
+def test_paid_money_on_a_released_commitment_stays_committed(world):
+    """Finding 1 (defence in depth): releasing a commitment frees only its unpaid part."""
+    (commitment,) = ledger.commit(world.stream, {world.open_round.year_list[0]: 800_000}, "Workshop")
+    year = commitment.financial_year
+    before = {p.financial_year: p for p in ledger.position(world.stream)}[year].committed_pence
+    ledger.spend(commitment, 300_000, "2026-11-01", "Part paid")
+    type(commitment).objects.filter(pk=commitment.pk).update(released=True)
+    after = {p.financial_year: p for p in ledger.position(world.stream)}[year].committed_pence
+    assert after == before - 800_000 + 300_000
