@@ -55,3 +55,49 @@ def test_paid_money_on_a_released_commitment_stays_committed(world):
     type(commitment).objects.filter(pk=commitment.pk).update(released=True)
     after = {p.financial_year: p for p in ledger.position(world.stream)}[year].committed_pence
     assert after == before - 800_000 + 300_000
+
+
+def test_two_pcc_decisions_in_flight_cannot_both_land(world):
+    """Finding 2: the state was checked on the caller's copy, so two requests that loaded the record before either
+    saved could both decide it (a "Not approved" released the money, then an "Approved" overwrote the decision)."""
+    from svduty.web.commissioning.awards import make_award
+    from svduty.web.decisions.models import DecisionRecord
+    from svduty.web.workflows import DECISION_WORKFLOW, TransitionRefused, perform
+
+    award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
+    record = award.decision_record
+    perform(DECISION_WORKFLOW, "officer_approve", record, user("ceo"), officer_name="CE")
+    first, second = DecisionRecord.objects.get(pk=record.pk), DecisionRecord.objects.get(pk=record.pk)
+    pcc = user("pcc")
+    perform(DECISION_WORKFLOW, "decide", first, pcc, decision="not_approved", decided_on=record.created_at.date())
+    assert first.state == "decided"  # the caller's copy is refreshed
+    with pytest.raises(TransitionRefused, match="not possible: the pcc decision record is decided"):
+        perform(DECISION_WORKFLOW, "decide", second, pcc, decision="approved", decided_on=record.created_at.date())
+    record.refresh_from_db()
+    assert record.decision == "not_approved"
+    assert list(record.events.filter(action="decide").values_list("to_state", flat=True)) == ["decided"]
+    assert all(c.released for c in award.commitments.all())
+
+
+def test_edit_in_flight_cannot_change_an_approved_record(world, monkeypatch):
+    """Finding 2: record_edit checked the state when it loaded the record; a Chief Executive approval landing before
+    its save was overwritten (state back to draft, approved text changed)."""
+    from svduty.web.commissioning.awards import make_award
+    from svduty.web.decisions import views
+    from svduty.web.decisions.forms import DecisionRecordForm
+    from svduty.web.decisions.models import DecisionRecord
+    from svduty.web.workflows import DECISION_WORKFLOW, perform
+
+    award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
+    record = award.decision_record
+    stale = DecisionRecord.objects.get(pk=record.pk)  # what the officer's edit request loaded, still a draft
+    perform(DECISION_WORKFLOW, "officer_approve", record, user("ceo"), officer_name="CE")
+    monkeypatch.setattr(views, "_record", lambda reference: stale)
+    data = {f: getattr(stale, f) for f in DecisionRecordForm.Meta.fields}
+    data = {k: ("on" if v is True else "" if v in (None, False) else v) for k, v in data.items()}
+    data["recommendation"] = "EDITED AFTER APPROVAL"
+    response = client_for("officer").post(reverse("decisions:edit", args=[record.reference]), data, follow=True)
+    assert "was not saved: it is no longer a draft" in response.content.decode()
+    saved = DecisionRecord.objects.get(pk=record.pk)
+    assert saved.state == "officer_approved" and saved.officer_name == "CE"
+    assert saved.recommendation != "EDITED AFTER APPROVAL"

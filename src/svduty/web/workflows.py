@@ -80,25 +80,33 @@ APPLICATION_WORKFLOW = Workflow(
 
 
 def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **changes):
-    """Take transition ``name`` on ``obj`` as ``user``, applying ``changes`` to its fields in the same transaction."""
+    """Take transition ``name`` on ``obj`` as ``user``, applying ``changes`` to its fields in the same transaction.
+
+    The state and the permission are checked on a copy re-read under ``select_for_update`` inside the transaction,
+    not on ``obj`` as the caller loaded it: two requests in flight (two PCC decisions, an edit racing an approval)
+    would otherwise both pass their check on stale copies and the second would overwrite the first. ``obj`` is
+    refreshed from the saved copy so the caller sees the new state."""
     transition = workflow.get(name)
-    state = getattr(obj, workflow.state_field)
-    if state not in transition.source:
-        raise TransitionRefused(f"{transition.label} is not possible: the {workflow.name.lower()} is {state!s}")
-    if not transition.allowed(user, obj):
-        raise TransitionRefused(f"{transition.label}: only the {transition.who} can do this now")
     with transaction.atomic():
+        fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        state = getattr(fresh, workflow.state_field)
+        if state not in transition.source:
+            raise TransitionRefused(f"{transition.label} is not possible: the {workflow.name.lower()} is {state!s}")
+        if not transition.allowed(user, fresh):
+            raise TransitionRefused(f"{transition.label}: only the {transition.who} can do this now")
         for field, value in changes.items():
-            setattr(obj, field, value)
-        setattr(obj, workflow.state_field, transition.target)
-        obj.save()
+            setattr(fresh, field, value)
+        setattr(fresh, workflow.state_field, transition.target)
+        fresh.save()
         if workflow is DECISION_WORKFLOW:
             from svduty.web.decisions.models import DecisionEvent
 
             DecisionEvent.objects.create(
-                record=obj, action=transition.name, from_state=state, to_state=transition.target, user=user, note=note
+                record=fresh, action=transition.name, from_state=state, to_state=transition.target, user=user, note=note
             )
-            _after_decision(transition.name, obj)
+            _after_decision(transition.name, fresh)
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(fresh, field.attname))
     return obj
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -74,7 +75,15 @@ def record_edit(request, reference):
         return denied
     form = DecisionRecordForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # Save only while the record is still a draft, checked on a locked fresh copy: the Chief Executive may have
+        # approved it since this request loaded it, and the approved text must not change. Only the form's fields
+        # are written, so a stale state or approval never overwrites the saved one.
+        with transaction.atomic():
+            fresh = DecisionRecord.objects.select_for_update().get(pk=record.pk)
+            if not perms.can_edit_decision(request.user, fresh):
+                messages.error(request, f"{record.reference} was not saved: it is no longer a draft")
+                return redirect("decisions:detail", record.reference)
+            form.instance.save(update_fields=DecisionRecordForm.Meta.fields)
         messages.success(request, f"{record.reference} saved")
         return redirect("decisions:detail", record.reference)
     return render(request, "decisions/form.html", {"form": form, "title": f"Edit {record.reference}", "record": record})
