@@ -277,3 +277,49 @@ def test_fast_path_line_numbers_are_exact_on_a_large_file(workspace, tmp_path, m
     rejects = workspace.con.execute("SELECT line, raw FROM rejects ORDER BY line").fetchall()
     assert [r[0] for r in rejects] == sorted(bad_lines)
     assert all(f"On or near Line {line}," in raw for line, raw in rejects)
+
+
+def test_same_content_under_another_name_is_not_stored_twice(workspace, tmp_path):
+    body = HEADER + "\n" + GOOD.format("Robbery") + "\n"
+    first = police_uk.ingest(workspace, [write(tmp_path, "2021-08-durham-street.csv", body)])[0]
+    again = police_uk.ingest(workspace, [write(tmp_path, "export.csv", body)])[0]
+    assert again.status == "unchanged" and again.ingest_id == first.ingest_id
+    assert workspace.con.execute("SELECT count(*) FROM incidents").fetchone() == (1,)
+
+
+def test_glob_characters_in_a_path_read_that_file_only(workspace, tmp_path):
+    (tmp_path / "d[1]").mkdir()
+    (tmp_path / "d1").mkdir()
+    real = write(tmp_path / "d[1]", "2021-08-durham-street.csv", HEADER + "\n" + GOOD.format("Robbery") + "\n")
+    write(tmp_path / "d1", "2021-08-durham-street.csv", HEADER + "\n" + GOOD.format("Burglary") + "\n")
+    police_uk.ingest(workspace, [real])
+    assert workspace.con.execute("SELECT offence_group FROM incidents").fetchall() == [("Robbery",)]
+
+
+def test_lone_carriage_return_keeps_line_numbers_exact(workspace, tmp_path):
+    rows = [GOOD.format("Robbery"), GOOD.format("Drugs") + "\r" + GOOD.format("Burglary"), GOOD.format("Robbery")]
+    path = write(tmp_path, "2021-08-durham-street.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    result = police_uk.ingest(workspace, [path])[0]
+    assert (result.rows_read, result.rows_stored, result.rows_rejected) == (3, 2, 1)
+    assert workspace.con.execute("SELECT line FROM incidents ORDER BY line").fetchall() == [(2,), (4,)]
+    assert workspace.con.execute("SELECT line, reason FROM rejects").fetchall() == [(3, "wrong number of fields")]
+
+
+def test_impossible_month_in_a_file_name_is_a_clear_error(workspace, tmp_path):
+    body = HEADER + "\n" + GOOD.format("Robbery").replace("2021-08", "0000-01") + "\n"
+    with pytest.raises(IngestError, match="not a month"):
+        police_uk.ingest(workspace, [write(tmp_path, "0000-01-durham-street.csv", body)])
+
+
+def test_replacing_a_month_removes_its_people_and_synthetic_fields(workspace, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    v1 = write(tmp_path / "a", "2021-08-durham-street.csv", HEADER + "\n" + GOOD.format("Robbery") + "\n")
+    v2 = write(tmp_path / "b", "2021-08-durham-street.csv", HEADER + "\n" + GOOD.format("Drugs") + "\n")
+    first = police_uk.ingest(workspace, [v1])[0]
+    incident_id = first.ingest_id * 4294967296 + 2
+    workspace.con.execute(
+        "INSERT INTO involvements (incident_id, role, synthetic) VALUES (?, 'victim', true)", [incident_id]
+    )
+    police_uk.ingest(workspace, [v2])
+    assert workspace.con.execute("SELECT count(*) FROM involvements").fetchone() == (0,)

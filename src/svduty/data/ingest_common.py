@@ -17,6 +17,7 @@ import duckdb
 
 # Tables whose rows belong to an ingest and are removed when it is superseded.
 INGEST_OWNED_TABLES: tuple[str, ...] = ("incidents", "rejects", "ed_attendances")
+INCIDENT_OWNED_TABLES: tuple[str, ...] = ("involvements", "incident_synthetic_fields")
 
 
 @dataclass
@@ -48,11 +49,16 @@ def now_utc() -> datetime:
 def find_unchanged(
     con: duckdb.DuckDBPyConnection, source: str, sha256: str, force: str | None, month: date | None
 ) -> int | None:
-    """The active ingest holding exactly this content for the same key, if any."""
+    """The active ingest already holding exactly this content, if any.
+
+    Matched on content alone, not on the key (force, month): the same bytes saved under another file name would
+    otherwise be keyed differently and stored twice. ``force`` and ``month`` are kept for callers' clarity.
+    """
+    del force, month
     row = con.execute(
         """SELECT ingest_id FROM ingests WHERE status = 'active' AND source = ? AND sha256 = ?
-           AND force IS NOT DISTINCT FROM ? AND month IS NOT DISTINCT FROM ? ORDER BY ingest_id LIMIT 1""",
-        [source, sha256, force, month],
+           ORDER BY ingest_id LIMIT 1""",
+        [source, sha256],
     ).fetchone()
     return int(row[0]) if row else None
 
@@ -80,6 +86,10 @@ def supersede(con: duckdb.DuckDBPyConnection, old_ids: Iterable[int], new_id: in
     marks = ", ".join("?" for _ in ids)
     for table in INGEST_OWNED_TABLES:
         con.execute(f"DELETE FROM {table} WHERE ingest_id IN ({marks})", ids)
+    # Rows keyed by incident (incident_id = ingest_id * 2^32 + line): victims/suspects and the synthetic layer's
+    # per-incident bookkeeping go with their incidents instead of being left pointing at nothing.
+    for table in INCIDENT_OWNED_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE incident_id // 4294967296 IN ({marks})", ids)
     con.execute(
         f"UPDATE ingests SET status = 'superseded', superseded_by = ? WHERE ingest_id IN ({marks})",
         [new_id, *ids],

@@ -63,7 +63,7 @@ COLUMNS: tuple[str, ...] = (
 LAT_RANGE = (49.8, 61.0)
 LON_RANGE = (-8.7, 2.0)
 
-FILE_NAME = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv$", re.IGNORECASE)
+FILE_NAME = re.compile(r"(?P<month>\d{4}-(?:0[1-9]|1[0-2]))-(?P<force>[a-z0-9-]+?)-street\.csv$", re.IGNORECASE)
 
 BOM = b"\xef\xbb\xbf"
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -106,7 +106,17 @@ def _is_street_csv(name: str) -> bool:
 
 
 def _file_source(path: Path) -> Source:
-    return Source(str(path), path.name, path.read_bytes, path.stat().st_size, path)
+    def read() -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+    return Source(str(path), path.name, read, size, path)
 
 
 def _zip_sources(path: Path) -> list[Source]:
@@ -123,7 +133,8 @@ def _zip_sources(path: Path) -> list[Source]:
             try:
                 with zipfile.ZipFile(path) as archive:
                     return archive.read(member)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+                # NotImplementedError: e.g. Deflate64 members; RuntimeError: encrypted members
                 raise IngestError(f"cannot read member {member} ({exc})", file=str(path)) from exc
 
         return read
@@ -182,9 +193,13 @@ def ingest_bytes(
         force, month_text = name_match.group("force").lower(), name_match.group("month")
     else:
         force, month_text = _key_from_content(data[body_start:], display)
-    month = _parse_month(month_text)
+    month = _parse_month(month_text, display)
 
     con = ws.con
+    # DuckDB reads paths as glob patterns, so a path with *?[{ goes through a temporary copy of the bytes we hash.
+    if disk_path is not None and set(str(disk_path)) & set("*?[{"):
+        disk_path = None
+    before = _stat_key(disk_path)
     with ExitStack() as stack:
         path = disk_path if disk_path is not None else stack.enter_context(_on_disk(ws, data))
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
@@ -193,6 +208,10 @@ def ingest_bytes(
             sha = sha256_bytes(raw)
             expected = data.count(b"\n", body_start) + (1 if len(data) > body_start and not data.endswith(b"\n") else 0)
             loaded = preload.result()
+            if disk_path is not None and (before != _stat_key(disk_path) or len(raw) != before[0]):
+                raise IngestError("the file changed while it was being read; try again", file=display)
+            if data.count(b"\r") != data.count(b"\r\n"):
+                loaded = None  # a lone CR is a line break to DuckDB's reader but not to ours: take the exact path
             result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
             unchanged = find_unchanged(con, SOURCE, sha, force, month)
             if unchanged is not None:
@@ -209,6 +228,14 @@ def ingest_bytes(
         finally:
             preload.result()
             con.execute("DROP TABLE IF EXISTS pu_rows")
+
+
+def _stat_key(path: Path | None) -> tuple[int, int] | None:
+    """Size and modification time, to notice a file that changes between our read and DuckDB's."""
+    if path is None:
+        return None
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 class _NotLineExact(Exception):
@@ -468,8 +495,11 @@ def _fill_raw_lines(con: duckdb.DuckDBPyConnection, ingest_id: int, data: bytes)
     con.executemany("UPDATE rejects SET raw = ? WHERE ingest_id = ? AND line = ?", updates)
 
 
-def _parse_month(text: str) -> date:
-    return date(int(text[:4]), int(text[5:7]), 1)
+def _parse_month(text: str, display: str) -> date:
+    year, month = int(text[:4]), int(text[5:7])
+    if not (1 <= year <= 9999 and 1 <= month <= 12):
+        raise IngestError(f"not a month: {text!r}", file=display)
+    return date(year, month, 1)
 
 
 def _key_from_content(body: bytes, display: str) -> tuple[str, str]:
