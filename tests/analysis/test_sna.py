@@ -388,3 +388,23 @@ def test_change_p_value_by_hand():
     tail = sum(comb(10, k) for k in range(7, 11)) / 2**10
     assert sna.change_p_value(7, 3) == pytest.approx(2 * tail)
     assert np.isnan(sna.change_p_value(0, 0))
+
+
+def test_partly_covered_previous_period_is_not_compared(con, raw):
+    """2019-06..2020-05: the previous 12 months (2018-06..2019-05) are only half in the data (from 2018-12), so no
+    previous count, change or p-value anywhere (was +104%, p=5e-49 against six months)."""
+    a = assess(con, sna.Scope(start=date(2019, 6, 1), end=date(2020, 5, 1)))
+    assert raw["Month"].min() == "2018-12" and not a.period.has_previous
+    ct = a.tables["by_crime_type"].set_index("crime_type")
+    expected = in_months(raw, ("2019-06", "2020-05"))["Crime type"].value_counts()
+    assert (ct.loc[expected.index, "count"] == expected).all()
+    for table in ("by_crime_type", "lsoa_sv", "by_local_authority"):
+        assert a.tables[table]["previous"].isna().all(), table
+    assert ct[["change_pct", "change_p_value"]].isna().all().all()
+    assert a.headline["change_vs_previous"] is None and a.headline["previous_serious_violence"] is None
+    assert a.priorities["previous"].isna().all()
+    # a fully covered previous period still compares (2019-12..2020-11 vs 2018-12..2019-11)
+    b = assess(con, sna.Scope(start=date(2019, 12, 1), end=date(2020, 11, 1)))
+    prev = in_months(raw, ("2018-12", "2019-11"))["Crime type"].value_counts()
+    got = b.tables["by_crime_type"].set_index("crime_type")["previous"]
+    assert b.period.has_previous and (got.loc[prev.index] == prev).all()

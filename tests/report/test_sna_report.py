@@ -325,3 +325,24 @@ def test_degenerate_workspace_still_reports(tmp_path: Path):
     assert summary["serious_violence"] == 1 and summary["by_crime_type"]["Robbery"] == 1
     assert summary["concentration"]["gini"] is None and summary["cost_per_resident_gbp"] is None
     assert "fewer than two serious violence crimes with a location" in (out / "index.html").read_text()
+
+
+def test_synthetic_tables_carry_a_synthetic_column(synthetic_report: Path, report: Path, real_data: Path):
+    """Every CSV of a synthetic section says so in each row; the real tables beside them do not."""
+    tables = synthetic_report / "tables"
+    summary = json.loads((synthetic_report / "summary.json").read_text())
+    names = ["hour_weekday", "age_sex", "under_25", "markers", "ed_attendances"]
+    names += [f"measure_{k}" for k, m in summary["success_measures"].items() if m["synthetic"]]
+    assert "measure_sharp_object_admissions_u25" in names
+    for name in names:
+        frame = pd.read_csv(tables / f"{name}.csv")
+        assert len(frame) and "synthetic" in frame.columns and frame["synthetic"].all(), name
+    for name in ("hour_weekday", "age_sex", "markers", "by_crime_type", "lsoa_sv"):
+        assert "synthetic" not in pd.read_csv(report / "tables" / f"{name}.csv").columns, name
+    # the real police.uk counts beside them are untouched (raw CSVs, pandas)
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    cur = raw[(raw["Month"] >= "2020-12") & (raw["Month"] <= "2021-11")]
+    ct = pd.read_csv(tables / "by_crime_type.csv").set_index("crime_type")
+    assert "synthetic" not in ct.columns
+    assert (ct.loc[cur["Crime type"].value_counts().index, "count"] == cur["Crime type"].value_counts()).all()

@@ -62,6 +62,24 @@ class Assessment:
     synthetic_sections: list[str] = field(default_factory=list)
     has_record_level: bool = False
 
+    def synthetic_tables(self) -> set[str]:
+        """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
+        them can be marked synthetic (house rule: every synthetic output is labelled)."""
+        sections = set(self.synthetic_sections)
+        out: set[str] = set()
+        if "When: hour × weekday" in sections:
+            out.add("hour_weekday")
+        if "Who and why" in sections:
+            out |= {"age_sex", "under_25", "markers"}
+        if "Outcomes (partly synthetic)" in sections:
+            out.add("outcomes")
+        if self.notes.get("ed_synthetic"):
+            out.add("ed_attendances")
+        out |= {f"measure_{m.key}" for m in self.measures if m.synthetic}
+        if "Priorities (record-level themes)" in sections:
+            out.add("priorities")
+        return out & self.tables.keys()
+
     @property
     def cost_total(self) -> int:
         return int(self.cost.loc[self.cost["crime_type"] == "Total", "cost_central"].iloc[0])
@@ -226,7 +244,7 @@ def _priorities(
     factor = costs.load_deflator().factor(price_year)
     # Ranking weight only (see priorities docstring): weapon possession weighted as violence w/o injury.
     harm = {c: costs.unit_cost(c, "central", ranking=True) * factor for c in categories}
-    prev_ok = period.prev_start >= period.data_start
+    prev_ok = period.has_previous
     area = lsoas[lsoas["in_area"]]
     codes = area["code"]
 

@@ -73,6 +73,7 @@ class Period:
 
     @property
     def has_previous(self) -> bool:
+        """Whether the data cover the whole previous period (the only test for it: use it everywhere)."""
         return self.prev_start >= self.data_start
 
 
@@ -255,13 +256,18 @@ def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFram
         [period.start, period.end, period.prev_start, period.prev_end],
     ).df()
     frame["count"] = frame["count"].astype(int)
-    frame["previous"] = frame["previous"].astype(int)
-    frame["change_pct"] = np.where(
-        frame["previous"] > 0,
-        (frame["count"] / frame["previous"].where(frame["previous"] > 0) - 1) * 100,
-        np.nan,
-    )
-    frame["change_p_value"] = [change_p_value(c, p) for c, p in zip(frame["count"], frame["previous"], strict=True)]
+    if period.has_previous:
+        frame["previous"] = frame["previous"].astype(int)
+        frame["change_pct"] = np.where(
+            frame["previous"] > 0,
+            (frame["count"] / frame["previous"].where(frame["previous"] > 0) - 1) * 100,
+            np.nan,
+        )
+        frame["change_p_value"] = [change_p_value(c, p) for c, p in zip(frame["count"], frame["previous"], strict=True)]
+    else:  # the data do not cover the whole previous period: a partial count is no comparison
+        frame["previous"] = np.nan
+        frame["change_pct"] = np.nan
+        frame["change_p_value"] = np.nan
     frame["recorded_crime"] = frame["crime_type"] != ASB
     return frame.sort_values(["serious_violence", "count"], ascending=[False, False]).reset_index(drop=True)
 
@@ -289,8 +295,8 @@ def headline(
     sv = crime_types[crime_types["serious_violence"]]
     all_crime = int(recorded["count"].sum())
     serious = int(sv["count"].sum())
-    previous = int(sv["previous"].sum())
-    prev_covered = period.prev_start >= period.data_start
+    prev_covered = period.has_previous
+    previous = int(sv["previous"].sum()) if prev_covered else 0
     per_category = dict(
         con.execute(
             "SELECT sv_category, count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ? "
@@ -521,6 +527,8 @@ def lsoa_table(
             frame.loc[missing, column] = frame.loc[missing, "code"].map(agg[column])
         via_lookup = int(frame.loc[missing, "persons"].notna().sum())
     frame["persons"] = frame["persons"].astype(float)
+    if not period.has_previous:  # a previous period the data only partly cover is not shown
+        frame["previous"] = np.nan
     frame["rate_per_1000"] = frame["count"] / frame["persons"] * 1000
     frame = frame.sort_values(["count", "incidents", "code"], ascending=[False, False, True]).reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
@@ -569,6 +577,8 @@ def by_local_authority(lsoas: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+    if lsoas["previous"].isna().all():  # no previous period in the data (see ``lsoa_table``)
+        grouped["previous"] = np.nan
     grouped["rate_per_1000"] = np.where(grouped["in_area"], grouped["count"] / grouped["persons"] * 1000, np.nan)
     grouped = grouped[grouped["count"] > 0].sort_values("count", ascending=False).reset_index(drop=True)
     return grouped

@@ -52,6 +52,11 @@ def fmt_int(value: Any) -> str:
     return "–" if _missing(value) else f"{round(float(value)):,}"
 
 
+def fmt_prev(value: Any) -> str:
+    """A previous-period figure: "n/a" when the data do not cover the previous period."""
+    return "n/a" if _missing(value) else f"{round(float(value)):,}"
+
+
 def fmt_pct(value: Any, digits: int = 0) -> str:
     return "–" if _missing(value) else f"{float(value) * 100:.{digits}f}%"
 
@@ -276,8 +281,12 @@ def render(
     for stale in tables_dir.glob("*.csv"):  # a table from an earlier run must not sit beside this report
         stale.unlink()
     written = []
+    synthetic_tables = a.synthetic_tables()
     for name, frame in a.tables.items():
         path = tables_dir / f"{name}.csv"
+        if name in synthetic_tables and name != "priorities":
+            # a file can leave the report: each row of a synthetic section says so itself
+            frame = frame.assign(synthetic=True)
         frame.to_csv(path, index=False)
         written.append(path)
     timings["tables (CSV)"] = time.perf_counter() - t0
@@ -340,7 +349,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
             sv_ct[["crime_type", "count"]].assign(period=this_label),
             sv_ct[["crime_type", "previous"]].rename(columns={"previous": "count"}).assign(period=prev_label),
         ]
-    )
+    ).dropna(subset=["count"])  # no bars for a previous period the data do not cover
     categories = list(a.notes.get("sv_categories") or SV_PROXY_CRIME_TYPES)
     parts = ", ".join(f"{t} {fmt_int(head['by_crime_type'].get(t, 0))}" for t in categories)
     figures["crime_types"] = Figure(
@@ -366,8 +375,8 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
                 Column("crime_type", "police.uk category"),
                 Column("serious_violence", "Serious violence proxy", lambda v: "yes" if v else ""),
                 Column("count", "This period", fmt_int, True),
-                Column("previous", "Previous period", fmt_int, True),
-                Column("change_pct", "Change", lambda v: "–" if _missing(v) else f"{v:+.1f}%", True),
+                Column("previous", "Previous period", fmt_prev, True),
+                Column("change_pct", "Change", lambda v: "n/a" if _missing(v) else f"{v:+.1f}%", True),
                 Column("change_p_value", "p (Poisson test)", _fmt_p, True),
             ],
             "Crimes by police.uk category",
@@ -398,7 +407,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
                 Column("code", "LSOA code"),
                 Column("name", "LSOA name"),
                 Column("count", "SV crimes", fmt_int, True),
-                Column("previous", "Previous period", fmt_int, True),
+                Column("previous", "Previous period", fmt_prev, True),
                 Column("persons", "Residents", fmt_int, True),
                 Column("rate_per_1000", "Rate per 1,000 residents", fmt_num, True),
                 Column("share_of_sv", "Share of area SV", lambda v: fmt_pct(v, 1), True),
@@ -420,7 +429,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
                 Column("lad_name", "Local authority"),
                 Column("lad_code", "Code"),
                 Column("count", "SV crimes", fmt_int, True),
-                Column("previous", "Previous period", fmt_int, True),
+                Column("previous", "Previous period", fmt_prev, True),
                 Column("rate_per_1000", "Rate per 1,000 residents", fmt_num, True),
             ],
             "Serious violence by local authority (rates only for the area's own authorities)",
@@ -807,7 +816,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
             Column("name", "Candidate"),
             Column("kind", "Kind"),
             Column("volume", "Crimes", fmt_int, True),
-            Column("previous", "Previous", fmt_int, True),
+            Column("previous", "Previous", fmt_prev, True),
             Column("harm_share", "Share of harm", fmt_pct, True),
             Column("trend", "Trend factor", lambda v: fmt_num(v, 2), True),
             Column("gini", "Gini", lambda v: fmt_num(v, 2), True),
