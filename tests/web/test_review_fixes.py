@@ -101,3 +101,41 @@ def test_edit_in_flight_cannot_change_an_approved_record(world, monkeypatch):
     saved = DecisionRecord.objects.get(pk=record.pk)
     assert saved.state == "officer_approved" and saved.officer_name == "CE"
     assert saved.recommendation != "EDITED AFTER APPROVAL"
+
+
+def test_pcc_decision_cannot_be_dated_before_officer_approval(world):
+    """Finding 3: the PCC's decision could be backdated to before the Chief Executive's approval (2020-01-01)."""
+    from django.utils import timezone
+
+    from svduty.web.commissioning.awards import make_award
+    from svduty.web.workflows import DECISION_WORKFLOW, perform
+
+    award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
+    record = award.decision_record
+    perform(
+        DECISION_WORKFLOW,
+        "officer_approve",
+        record,
+        user("ceo"),
+        officer_name="CE",
+        officer_approved_by=user("ceo"),
+        officer_approved_at=timezone.now(),
+    )
+    pcc = client_for("pcc")
+    url = reverse("decisions:decide", args=[record.reference])
+    form = {
+        "decision": "not_approved",
+        "decision_text": "No",
+        "pcc_has_interest": "no",
+        "pcc_signature": "Pat C",
+        "decided_on": "2020-01-01",
+    }
+    page = pcc.post(url, form)
+    assert page.status_code == 200
+    today = timezone.localdate()
+    assert f"cannot be before the Chief Executive&#x27;s approval on {today:%-d %B %Y}" in page.content.decode()
+    record.refresh_from_db()
+    assert record.state == "officer_approved" and record.decided_on is None
+    assert pcc.post(url, {**form, "decided_on": today.isoformat()}).status_code == 302
+    record.refresh_from_db()
+    assert record.state == "decided" and record.decided_on == today

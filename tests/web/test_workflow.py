@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from svduty.web.commissioning.models import Application, Award, Criterion, Review, Score
 from svduty.web.decisions.models import DecisionEvent, DecisionRecord
@@ -179,7 +180,7 @@ def test_full_decision_workflow(world):
             "decision_text": "I approve",
             "pcc_has_interest": "no",
             "pcc_signature": "Pat C",
-            "decided_on": "2026-01-05",
+            "decided_on": timezone.localdate().isoformat(),
         },
     )
     record.refresh_from_db()

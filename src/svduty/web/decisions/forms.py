@@ -73,8 +73,22 @@ class PCCDecisionForm(GovukMessages, forms.Form):
     pcc_signature = forms.CharField(label="Signature (type your full name)", max_length=200)
     decided_on = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
 
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+
     def clean(self):
         data = super().clean()
+        approved_at = getattr(self.record, "officer_approved_at", None)
+        if data.get("decided_on") and approved_at is not None:
+            approved_on = timezone.localdate(approved_at)
+            if data["decided_on"] < approved_on:
+                # The PCC decides on a record the Chief Executive has already approved, so it cannot be earlier.
+                self.add_error(
+                    "decided_on",
+                    f"The date of the decision cannot be before the Chief Executive's approval on "
+                    f"{approved_on:%-d %B %Y}",
+                )
         if data.get("pcc_has_interest") and not (data.get("pcc_interest_details") or "").strip():
             self.add_error("pcc_interest_details", "Describe the interest you are declaring")
         if data.get("decided_on") and data["decided_on"] > timezone.localdate():

@@ -124,7 +124,7 @@ def record_decide(request, reference):
     denied = check(request, perms.can_decide(request.user, record))
     if denied:
         return denied
-    form = PCCDecisionForm(request.POST or None, initial={"pcc_signature": request.user.get_full_name()})
+    form = PCCDecisionForm(request.POST or None, record=record, initial={"pcc_signature": request.user.get_full_name()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
