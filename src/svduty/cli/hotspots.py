@@ -213,7 +213,7 @@ def hotspots_command(
         elif method == Method.gistar:
             if neighbours == Neighbours.distance:
                 cx, cy = grid.centres()
-                w = hs.distance_band_weights(cx, cy, distance or 1.5 * grid.cell_size)
+                w = hs.distance_band_weights(cx, cy, distance if distance is not None else 1.5 * grid.cell_size)
             elif neighbours == Neighbours.knn:
                 cx, cy = grid.centres()
                 w = hs.knn_weights(cx, cy, k)

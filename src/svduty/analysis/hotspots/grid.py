@@ -182,8 +182,8 @@ def make_grid(
     if cell_size is None:
         cell_size = max(1.0, round(min(xmax - xmin, ymax - ymin) / 50.0))
     cell_size = float(cell_size)
-    if not cell_size > 0:
-        raise AnalysisError(f"cell size must be positive, got {cell_size}")
+    if not (np.isfinite(cell_size) and cell_size > 0):
+        raise AnalysisError(f"cell size must be a positive number of metres, got {cell_size}")
     x0 = np.floor(xmin / cell_size) * cell_size
     y0 = np.floor(ymin / cell_size) * cell_size
     ncols = max(1, int(np.floor((xmax - x0) / cell_size)) + 1)
@@ -195,6 +195,8 @@ def make_grid(
     cells = np.arange(nrows * ncols, dtype=np.int64)
     grid = Grid(float(x0), float(y0), cell_size, nrows, ncols, cells)
     if within is not None:
+        if not (np.isfinite(within) and within > 0):
+            raise AnalysisError(f"`within` must be a positive number of metres, got {within}")
         if px.size == 0:
             raise AnalysisError("`within` needs points")
         cx, cy = grid.centres()
