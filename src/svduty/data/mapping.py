@@ -178,6 +178,8 @@ def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file (.toml, .yaml/.yml or .json); errors name the file and the field."""
     try:
         text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError("mapping file is not UTF-8 text", file=str(path)) from exc
     except OSError as exc:
         raise IngestError(f"cannot read mapping file ({exc.strerror})", file=str(path)) from exc
     suffix = Path(path).suffix.lower()

@@ -239,7 +239,9 @@ def _read_csv(data: bytes, display: str) -> Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # ONS downloads from Excel are sometimes Windows-1252
-    lines = text.splitlines()
+    lines = re.split(r"\r\n|\r|\n", text)  # not str.splitlines(): it also breaks on U+2028, \x1c …
+    if lines and lines[-1] == "":
+        lines.pop()
     if not lines or not lines[0].strip():
         raise IngestError("empty file: no header line", file=display, row=1)
     try:

@@ -28,9 +28,20 @@ def workspace_key(workspace_dir: Path) -> bytes:
                 raise WorkspaceError(f"{path}: pseudonymisation key is shorter than 32 bytes")
             return key
         key = secrets.token_bytes(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole to a private temporary file, then linked into place: a crash never leaves an empty key,
+        # and link() fails if another process created the key first.
+        temp = path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(key.hex() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return workspace_key(workspace_dir)
+        finally:
+            temp.unlink(missing_ok=True)
         return key
     except ValueError as exc:
         raise WorkspaceError(f"{path}: pseudonymisation key is not hexadecimal") from exc

@@ -178,7 +178,8 @@ def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[str] | None,
 def _line_records(text: str, delimiter: str) -> list[tuple[int, list[str] | None, str]]:
     """Fallback when the file as a whole is not valid CSV: every physical line on its own."""
     out: list[tuple[int, list[str] | None, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # not str.splitlines(): it also breaks on U+2028, \x0b, \x1c … and would shift line numbers
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if not line.strip():
             continue
         try:

@@ -212,6 +212,8 @@ def load_profile(path: Path | None) -> Profile:
         return Profile()
     try:
         text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError("profile is not UTF-8 text", file=str(path)) from exc
     except OSError as exc:
         raise IngestError(f"cannot read profile ({exc.strerror})", file=str(path)) from exc
     suffix = Path(path).suffix.lower()
