@@ -139,3 +139,35 @@ def test_pcc_decision_cannot_be_dated_before_officer_approval(world):
     assert pcc.post(url, {**form, "decided_on": today.isoformat()}).status_code == 302
     record.refresh_from_db()
     assert record.state == "decided" and record.decided_on == today
+
+
+def test_registration_refuses_another_organisations_number(world):
+    """Finding 4: anyone could register "Upstanders Schools Trust Ltd" under Upstanders' charity number and share its
+    360Giving identifier."""
+    from django.test import Client
+
+    from svduty.web.partnership.models import Organisation
+
+    upstanders = Organisation.objects.get(name="Upstanders Schools Trust")
+    assert upstanders.charity_number
+    Organisation.objects.create(name="Listed by id only", kind="provider", org_identifier="GB-COH-09876543")
+    data = {
+        "organisation_name": "Upstanders Schools Trust Ltd",
+        "kind": "voluntary",
+        "charity_number": upstanders.charity_number,
+        "company_number": "",
+        "town": "X",
+        "first_name": "E",
+        "last_name": "V",
+        "email": "e@example.org",
+        "username": "evil1",
+        "password": "a-very-long-Passphrase-42",
+    }
+    before = Organisation.objects.count()
+    page = Client().post(reverse("core:register"), data)
+    assert page.status_code == 200
+    assert "An organisation with this charity number is already registered" in page.content.decode()
+    page = Client().post(reverse("core:register"), {**data, "charity_number": "", "company_number": "09876543"})
+    assert "An organisation with this company number is already registered" in page.content.decode()
+    assert Organisation.objects.count() == before
+    assert not get_user_model().objects.filter(username="evil1").exists()

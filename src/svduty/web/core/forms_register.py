@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from svduty.web.partnership.models import Organisation, Profile
 
@@ -67,6 +68,23 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 self.add_error(field, errors)
+        # A charity or company number identifies one organisation (it becomes the 360Giving recipient identifier),
+        # so a newcomer cannot register under another organisation's number and be taken for it.
+        for field, number, scheme in (
+            ("charity_number", organisation.charity_number, "GB-CHC"),
+            ("company_number", organisation.company_number, "GB-COH"),
+        ):
+            if number and field not in self.errors:
+                taken = Organisation.objects.filter(
+                    Q(**{f"{field}__iexact": number}) | Q(org_identifier__iexact=f"{scheme}-{number}")
+                ).exists()
+                if taken:
+                    label = self.fields[field].label.lower()
+                    self.add_error(
+                        field,
+                        f"An organisation with this {label} is already registered: ask its existing user or the "
+                        "partnership's administrator to add you",
+                    )
         if data.get("password"):
             user = get_user_model()(
                 username=data.get("username", ""), email=data.get("email", ""), first_name=data.get("first_name", "")
