@@ -408,3 +408,19 @@ def test_partly_covered_previous_period_is_not_compared(con, raw):
     prev = in_months(raw, ("2018-12", "2019-11"))["Crime type"].value_counts()
     got = b.tables["by_crime_type"].set_index("crime_type")["previous"]
     assert b.period.has_previous and (got.loc[prev.index] == prev).all()
+
+
+def test_share_of_sv_is_of_the_areas_located_sv(assessment, raw, lookup):
+    """share_of_sv: an LSOA's SV over the SV located in the area's LSOAs (City of London's six), not over every
+    located crime including those just over the boundary."""
+    cur = in_months(raw, PERIOD)
+    sv = cur[cur["Crime type"].isin(SV)].dropna(subset=["LSOA code"])
+    city = set(lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA11CD"])
+    in_area = sv[sv["LSOA code"].isin(city)]
+    assert len(in_area) < len(sv)  # some located SV falls outside the City's LSOAs
+    table = assessment.tables["lsoa_sv"].set_index("code")
+    expected = in_area["LSOA code"].value_counts() / len(in_area)
+    for code, share in expected.items():
+        assert table.loc[code, "share_of_sv"] == pytest.approx(share)
+    assert table.loc[table["in_area"], "share_of_sv"].sum() == pytest.approx(1.0)
+    assert table.loc[~table["in_area"], "share_of_sv"].isna().all()

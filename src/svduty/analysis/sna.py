@@ -533,7 +533,9 @@ def lsoa_table(
     frame = frame.sort_values(["count", "incidents", "code"], ascending=[False, False, True]).reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     total = frame["count"].sum()
-    frame["share_of_sv"] = frame["count"] / total if total else 0.0
+    # Share of the area's located SV: in-area LSOAs over in-area located SV (LSOAs over the boundary have none).
+    in_area_total = frame.loc[frame["in_area"], "count"].sum()
+    frame["share_of_sv"] = np.where(frame["in_area"], frame["count"] / in_area_total if in_area_total else 0.0, np.nan)
     no_location = con.execute(
         "SELECT count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND lsoa_code IS NULL AND month BETWEEN ? AND ?",
         [period.start, period.end],

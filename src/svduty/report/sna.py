@@ -1011,12 +1011,18 @@ def _top_places_text(lsoas: pd.DataFrame) -> str:
     hot = lsoas[lsoas["count"] > 0]
     if hot.empty:
         return "No serious violence with a location in the period."
-    first = hot.iloc[0]
-    top3 = ", ".join(f"{r.name} ({fmt_int(r.count)})" for r in hot.head(3).itertuples())
+    top = hot.head(3)
+    listed = ", ".join(f"{r.name} ({fmt_int(r.count)})" for r in top.itertuples())
+    words = {1: "The LSOA with most serious violence is", 2: "The two LSOAs with most serious violence are"}
+    text = f"{words.get(len(top), 'The three LSOAs with most serious violence are')} {listed}."
+    inside = hot[hot["in_area"]]
+    if inside.empty:
+        return text
+    first = inside.iloc[0]  # the busiest LSOA of the area itself (share_of_sv is of the area's located SV)
     rate = f", {fmt_num(first['rate_per_1000'])} per 1,000 residents" if not _missing(first["rate_per_1000"]) else ""
     return (
-        f"The three LSOAs with most serious violence are {top3}. {first['name']} alone had "
-        f"{fmt_pct(first['share_of_sv'])} of the area's located serious violence{rate}."
+        f"{text} {first['name']} alone had {fmt_pct(first['share_of_sv'])} of the area's located serious "
+        f"violence{rate}."
     )
 
 
