@@ -424,3 +424,15 @@ def test_share_of_sv_is_of_the_areas_located_sv(assessment, raw, lookup):
         assert table.loc[code, "share_of_sv"] == pytest.approx(share)
     assert table.loc[table["in_area"], "share_of_sv"].sum() == pytest.approx(1.0)
     assert table.loc[~table["in_area"], "share_of_sv"].isna().all()
+
+
+def test_to_after_data_end_is_clipped_before_default_start(con, raw):
+    """--to 2022-05 (six months after the data end): the period is the data's last 12 months, not 6."""
+    a = assess(con, sna.Scope(end=date(2022, 5, 1)))
+    last = sorted(raw["Month"].unique())[-12:]
+    assert (a.period.start, a.period.end, a.period.months) == (date(2020, 12, 1), date(2021, 11, 1), 12)
+    assert (f"{a.period.start:%Y-%m}", f"{a.period.end:%Y-%m}") == (last[0], last[-1])
+    cur = in_months(raw, (last[0], last[-1]))
+    assert a.headline["serious_violence"] == int(cur["Crime type"].isin(SV).sum())
+    b = assess(con, sna.Scope(start=date(2021, 6, 1), end=date(2022, 5, 1)))  # an explicit --from is kept
+    assert (b.period.start, b.period.end, b.period.months) == (date(2021, 6, 1), date(2021, 11, 1), 6)

@@ -198,17 +198,21 @@ def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> Period:
     row = con.execute("SELECT min(month), max(month) FROM sna_inc").fetchone()
     assert row is not None
     data_start, data_end = row
-    end = scope.end or data_end
-    start = scope.start or add_months(end, -11)
-    if start > end:
-        raise SnaError(f"--from {start:%Y-%m} is after --to {end:%Y-%m}")
-    if start > data_end or end < data_start:
+    asked_end = scope.end or data_end
+    if scope.start and scope.start > asked_end:
+        raise SnaError(f"--from {scope.start:%Y-%m} is after --to {asked_end:%Y-%m}")
+    if (scope.start and scope.start > data_end) or asked_end < data_start:
+        first = scope.start or add_months(asked_end, -11)
         raise SnaError(
-            f"no data for {start:%Y-%m} to {end:%Y-%m}: the data in scope cover {data_start:%Y-%m} to {data_end:%Y-%m}"
+            f"no data for {first:%Y-%m} to {asked_end:%Y-%m}: the data in scope cover {data_start:%Y-%m} to "
+            f"{data_end:%Y-%m}"
         )
+    # A --to after the last month is clipped to the data end *before* the default start is worked out, so that
+    # the default period is still 12 months of data (not the few months that overlap the data).
+    end = min(asked_end, data_end)
+    start = scope.start or add_months(end, -11)
     # Only months the data hold: a period reaching before the first month is shortened (the report says so).
     start = max(start, data_start)
-    end = min(end, data_end)
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     return Period(start, end, add_months(start, -months), add_months(start, -1), months, data_start, data_end)
 
