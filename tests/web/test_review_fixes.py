@@ -171,3 +171,47 @@ def test_registration_refuses_another_organisations_number(world):
     assert "An organisation with this company number is already registered" in page.content.decode()
     assert Organisation.objects.count() == before
     assert not get_user_model().objects.filter(username="evil1").exists()
+
+
+def test_round_with_awards_keeps_its_stream_years_and_largest_award(world):
+    """Finding 5: an officer could move a round with 8 published awards to another stream (changing the 360Giving
+    funder) and set its maximum award to £1."""
+    from svduty.web.commissioning.models import Award
+    from svduty.web.funding.models import FundingStream
+    from svduty.web.partnership.models import Organisation
+
+    round_ = world.closed_round
+    stream = world.stream
+    other = FundingStream.objects.create(
+        **{f.name: getattr(stream, f.name) for f in stream._meta.fields if f.name not in ("id", "name", "funder")},
+        name="Home Office VRU grant",
+        funder=Organisation.objects.exclude(pk=stream.funder_id).first(),
+    )
+    largest = max(Award.objects.filter(application__round=round_).values_list("amount_pence", flat=True))
+    data = {
+        "title": round_.title,
+        "description": round_.description,
+        "stream": other.pk,
+        "priorities": list(round_.priorities.values_list("pk", flat=True)),
+        "eligible_areas": round_.eligible_areas,
+        "financial_years": "2030-31",
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
+        "max_award": "1",
+    }
+    url = reverse("commissioning:round_edit", args=[round_.pk])
+    officer = client_for("officer")
+    page = officer.post(url, data)
+    assert page.status_code == 200
+    assert f"less than this round&#x27;s largest award of £{largest // 100:,}" in page.content.decode()
+    # With an allowed maximum the rest saves, but the stream and years stay as they were.
+    assert officer.post(url, {**data, "max_award": f"{largest // 100}"}).status_code == 302
+    round_.refresh_from_db()
+    assert round_.stream_id == stream.pk and "2030-31" not in round_.financial_years
+    assert round_.max_award_pence == largest
+    # A round with no awards yet can still move.
+    open_data = {**data, "title": world.open_round.title, "financial_years": world.open_round.financial_years}
+    open_url = reverse("commissioning:round_edit", args=[world.open_round.pk])
+    assert officer.post(open_url, {**open_data, "max_award": "50,000"}).status_code == 302
+    world.open_round.refresh_from_db()
+    assert world.open_round.stream_id == other.pk

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db.models import Max
 
 from svduty.web.core.forms import DateInput, GovukMessages, PoundsField, YesNoField
 from svduty.web.core.money import check_financial_year, format_pence
 from svduty.web.partnership.models import Priority
 
-from .models import Application, Criterion, Moderation, Question, Round
+from .models import Application, Award, Criterion, Moderation, Question, Round
 from .options import UPLOAD_TYPES, PreventionLevel
 
 
@@ -39,8 +40,17 @@ class RoundForm(GovukMessages, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.largest_award_pence = 0
         if self.instance.pk:
             self.fields["max_award"].initial = self.instance.max_award_pence
+            largest = Award.objects.filter(application__round=self.instance).aggregate(m=Max("amount_pence"))["m"]
+            if largest is not None:
+                # Awards are committed against this stream's budgets for these years and published (360Giving)
+                # under its funder: moving the round would leave them pointing at the wrong money.
+                self.largest_award_pence = largest
+                for name in ("stream", "financial_years"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Fixed: this round has awards"
 
     def clean_financial_years(self):
         years = [y.strip() for y in self.cleaned_data["financial_years"].split(",") if y.strip()]
@@ -56,6 +66,12 @@ class RoundForm(GovukMessages, forms.ModelForm):
         data = super().clean()
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", "The closing date must be on or after the opening date")
+        if data.get("max_award") is not None and data["max_award"] < self.largest_award_pence:
+            self.add_error(
+                "max_award",
+                f"The maximum award cannot be less than this round's largest award of "
+                f"{format_pence(self.largest_award_pence, whole=True)}",
+            )
         return data
 
     def save(self, commit=True):
