@@ -46,21 +46,33 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def find_unchanged(
-    con: duckdb.DuckDBPyConnection, source: str, sha256: str, force: str | None, month: date | None
-) -> int | None:
+def find_unchanged(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> int | None:
     """The active ingest already holding exactly this content, if any.
 
     Matched on content alone, not on the key (force, month): the same bytes saved under another file name would
-    otherwise be keyed differently and stored twice. ``force`` and ``month`` are kept for callers' clarity.
+    otherwise be keyed differently and stored twice.
     """
-    del force, month
     row = con.execute(
         """SELECT ingest_id FROM ingests WHERE status = 'active' AND source = ? AND sha256 = ?
            ORDER BY ingest_id LIMIT 1""",
         [source, sha256],
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def mark_if_unchanged(con: duckdb.DuckDBPyConnection, result: FileResult, source: str) -> bool:
+    """If this content is already active, fill ``result`` from that ingest ('unchanged') and return True."""
+    unchanged = find_unchanged(con, source, result.sha256)
+    if unchanged is None:
+        return False
+    row = con.execute(
+        "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
+    ).fetchone()
+    assert row is not None
+    result.status, result.ingest_id = "unchanged", unchanged
+    result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
+    result.message = f"same content as ingest #{unchanged}: nothing to do"
+    return True
 
 
 def active_for_key(con: duckdb.DuckDBPyConnection, source: str, force: str | None, month: date | None) -> list[int]:

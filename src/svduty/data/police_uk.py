@@ -32,7 +32,7 @@ from svduty.data import IngestError
 from svduty.data.ingest_common import (
     FileResult,
     active_for_key,
-    find_unchanged,
+    mark_if_unchanged,
     next_ingest_id,
     record_ingest,
     sha256_bytes,
@@ -213,15 +213,7 @@ def ingest_bytes(
             if data.count(b"\r") != data.count(b"\r\n"):
                 loaded = None  # a lone CR is a line break to DuckDB's reader but not to ours: take the exact path
             result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
-            unchanged = find_unchanged(con, SOURCE, sha, force, month)
-            if unchanged is not None:
-                row = con.execute(
-                    "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
-                ).fetchone()
-                assert row is not None
-                result.status, result.ingest_id = "unchanged", unchanged
-                result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
-                result.message = f"same content as ingest #{unchanged}: nothing to do"
+            if mark_if_unchanged(con, result, SOURCE):
                 return result
             _store_file(ws, result, data, body_start, expected, loaded, month_text)
             return result

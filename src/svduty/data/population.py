@@ -42,7 +42,7 @@ import pyarrow as pa
 from svduty.data import IngestError
 from svduty.data.ingest_common import (
     FileResult,
-    find_unchanged,
+    mark_if_unchanged,
     next_ingest_id,
     record_ingest,
     sha256_bytes,
@@ -147,15 +147,7 @@ def ingest_file(ws: Workspace, path: Path, *, year: int | None = None) -> FileRe
     month = None if parsed.kind == "lookup" else _reference_month(parsed)
     result = FileResult(str(path), path.name, sha, "ingested", month=month)
     con = ws.con
-    unchanged = find_unchanged(con, source, sha, None, month)
-    if unchanged is not None:
-        row = con.execute(
-            "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
-        ).fetchall()[0]
-        assert row is not None
-        result.status, result.ingest_id = "unchanged", unchanged
-        result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
-        result.message = f"same content as ingest #{unchanged}: nothing to do"
+    if mark_if_unchanged(con, result, source):
         return result
     with ws.transaction():
         ingest_id = next_ingest_id(con)

@@ -27,7 +27,7 @@ import pyarrow as pa
 from svduty.data import IngestError
 from svduty.data.ingest_common import (
     FileResult,
-    find_unchanged,
+    mark_if_unchanged,
     next_ingest_id,
     record_ingest,
     sha256_bytes,
@@ -99,14 +99,7 @@ def ingest_bytes(ws: Workspace, data: bytes, mapping: Mapping, *, display: str, 
     con = ws.con
     force = mapping.force
     result = FileResult(display, file_name, sha, "ingested", force=force)
-    unchanged = find_unchanged(con, SOURCE, sha, force, None)
-    if unchanged is not None:
-        row = con.execute(
-            "SELECT rows_read, rows_stored, rows_rejected FROM ingests WHERE ingest_id = ?", [unchanged]
-        ).fetchall()[0]
-        result.status, result.ingest_id = "unchanged", unchanged
-        result.rows_read, result.rows_stored, result.rows_rejected = (int(v) for v in row)
-        result.message = f"same content as ingest #{unchanged}: nothing to do"
+    if mark_if_unchanged(con, result, SOURCE):
         return result
     header, records = _read(data, mapping, display)
     key = workspace_key(ws.path)
