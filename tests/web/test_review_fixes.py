@@ -215,3 +215,22 @@ def test_round_with_awards_keeps_its_stream_years_and_largest_award(world):
     assert officer.post(open_url, {**open_data, "max_award": "50,000"}).status_code == 302
     world.open_round.refresh_from_db()
     assert world.open_round.stream_id == other.pk
+
+
+def test_public_pdf_includes_a_published_section_b(world, tmp_path):
+    """Finding 6: the public PDF left out Section B even when it is published (the public page shows it)."""
+    import shutil
+    import subprocess
+
+    from svduty.web.decisions.models import DecisionRecord
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    record = DecisionRecord.objects.get(reference="DN50-24")
+    assert record.section_b and record.section_b_published
+    pdf = tmp_path / "public.pdf"
+    pdf.write_bytes(client_for("public").get(reverse("public:decision_pdf", args=["DN50-24"])).content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Section B report" in text
+    first_words = " ".join(record.section_b.split()[:4])
+    assert first_words in " ".join(text.split())

@@ -169,12 +169,19 @@ def record_publish(request, reference):
 
 
 def render_pdf(record, *, public: bool) -> bytes:
-    """The decision record as PDF (WeasyPrint, same template as the print view; no network fetches)."""
+    """The decision record as PDF (WeasyPrint, same template as the print view; no network fetches). The public
+    copy shows Section B exactly when the public page does."""
     from weasyprint import HTML
 
-    html = render_to_string(
-        "decisions/record_pdf.html", {"record": record, "public": public, "awards": record.awards.all()}
-    )
+    from svduty.web.public.permissions import can_see_section_b
+
+    context = {
+        "record": record,
+        "public": public,
+        "awards": record.awards.all(),
+        "show_section_b": can_see_section_b(record),
+    }
+    html = render_to_string("decisions/record_pdf.html", context)
     return HTML(string=html).write_pdf()
 
 
