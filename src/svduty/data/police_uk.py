@@ -38,7 +38,7 @@ from svduty.data.ingest_common import (
     sha256_bytes,
     supersede,
 )
-from svduty.data.schema import POLICE_UK_CRIME_TYPES, SV_PROXY_CRIME_TYPES
+from svduty.data.schema import POLICE_UK_CRIME_TYPES, SV_PROXY_CRIME_TYPES, UK_LAT_RANGE, UK_LON_RANGE
 from svduty.data.workspace import Workspace
 
 SOURCE = "police.uk"
@@ -59,9 +59,6 @@ COLUMNS: tuple[str, ...] = (
     "Context",
 )
 
-# Generous bounds around the UK including Northern Ireland, Scilly, Shetland and the Channel coast.
-LAT_RANGE = (49.8, 61.0)
-LON_RANGE = (-8.7, 2.0)
 
 FILE_NAME = re.compile(r"(?P<month>\d{4}-(?:0[1-9]|1[0-2]))-(?P<force>[a-z0-9-]+?)-street\.csv$", re.IGNORECASE)
 
@@ -556,9 +553,9 @@ def _validated_sql(source_sql: str, month_text: str) -> str:
                    THEN ['Longitude', 'longitude not a number', lon_text]
                  WHEN lat_text IS NOT NULL AND (lat IS NULL OR NOT isfinite(lat))
                    THEN ['Latitude', 'latitude not a number', lat_text]
-                 WHEN lat NOT BETWEEN {LAT_RANGE[0]} AND {LAT_RANGE[1]}
+                 WHEN lat NOT BETWEEN {UK_LAT_RANGE[0]} AND {UK_LAT_RANGE[1]}
                    THEN ['Latitude', 'latitude outside the UK', lat_text]
-                 WHEN lon NOT BETWEEN {LON_RANGE[0]} AND {LON_RANGE[1]}
+                 WHEN lon NOT BETWEEN {UK_LON_RANGE[0]} AND {UK_LON_RANGE[1]}
                    THEN ['Longitude', 'longitude outside the UK', lon_text]
                  WHEN lsoa_code IS NOT NULL AND NOT regexp_full_match(lsoa_code, '[EWSNK]\\d{{8}}')
                    THEN ['LSOA code', 'not an ONS area code', lsoa_code]

@@ -35,12 +35,11 @@ from svduty.data.ingest_common import (
 )
 from svduty.data.mapping import Mapping
 from svduty.data.pseudonymise import pseudonym, workspace_key
+from svduty.data.schema import UK_LAT_RANGE, UK_LON_RANGE
 from svduty.data.workspace import Workspace
 
 SOURCE = "rms"
 LSOA_CODE = re.compile(r"[EW]01\d{6}")
-LAT_RANGE = (49.8, 61.0)
-LON_RANGE = (-8.7, 2.0)
 WITHHELD = "[withheld: row could not be split into fields and may hold person identifiers]"
 EXAMPLES = Path(__file__).parent / "examples"
 
@@ -359,8 +358,8 @@ def _coordinates(row: dict[str, str], mapping: Mapping) -> tuple[float | None, f
         return None, None
     values = []
     for column, text, (lo, hi), what in (
-        (mapping.latitude, lat_text, LAT_RANGE, "latitude"),
-        (mapping.longitude, lon_text, LON_RANGE, "longitude"),
+        (mapping.latitude, lat_text, UK_LAT_RANGE, "latitude"),
+        (mapping.longitude, lon_text, UK_LON_RANGE, "longitude"),
     ):
         if not text:
             raise _Reject(column, f"{what} missing while the other coordinate is given")

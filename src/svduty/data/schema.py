@@ -41,6 +41,12 @@ POLICE_UK_CRIME_TYPES: tuple[str, ...] = (
 )
 
 
+# Generous bounds around the UK (Northern Ireland, Scilly, Shetland, the Channel coast): a coordinate outside them is
+# a reject, whichever source it comes from.
+UK_LAT_RANGE: tuple[float, float] = (49.8, 61.0)
+UK_LON_RANGE: tuple[float, float] = (-8.7, 2.0)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
