@@ -234,3 +234,16 @@ def test_public_pdf_includes_a_published_section_b(world, tmp_path):
     assert "Section B report" in text
     first_words = " ".join(record.section_b.split()[:4])
     assert first_words in " ".join(text.split())
+
+
+def test_moderated_score_cannot_be_negative(world):
+    """Finding 7: a moderated score of -99.9 was accepted (only the maximum of 100 was checked)."""
+    from svduty.web.commissioning.models import Moderation
+
+    url = reverse("commissioning:moderate", args=[world.submitted_scored.pk])
+    officer = client_for("officer")
+    page = officer.post(url, {"score_percent": "-99.9", "reason": "x"})
+    assert page.status_code == 200
+    assert "greater than or equal to 0" in page.content.decode()
+    assert not Moderation.objects.filter(application=world.submitted_scored).exists()
+    assert officer.post(url, {"score_percent": "0", "reason": "Nothing met"}).status_code == 302

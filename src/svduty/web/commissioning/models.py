@@ -234,7 +234,9 @@ class Moderation(models.Model):
     """A moderated score with its reason; the latest one stands, earlier ones stay as history."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="moderations")
-    score_percent = models.DecimalField(max_digits=4, decimal_places=1, validators=[MaxValueValidator(100)])
+    score_percent = models.DecimalField(
+        max_digits=4, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     reason = models.TextField()
     moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     moderated_at = models.DateTimeField(auto_now_add=True)
