@@ -436,3 +436,23 @@ def test_to_after_data_end_is_clipped_before_default_start(con, raw):
     assert a.headline["serious_violence"] == int(cur["Crime type"].isin(SV).sum())
     b = assess(con, sna.Scope(start=date(2021, 6, 1), end=date(2022, 5, 1)))  # an explicit --from is kept
     assert (b.period.start, b.period.end, b.period.months) == (date(2021, 6, 1), date(2021, 11, 1), 6)
+
+
+def test_grid_gini_is_generalised_when_cells_outnumber_crimes(assessment, raw):
+    """41 m cells over the City outnumber the located SV of a year: the headline grid Gini is Bernasco &
+    Steenbeek's (2017) generalised Gini, G' = (n/N)(G − 1) + 1, recomputed here by hand from the cell counts."""
+    cur = in_months(raw, PERIOD)
+    located = cur[cur["Crime type"].isin(SV) & cur["Latitude"].notna()]
+    cells = np.sort(np.asarray(assessment.places.extra["cell_counts"], float))
+    grid = assessment.places.concentration["grid"]
+    assert 0 < cells.sum() <= len(located)  # points outside the core extent fall off the grid
+    n, total = cells.size, cells.sum()
+    g = ((2 * np.arange(1, n + 1) - n - 1) * cells).sum() / (n * total)
+    assert n > total and grid["places"] == n and grid["incidents"] == total
+    assert grid["gini"] == pytest.approx(g)
+    assert grid["generalised_gini"] == pytest.approx(n / total * (g - 1) + 1)
+    assert grid["gini_reported"] == pytest.approx(n / total * (g - 1) + 1) and grid["gini_reported"] < g
+    assert grid["gini_reported_method"] == "generalised Gini (Bernasco & Steenbeek 2017)"
+    # LSOAs (6 places, ~1,000 crimes): the ordinary Gini
+    lsoa = assessment.tables["concentration"].iloc[0]
+    assert lsoa["generalised_gini"] == pytest.approx(lsoa["gini"])

@@ -346,3 +346,16 @@ def test_synthetic_tables_carry_a_synthetic_column(synthetic_report: Path, repor
     ct = pd.read_csv(tables / "by_crime_type.csv").set_index("crime_type")
     assert "synthetic" not in ct.columns
     assert (ct.loc[cur["Crime type"].value_counts().index, "count"] == cur["Crime type"].value_counts()).all()
+
+
+def test_headline_grid_gini_is_generalised(report: Path):
+    summary = json.loads((report / "summary.json").read_text())
+    grid = summary["concentration"]["grid"]
+    assert grid["places"] > grid["incidents"]
+    expected = grid["places"] / grid["incidents"] * (grid["gini"] - 1) + 1  # Bernasco & Steenbeek (2017)
+    assert grid["gini_reported"] == pytest.approx(expected)
+    assert grid["gini_reported_method"] == "generalised Gini (Bernasco & Steenbeek 2017)"
+    html = " ".join((report / "index.html").read_text().split())
+    assert f"generalised Gini (Bernasco &amp; Steenbeek 2017) {expected:.2f}" in html
+    conc = pd.read_csv(report / "tables" / "concentration.csv")
+    assert conc.loc[1, "generalised_gini"] == pytest.approx(expected)

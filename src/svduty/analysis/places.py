@@ -64,6 +64,25 @@ def analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFr
     return _analyse(con, period, lsoas)
 
 
+GENERALISED_GINI_NAME = "generalised Gini (Bernasco & Steenbeek 2017)"
+
+
+def reported_gini(conc: dict[str, object]) -> dict[str, object]:
+    """The Gini to headline for a table of counts: the generalised Gini when places outnumber incidents.
+
+    With fewer incidents than places (small grid cells, one year) the ordinary Gini is high even when no two
+    incidents share a place, because most places must be empty; Bernasco & Steenbeek (2017, *More places than
+    crimes*, J. Quant. Criminol. 33:451) rescale it so that the most even spread possible scores 0.
+    """
+    if not conc:
+        return {"gini_reported": None, "gini_reported_method": None}
+    sparse = float(conc.get("places") or 0) > float(conc.get("incidents") or 0)
+    return {
+        "gini_reported": conc.get("generalised_gini") if sparse else conc.get("gini"),
+        "gini_reported_method": GENERALISED_GINI_NAME if sparse else "Gini",
+    }
+
+
 def core_extent(x: np.ndarray, y: np.ndarray, trim: float = 0.5, margin: float = 0.05) -> tuple[float, ...]:
     """The area's extent without stray points: the 0.5th–99.5th percentiles, widened by 5% on each side.
 
@@ -162,9 +181,11 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
     )
     tables["grid_top"] = cells.sort_values("density_per_km2", ascending=False).head(50).reset_index(drop=True)
     concentration = {k: lsoa_c.get(k) for k in ("top_1pct", "top_5pct", "top_10pct", "gini")}
-    concentration["grid"] = {k: grid_c.get(k) for k in ("top_1pct", "top_5pct", "top_10pct", "gini")} | {
-        "cell_size_m": grid.cell_size
-    }
+    concentration["grid"] = {
+        k: grid_c.get(k)
+        for k in ("top_1pct", "top_5pct", "top_10pct", "gini", "generalised_gini", "places", "incidents")
+    } | {"cell_size_m": grid.cell_size}
+    concentration["grid"].update(reported_gini(grid_c))
     result = PlaceAnalysis(
         concentration=concentration,
         tables=tables,

@@ -233,6 +233,22 @@ def area_label(a: Assessment) -> str:
     return force or "the workspace"
 
 
+def _grid_gini(grid: dict[str, Any]) -> float:
+    """The grid Gini a reader is told: generalised when cells outnumber incidents (``places.reported_gini``)."""
+    value = grid.get("gini_reported")
+    return float(grid.get("gini", float("nan")) if _missing(value) else value)
+
+
+def _grid_gini_words(grid: dict[str, Any]) -> str:
+    method = grid.get("gini_reported_method") or "Gini"
+    if method == "Gini":
+        return f"Gini {_grid_gini(grid):.2f}"
+    return (
+        f"{method} {_grid_gini(grid):.2f}, as there are more cells than crimes; ordinary Gini "
+        f"{float(grid.get('gini', float('nan'))):.2f}"
+    )
+
+
 def _how_concentrated(gini: float) -> str:
     if gini >= 0.6:
         return "Serious violence is highly concentrated"
@@ -258,9 +274,9 @@ def concentration_sentence(a: Assessment) -> str:
             f"(Gini {conc['gini']:.2f})."
         )
     return (
-        f"{_how_concentrated(grid['gini'])}: the top 10% of {grid['cell_size_m']:g} m grid cells hold "
+        f"{_how_concentrated(_grid_gini(grid))}: the top 10% of {grid['cell_size_m']:g} m grid cells hold "
         f"{fmt_pct(grid['top_10pct'])} of located serious violence and the top 1% hold {fmt_pct(grid['top_1pct'])} "
-        f"(Gini {grid['gini']:.2f}); across the area's {n_lsoas} LSOAs the Gini is {conc['gini']:.2f}."
+        f"({_grid_gini_words(grid)}); across the area's {n_lsoas} LSOAs the Gini is {conc['gini']:.2f}."
     )
 
 
@@ -1092,6 +1108,7 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
             Column("top_5pct", "Top 5%", fmt_pct, True),
             Column("top_10pct", "Top 10%", fmt_pct, True),
             Column("gini", "Gini", lambda v: fmt_num(v, 2), True),
+            Column("generalised_gini", "Generalised Gini (Bernasco & Steenbeek 2017)", lambda v: fmt_num(v, 2), True),
         ],
         "Crime concentration: share of serious violence in the top places",
         "tables/concentration.csv",
@@ -1101,7 +1118,7 @@ def _where_context(a: Assessment, figures: dict[str, Figure], period_label: str)
         title="Lorenz curves: how unevenly serious violence falls across LSOAs and grid cells",
         svg=charts.to_svg_async(charts.lorenz(place.tables["lorenz"]), "Lorenz curves of serious violence"),
         summary=f"The further a curve bows above the diagonal, the more concentrated the violence. LSOA Gini "
-        f"{conc['gini']:.2f}; grid-cell Gini {conc.get('grid', {}).get('gini', float('nan')):.2f}.",
+        f"{conc['gini']:.2f}; grid cells: {_grid_gini_words(conc.get('grid') or {})}.",
         table=make_table(
             place.tables["lorenz"],
             [
