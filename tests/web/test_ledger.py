@@ -72,3 +72,49 @@ def test_concurrent_commitments_cannot_both_take_the_last_money():
         t.join()
     assert sorted(outcomes) == ["committed", "refused"]
     assert sum(c.amount_pence for c in Commitment.objects.filter(financial_year="2039-40")) == 600_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_budget_cannot_be_cut_under_a_commitment_in_flight():
+    """Review finding 8: set_budget read what was committed before a commitment in flight saved, then lowered the
+    budget below it. It now waits for the commitment's locks and refuses (PostgreSQL only, as above)."""
+    if settings.SVDUTY_TEST_DATABASE == "sqlite3":
+        pytest.skip("row locks are a PostgreSQL matter")
+    from django.db import transaction
+
+    from svduty.web import demo
+
+    demo.load()
+    stream = FundingStream.objects.get()
+    Budget.objects.create(stream=stream, financial_year="2039-40", amount_pence=1_000_000)
+    stream.total_pence += 1_000_000
+    stream.save()
+    committing = threading.Event()
+    outcomes: list[str] = []
+
+    def award():
+        try:
+            with transaction.atomic():
+                ledger.commit(FundingStream.objects.get(pk=stream.pk), {"2039-40": 600_000}, "In flight")
+                committing.set()
+                threading.Event().wait(1.0)  # hold the transaction open while the budget is cut
+        finally:
+            connections.close_all()
+
+    def cut():
+        try:
+            committing.wait(10)
+            ledger.set_budget(FundingStream.objects.get(pk=stream.pk), "2039-40", 500_000)
+            outcomes.append("cut")
+        except ledger.OverCommitment:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=award), threading.Thread(target=cut)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == ["refused"]
+    assert Budget.objects.get(stream=stream, financial_year="2039-40").amount_pence == 1_000_000

@@ -66,6 +66,9 @@ def commit(
 ) -> list[Commitment]:
     """Commit ``split`` (financial year → pence) from ``stream`` in one transaction, or refuse it all."""
     with transaction.atomic():
+        # The stream first, then its budget rows: the same order as set_budget, so the two serialise without
+        # deadlocking.
+        FundingStream.objects.select_for_update().get(pk=stream.pk)
         created = []
         for year, amount in sorted(split.items()):
             if amount <= 0:
@@ -102,7 +105,10 @@ def commit(
 def set_budget(stream: FundingStream, year: str, amount_pence: int) -> Budget:
     """Set one year's budget; refused below what is already committed or above the stream's total."""
     with transaction.atomic():
+        # Lock the stream and the year's budget row before reading what is committed: a commitment being made at
+        # the same moment holds these locks, so its money is counted here rather than cut from under it.
         FundingStream.objects.select_for_update().get(pk=stream.pk)
+        Budget.objects.select_for_update().filter(stream=stream, financial_year=year).first()
         committed = _committed(stream, year)
         if amount_pence < committed:
             raise OverCommitment(
