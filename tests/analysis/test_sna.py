@@ -373,11 +373,55 @@ def test_without_population_or_lookup(real_data, tmp_path, raw):
     ws.close()
 
 
-def test_lsoa_prefix_area_residents_are_those_lsoas(con, census):
-    a = assess(con, sna.Scope(area="E0100000"))  # E01000001 … E01000009: five City of London LSOAs (2011)
+def _expected_residents(lookup: pd.DataFrame, census: pd.Series, codes11: set[str]) -> float:
+    """Residents of 2011 LSOAs: direct census match, else their best-fit 2021 LSOA shared equally among the 2011
+    LSOAs that best-fit it (as documented in ``sna.lsoa_table``)."""
+    sharers = lookup.groupby("LSOA21CD")["LSOA11CD"].count()
+    to21 = lookup.drop_duplicates("LSOA11CD").set_index("LSOA11CD")["LSOA21CD"]
+    return float(sum(census[c] if c in census.index else census[to21[c]] / sharers[to21[c]] for c in codes11))
+
+
+@pytest.mark.parametrize(
+    ("area", "matches"),
+    [
+        ("E0100000", lambda lk: lk["LSOA11CD"].str.startswith("E0100000") | lk["LSOA21CD"].str.startswith("E0100000")),
+        ("e0100000", lambda lk: lk["LSOA11CD"].str.startswith("E0100000") | lk["LSOA21CD"].str.startswith("E0100000")),
+        (
+            "islington 0",
+            lambda lk: (
+                lk["LSOA11NM"].str.lower().str.startswith("islington 0")
+                | lk["LSOA21NM"].str.lower().str.startswith("islington 0")
+            ),
+        ),
+    ],
+)
+def test_lsoa_prefix_area_includes_lsoas_without_incidents(con, raw, census, lookup, area, matches):
+    """E0100000 selects E01000001-3, 5 (City of London, with crimes) and E01000006-9 (Barking and Dagenham,
+    none in the City's data): all eight are the area, so its residents are all eight LSOAs' (fix of --area)."""
+    expected = set(lookup.loc[matches(lookup), "LSOA11CD"])
+    seen = set(raw["LSOA code"].dropna())
+    assert expected - seen and expected & seen  # the prefix matches LSOAs with and without incidents
+    a = assess(con, sna.Scope(area=area))
     table = a.tables["lsoa_sv"]
-    assert table["code"].str.startswith("E0100000").all() and table["in_area"].all()
-    assert a.residents == pytest.approx(census.reindex(table["code"]).sum())
+    assert table["in_area"].all()
+    assert set(table["code"]) == expected | (set(table["code"]) & seen)
+    assert expected <= set(table["code"])
+    zero = table[~table["code"].isin(seen)]
+    assert len(zero) and (zero["count"] == 0).all() and zero["persons"].notna().all()
+    codes = set(table["code"])
+    assert a.residents == pytest.approx(_expected_residents(lookup, census, codes))
+    cur = in_months(raw, PERIOD)
+    sv = cur[cur["Crime type"].isin(SV) & cur["LSOA code"].isin(codes)]
+    assert a.headline["serious_violence"] == len(sv)
+
+
+def test_area_codes_case_insensitive(con, raw, lookup):
+    a = assess(con, sna.Scope(area="e09000001"))
+    b = assess(con, sna.Scope(area="E09000001"))
+    codes = set(lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA11CD"])
+    cur = in_months(raw, PERIOD)
+    expected = int((cur["Crime type"].isin(SV) & cur["LSOA code"].isin(codes)).sum())
+    assert a.headline["serious_violence"] == b.headline["serious_violence"] == expected
 
 
 def test_change_p_value_by_hand():

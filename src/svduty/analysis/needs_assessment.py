@@ -110,6 +110,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         period,
         area_lad=notes.get("area_lad"),  # type: ignore[arg-type]
         lsoa_filter=notes.get("area_kind") in ("LSOA code prefix", "LSOA name prefix"),
+        area_prefix=notes.get("area_prefix"),  # type: ignore[arg-type]
     )
     notes.update(lsoa_notes)
     tables["lsoa_sv"] = lsoas

@@ -130,7 +130,8 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
         params += [scope.force, scope.force]
     if scope.area:
         area = scope.area.strip()
-        if LA_CODE.match(area) and not area.startswith(("E01", "W01", "E02", "W02")):
+        if LA_CODE.match(area.upper()) and not area.upper().startswith(("E01", "W01", "E02", "W02")):
+            area = area.upper()  # ONS codes are upper case; "e09000001" means E09000001
             table = lookup_table(con)
             cols = _lookup_columns(con, table) if table else {}
             if not table or "lad" not in cols:
@@ -145,14 +146,17 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
             params += [area] * len(codes)
             notes["area_kind"] = "local authority code"
             notes["area_lad"] = area
-        elif LSOA_CODE_PREFIX.match(area):
-            where.append("i.lsoa_code LIKE ?")
+        elif LSOA_CODE_PREFIX.match(area.upper()):
+            area = area.upper()
+            where.append("upper(i.lsoa_code) LIKE ?")
             params.append(area + "%")
             notes["area_kind"] = "LSOA code prefix"
+            notes["area_prefix"] = area
         else:
             where.append("lower(i.lsoa_name) LIKE ?")
             params.append(area.lower() + "%")
             notes["area_kind"] = "LSOA name prefix"
+            notes["area_prefix"] = area
     sql = (
         "CREATE OR REPLACE TEMP VIEW sna_inc AS SELECT i.* FROM incidents i "
         "JOIN ingests g USING (ingest_id) WHERE " + " AND ".join(where)
@@ -430,15 +434,23 @@ HOME_LAD_SHARE = 0.05
 
 
 def lsoa_table(
-    con: duckdb.DuckDBPyConnection, period: Period, *, area_lad: str | None = None, lsoa_filter: bool = False
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    *,
+    area_lad: str | None = None,
+    lsoa_filter: bool = False,
+    area_prefix: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """SV per LSOA in the period, with residents, rate per 1,000 and whether the LSOA is in the area.
 
     *The area.* With the ONS LSOA→LAD lookup in the workspace, the area is every LSOA (2011 codes, zeros included)
     of the local authorities that hold at least 5% of the scope's located incidents (or of the ``--area`` local
     authority): a force's data also carry crimes just over its boundary, which stay in counts and tables but not
-    in the area's residents or concentration. Without the lookup, the area is every LSOA with at least one
-    incident of any type in the scope (police.uk has no boundary file), which the report states.
+    in the area's residents or concentration. With ``--area`` as an LSOA code or name prefix (``area_prefix``,
+    with ``lsoa_filter``), the area is every lookup LSOA whose 2011 or 2021 code starts with the prefix or whose
+    name does (case-insensitive), zeros included, plus the LSOAs of the data it selected. Without the lookup, the
+    area is every LSOA with at least one incident of any type in the scope (police.uk has no boundary file), which
+    the report states.
 
     *Residents.* Population rows are matched directly on the LSOA code (2011 or 2021 vintage). Codes left
     unmatched are matched through the lookup's best-fit 2021 LSOA; when several 2011 LSOAs best-fit one 2021
@@ -475,8 +487,11 @@ def lsoa_table(
         else:
             by_lad = frame.groupby("lad_code")["incidents"].sum()
             home = sorted(by_lad[by_lad >= HOME_LAD_SHARE * frame["incidents"].sum()].index)
-        # With --area as an LSOA code or name prefix, the area is exactly the LSOAs selected: no LSOAs are added.
-        area_lsoas = lookup[lookup["lad_code"].isin(home)] if not lsoa_filter else lookup.iloc[0:0]
+        if lsoa_filter:
+            # --area as an LSOA code or name prefix: the lookup's LSOAs that match it, those without incidents too
+            area_lsoas = lookup[_prefix_mask(con, table, lookup, area_prefix)] if area_prefix else lookup.iloc[0:0]
+        else:
+            area_lsoas = lookup[lookup["lad_code"].isin(home)]
         seen = set(frame["code"])
         extra = area_lsoas[~area_lsoas["code11"].isin(seen) & ~area_lsoas["code21"].isin(seen)]
         if len(extra):
@@ -565,6 +580,26 @@ def lsoa_table(
         "lookup_table": table,
     }
     return frame, notes
+
+
+def _prefix_mask(con: duckdb.DuckDBPyConnection, table: str, lookup: pd.DataFrame, prefix: str) -> pd.Series:
+    """Rows of ``lookup`` whose 2011/2021 LSOA code or name starts with ``prefix`` (case-insensitive)."""
+    all_cols = _all_columns(con, table)
+    cols = _lookup_columns(con, table)
+    selects = [
+        f"SELECT {cols[role]} AS code, {name} AS name FROM {table}"
+        for role, name in (("lsoa11", "lsoa11_name"), ("lsoa21", "lsoa21_name"))
+        if name in all_cols
+    ]
+    named: set[str] = set()
+    if selects:
+        names = con.execute(" UNION ".join(selects)).df().dropna()
+        named = set(names.loc[names["name"].str.lower().str.startswith(prefix.lower()), "code"])
+    hit = pd.Series(False, index=lookup.index)
+    for column in ("code11", "code21"):
+        codes = lookup[column].fillna("").astype(str)
+        hit |= codes.str.upper().str.startswith(prefix.upper()) | codes.isin(named)
+    return hit
 
 
 def by_local_authority(lsoas: pd.DataFrame) -> pd.DataFrame:
