@@ -500,3 +500,35 @@ def test_grid_gini_is_generalised_when_cells_outnumber_crimes(assessment, raw):
     # LSOAs (6 places, ~1,000 crimes): the ordinary Gini
     lsoa = assessment.tables["concentration"].iloc[0]
     assert lsoa["generalised_gini"] == pytest.approx(lsoa["gini"])
+
+
+def test_force_scope_limits_ed_attendances_and_sharp_object_measure(city_of_london_workspace, tmp_path, raw, lookup):
+    """A&E rows have no force: with --force they are limited to the LSOAs of the force's data and area, so an
+    attendance in Durham (E01020000, added here) counts without a scope but not for City of London Police."""
+    import shutil
+
+    from svduty.data import synth
+
+    path = tmp_path / "ws"
+    shutil.copytree(city_of_london_workspace, path)
+    ws = Workspace.open(path)
+    synth.run(ws, seed=3)
+    ws.con.execute(
+        "INSERT INTO ed_attendances SELECT max(attendance_id) + 1, NULL, TIMESTAMP '2021-06-15 22:00', 19, '18-24', "
+        "'male', 'sharp object', 'street', 'E01020000', true, true FROM ed_attendances"
+    )
+    ed = ws.con.execute("SELECT * FROM ed_attendances").df()
+    codes = set(raw["LSOA code"].dropna()) | set(lookup.loc[lookup["LAD22CD"] == "E09000001", "LSOA11CD"])
+    ed["month"] = pd.to_datetime(ed["arrived_at"]).dt.strftime("%Y-%m")
+    sharp = ed[(ed["mechanism"] == "sharp object") & ed["admitted"] & (ed["age"] < 25)]
+    whole = assess(ws.con, sna.Scope())
+    force = assess(ws.con, sna.Scope(force="City of London Police"))
+    ws.close()
+    cur = in_months(sharp.rename(columns={"month": "Month"}), PERIOD)
+    m_all = next(m for m in whole.measures if m.key == "sharp_object_admissions_u25")
+    m_force = next(m for m in force.measures if m.key == "sharp_object_admissions_u25")
+    assert m_all.latest["count"] == len(cur)
+    assert m_force.latest["count"] == int(cur["lsoa_code"].isin(codes).sum()) == len(cur) - 1
+    period_ed = in_months(ed.rename(columns={"month": "Month"}), PERIOD)
+    assert force.tables["ed_attendances"]["attendances"].sum() == int(period_ed["lsoa_code"].isin(codes).sum())
+    assert whole.tables["ed_attendances"]["attendances"].sum() == len(period_ed)

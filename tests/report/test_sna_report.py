@@ -359,3 +359,42 @@ def test_headline_grid_gini_is_generalised(report: Path):
     assert f"generalised Gini (Bernasco &amp; Steenbeek 2017) {expected:.2f}" in html
     conc = pd.read_csv(report / "tables" / "concentration.csv")
     assert conc.loc[1, "generalised_gini"] == pytest.approx(expected)
+
+
+def test_top_shares_say_how_many_places_they_are(report: Path, real_data: Path):
+    """Six City of London LSOAs: the 'top 1%' is one LSOA, i.e. 1/6 of places; summary.json and concentration.csv
+    say so (ceil(6 × 1%) = 1, ceil(6 × 10%) = 1) beside the share of SV it holds."""
+    summary = json.loads((report / "summary.json").read_text())["concentration"]
+    assert summary["places"] == 6
+    for p in ("1", "5", "10"):
+        assert summary[f"top_{p}pct_places"] == pytest.approx(1 / 6)
+    conc = pd.read_csv(report / "tables" / "concentration.csv")
+    lsoa, grid = conc.iloc[0], conc.iloc[1]
+    assert lsoa["top_1pct_places"] == pytest.approx(1 / 6)
+    n = int(grid["places"])
+    assert grid["top_1pct_places"] == pytest.approx(-(-n // 100) / n)
+    assert grid["top_10pct_places"] == pytest.approx(-(-n // 10) / n)
+    # the single busiest LSOA's share, from the raw files
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    cur = raw[(raw["Month"] >= "2020-12") & (raw["Month"] <= "2021-11") & raw["Crime type"].isin(SV)]
+    city = {"E01000001", "E01000002", "E01000003", "E01000005", "E01032739", "E01032740"}
+    counts = cur.loc[cur["LSOA code"].isin(city), "LSOA code"].value_counts()
+    assert summary["top_1pct"] == pytest.approx(counts.max() / counts.sum())
+
+
+def test_top_places_sentence_counts_the_lsoas(real_ws: Path, tmp_path: Path, real_data: Path):
+    """--area E01000001 is one LSOA: the report says "The LSOA with most serious violence is …", not "three"."""
+    out = tmp_path / "one"
+    result = CliRunner().invoke(
+        app, ["sna", "--workspace", str(real_ws), "--out", str(out), "--area", "E01000001", "--no-pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    cur = raw[(raw["Month"] >= "2020-12") & (raw["Month"] <= "2021-11") & raw["Crime type"].isin(SV)]
+    n = int((cur["LSOA code"] == "E01000001").sum())
+    html = " ".join((out / "index.html").read_text().split())
+    assert f"The LSOA with most serious violence is City of London 001A ({n:,})." in html
+    assert "The three LSOAs" not in html
+    assert "City of London 001A alone had 100% of the area&#39;s located serious violence" in html

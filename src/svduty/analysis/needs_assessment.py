@@ -152,7 +152,8 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     if age_synthetic or marker_synthetic:
         synthetic.append("Who and why")
 
-    lsoa_scope = lsoas["code"].tolist() if scope.area else None
+    # A&E rows carry no force: a --force (like an --area) limits them to the LSOAs of the scope's data and area.
+    lsoa_scope = lsoas["code"].tolist() if scope.area or scope.force else None
     ed, ed_synthetic = sna.ed_profile(con, period, lsoa_scope)
     tables["ed_attendances"] = ed
     notes["ed_synthetic"] = ed_synthetic

@@ -8,6 +8,7 @@ the LSOA counts with zeros kept) and shapes the outputs into report tables.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import duckdb
@@ -62,6 +63,23 @@ def analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFr
     if not located or located[0] < 2:  # nothing to map or grid: the report says so instead of failing
         return None
     return _analyse(con, period, lsoas)
+
+
+def top_places_share(places: int, percent: float) -> float:
+    """The share of places the "top ``percent``%" really is: at least one place (as ``hotspots.top_share``).
+
+    With 6 LSOAs the top 1%, 5% and 10% are each one LSOA, i.e. 16.7% of places; reporting that beside the share of
+    crime stops "the top 1% hold 72%" being read as one place in a hundred.
+    """
+    if places <= 0:
+        return float("nan")
+    return max(1, math.ceil(places * percent / 100.0 - 1e-9)) / places
+
+
+def with_place_shares(conc: dict[str, object]) -> dict[str, object]:
+    """``conc`` plus ``top_1pct_places``, ``top_5pct_places``, ``top_10pct_places`` (see ``top_places_share``)."""
+    n = int(conc.get("places") or 0)
+    return conc | {f"top_{p}pct_places": top_places_share(n, p) for p in (1, 5, 10)} if conc else conc
 
 
 GENERALISED_GINI_NAME = "generalised Gini (Bernasco & Steenbeek 2017)"
@@ -131,7 +149,7 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
     tables: dict[str, pd.DataFrame] = {}
     if lsoa_counts.size == 0 or lsoa_counts.sum() == 0:
         return None
-    lsoa_c = hs.concentration(lsoa_counts)
+    lsoa_c = with_place_shares(hs.concentration(lsoa_counts))
 
     # Study region for grid cells: cells near any located incident of any type in the scope's data, so that
     # cells where police.uk could not have recorded a crime (no map point anywhere near) do not dilute the shares.
@@ -146,7 +164,7 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
     px, py = hs.to_bng(pts["lon"].to_numpy(), pts["lat"].to_numpy())
     cell_counts = hs.grid_counts(grid, px, py)
     off_grid = int(px.size - cell_counts.sum())
-    grid_c = hs.concentration(cell_counts) if cell_counts.sum() else {}
+    grid_c = with_place_shares(hs.concentration(cell_counts)) if cell_counts.sum() else {}
     bandwidth, bandwidth_rule = sna_bandwidth(px, py, extent, grid.cell_size)
     # The density map uses the full lattice over the core extent (a smooth surface reads better than a masked one);
     # concentration uses the masked grid above.
@@ -154,6 +172,7 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
     density = hs.kde(map_grid, px, py, bandwidth=bandwidth) if px.size else np.zeros(map_grid.n_cells)
 
     keys = ("top_1pct", "top_5pct", "top_10pct", "gini", "generalised_gini", "places", "places_with_incidents")
+    keys += ("top_1pct_places", "top_5pct_places", "top_10pct_places")
     tables["concentration"] = pd.DataFrame(
         [
             {"unit": "LSOAs", **{k: lsoa_c.get(k) for k in keys}},
@@ -180,11 +199,11 @@ def _analyse(con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataF
         }
     )
     tables["grid_top"] = cells.sort_values("density_per_km2", ascending=False).head(50).reset_index(drop=True)
-    concentration = {k: lsoa_c.get(k) for k in ("top_1pct", "top_5pct", "top_10pct", "gini")}
-    concentration["grid"] = {
-        k: grid_c.get(k)
-        for k in ("top_1pct", "top_5pct", "top_10pct", "gini", "generalised_gini", "places", "incidents")
-    } | {"cell_size_m": grid.cell_size}
+    shares = ("top_1pct", "top_5pct", "top_10pct", "top_1pct_places", "top_5pct_places", "top_10pct_places")
+    concentration = {k: lsoa_c.get(k) for k in (*shares, "gini", "places")}
+    concentration["grid"] = {k: grid_c.get(k) for k in (*shares, "gini", "generalised_gini", "places", "incidents")} | {
+        "cell_size_m": grid.cell_size
+    }
     concentration["grid"].update(reported_gini(grid_c))
     result = PlaceAnalysis(
         concentration=concentration,
