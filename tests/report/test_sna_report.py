@@ -398,3 +398,25 @@ def test_top_places_sentence_counts_the_lsoas(real_ws: Path, tmp_path: Path, rea
     assert f"The LSOA with most serious violence is City of London 001A ({n:,})." in html
     assert "The three LSOAs" not in html
     assert "City of London 001A alone had 100% of the area&#39;s located serious violence" in html
+
+
+def test_partly_covered_previous_period_reads_n_a(real_ws: Path, tmp_path: Path, real_data: Path):
+    """--from 2019-06 --to 2020-05: the previous 12 months are only half in the data (from 2018-12), so the crime
+    type table shows n/a for previous, change and p, and summary.json has no comparison (was +104%, p=5e-49)."""
+    out = tmp_path / "np"
+    args = ["sna", "--workspace", str(real_ws), "--out", str(out), "--from", "2019-06", "--to", "2020-05", "--no-pdf"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    assert raw["Month"].min() == "2018-12"
+    cur = raw[(raw["Month"] >= "2019-06") & (raw["Month"] <= "2020-05")]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["serious_violence"] == int(cur["Crime type"].isin(SV).sum())
+    assert summary["change_vs_previous"] is None and summary["change_p_value"] is None
+    ct = pd.read_csv(out / "tables" / "by_crime_type.csv")
+    assert ct[["previous", "change_pct", "change_p_value"]].isna().all().all()
+    html = " ".join((out / "index.html").read_text().split())
+    row = html[html.index("<td>Violence and sexual offences</td>") :]
+    row = row[: row.index("</tr>")]
+    assert row.count(">n/a<") == 3, row

@@ -398,7 +398,7 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
                 Column("count", "This period", fmt_int, True),
                 Column("previous", "Previous period", fmt_prev, True),
                 Column("change_pct", "Change", lambda v: "n/a" if _missing(v) else f"{v:+.1f}%", True),
-                Column("change_p_value", "p (Poisson test)", _fmt_p, True),
+                Column("change_p_value", "p (Poisson test)", lambda v: "n/a" if _missing(v) else _fmt_p(v), True),
             ],
             "Crimes by police.uk category",
             "tables/by_crime_type.csv",
