@@ -207,7 +207,7 @@ def ingest_bytes(
             loaded = preload.result()
             if disk_path is not None and (before != _stat_key(disk_path) or len(raw) != before[0]):
                 raise IngestError("the file changed while it was being read; try again", file=display)
-            if data.count(b"\r") != data.count(b"\r\n"):
+            if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
                 loaded = None  # a lone CR is a line break to DuckDB's reader but not to ours: take the exact path
             result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
             if mark_if_unchanged(con, result, SOURCE):
