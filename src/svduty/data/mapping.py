@@ -14,8 +14,6 @@ column, or from the code), as in the Home Office success measure.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -23,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from svduty.data import IngestError
+from svduty.data.settings_file import read_settings_file
 
 SV_CATEGORIES = ("Homicide", "Violence with injury", "Robbery", "Possession of weapons", "Violence without injury")
 
@@ -176,31 +175,7 @@ class Mapping(_Model):
 
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file (.toml, .yaml/.yml or .json); errors name the file and the field."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise IngestError("mapping file is not UTF-8 text", file=str(path)) from exc
-    except OSError as exc:
-        raise IngestError(f"cannot read mapping file ({exc.strerror})", file=str(path)) from exc
-    suffix = Path(path).suffix.lower()
-    try:
-        if suffix == ".toml":
-            data = tomllib.loads(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            import yaml
-
-            try:
-                data = yaml.safe_load(text)
-            except yaml.YAMLError as exc:
-                raise IngestError(f"mapping is not valid YAML ({str(exc).splitlines()[0]})", file=str(path)) from exc
-        else:
-            raise IngestError("mapping file must be .toml, .yaml, .yml or .json", file=str(path))
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise IngestError(f"mapping is not valid {suffix[1:].upper()} ({exc})", file=str(path)) from exc
-    if not isinstance(data, dict):
-        raise IngestError("mapping file must hold a table of settings", file=str(path))
+    data = read_settings_file(path, "mapping file")
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:

@@ -29,8 +29,6 @@ workspace holds exactly one layer and the same seed gives the same rows.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from svduty.data import IngestError
 from svduty.data.ingest_common import now_utc
 from svduty.data.pseudonymise import pseudonym, workspace_key
+from svduty.data.settings_file import read_settings_file
 from svduty.data.workspace import Workspace
 
 PERSON_SOURCE = "synthetic"
@@ -210,30 +209,7 @@ def load_profile(path: Path | None) -> Profile:
     """Read a profile from YAML, JSON or TOML (by extension); ``None`` gives the defaults."""
     if path is None:
         return Profile()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise IngestError("profile is not UTF-8 text", file=str(path)) from exc
-    except OSError as exc:
-        raise IngestError(f"cannot read profile ({exc.strerror})", file=str(path)) from exc
-    suffix = Path(path).suffix.lower()
-    try:
-        if suffix == ".json":
-            data = json.loads(text)
-        elif suffix == ".toml":
-            data = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
-        else:
-            raise IngestError("profile must be .yaml, .yml, .json or .toml", file=str(path))
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise IngestError(f"profile is not valid {suffix[1:].upper()} ({exc})", file=str(path)) from exc
-    except Exception as exc:
-        if exc.__class__.__module__.startswith("yaml"):
-            raise IngestError(f"profile is not valid YAML ({str(exc).splitlines()[0]})", file=str(path)) from exc
-        raise
+    data = read_settings_file(path, "profile", allow_empty=True)
     try:
         return Profile.model_validate(data or {})
     except ValidationError as exc:
