@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from svduty.web.api.core import api
+
 admin.site.site_header = "svduty administration"
 admin.site.site_title = "svduty admin"
 
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", include("svduty.web.commissioning.urls")),
     path("decisions/", include("svduty.web.decisions.urls")),
     path("public/", include("svduty.web.public.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

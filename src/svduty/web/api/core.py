@@ -1,0 +1,71 @@
+"""The NinjaAPI object, its discovery of each domain's router, and the endpoints every caller shares."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Router, Schema
+
+from svduty.web.core.permissions import organisation_of, role_of
+
+from .auth import PUBLIC_AUTH, api_user
+
+api = NinjaAPI(
+    title="svduty API",
+    version="1",
+    description="The Serious Violence Duty partnership's data: the same permissions as the web pages.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the interactive docs load scripts from a CDN; the OpenAPI document is the contract
+)
+
+core_router = Router(tags=["core"])
+
+
+class Me(Schema):
+    authenticated: bool
+    username: str | None
+    role: str
+    organisation: str | None
+
+
+@core_router.get("/me/", response=Me, auth=PUBLIC_AUTH, summary="Who the API thinks you are")
+def me(request):
+    user = api_user(request)
+    organisation = organisation_of(user)
+    return {
+        "authenticated": bool(user.is_authenticated),
+        "username": user.get_username() if user.is_authenticated else None,
+        "role": str(role_of(user)),
+        "organisation": organisation.name if organisation is not None else None,
+    }
+
+
+api.add_router("/", core_router)
+
+
+def get_visible_or_404(queryset, can_view, user, **lookup):
+    """The object if ``can_view(user, obj)``, else 404 — another organisation's record does not exist for you."""
+    obj = get_object_or_404(queryset, **lookup)
+    if not can_view(user, obj):
+        raise Http404
+    return obj
+
+
+def _mount_domain_routers() -> None:
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("svduty.web.") or app == "svduty.web.api":
+            continue
+        try:
+            module = import_module(f"{app}.api")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.api":
+                raise
+            continue
+        api.add_router(module.API_PREFIX, module.router)
+
+
+_mount_domain_routers()
