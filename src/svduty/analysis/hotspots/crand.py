@@ -46,23 +46,46 @@ def permutation_table(n: int, max_k: int, permutations: int, seed: int | None) -
         table[bad] = rng.integers(0, m, size=(bad.size, max_k), dtype=np.int64)
 
 
+def permutation_prefix_sums(drawn_y: np.ndarray) -> np.ndarray:
+    """(permutations, max_k + 1) sums of the first k drawn values, k = 0 … max_k (``drawn_y`` = y[table])."""
+    prefix = np.zeros((drawn_y.shape[0], drawn_y.shape[1] + 1))
+    if drawn_y.shape[1]:
+        prefix[:, 1:] = np.cumsum(drawn_y, axis=1)
+    return prefix
+
+
+def own_index_draws(perm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every draw of the table as (drawn site, permutation row, column), sorted by site, stably.
+
+    Draw d = i stands for site n − 1 when site i is simulated, so each site needs the draws equal to its own index.
+    """
+    flat = perm.ravel()
+    order = np.argsort(flat, kind="stable")
+    width = max(perm.shape[1] if perm.ndim == 2 else 0, 1)
+    return flat[order].astype(np.int64), (order // width).astype(np.int64), (order % width).astype(np.int64)
+
+
 @numba.njit(cache=True, nogil=True)
-def _constant_weight_chunk(
-    start, stop, y, card, row_w, self_w, star, total, observed, prefix, occ_ptr, occ_p, occ_j, out
+def _constant_weight_sites(
+    sites, y_site, card, row_w, self_w, star, total, observed, prefix, occ_ptr, occ_p, occ_j, y_last, n, out
 ):
-    """Sites with one common neighbour weight: random lag = row_w · prefix[p, k_i] (+ swap correction)."""
-    n = y.shape[0]
+    """Sites with one common neighbour weight: random lag = row_w · prefix[p, k_i] (+ swap correction).
+
+    Arrays are per site, in the order of ``sites`` (their global indices): ``occ_ptr`` (len(sites) + 1) points into
+    ``occ_p``/``occ_j``, the permutation rows and columns whose draw is the site's own index. The whole-grid path
+    passes every site; :mod:`~svduty.analysis.hotspots.tiled` passes one tile's sites, so both run this arithmetic.
+    """
     n_perm = prefix.shape[0]
-    y_last = y[n - 1]
-    for i in range(start, stop):
-        k = card[i]
-        yi = y[i]
-        base = self_w[i] * yi if star else 0.0
+    for s in range(sites.shape[0]):
+        i = sites[s]
+        k = card[s]
+        yi = y_site[s]
+        base = self_w[s] * yi if star else 0.0
         denom = total if star else total - yi
-        obs = observed[i]
+        obs = observed[s]
         thr = obs - _REL_TIE * abs(obs)
         thr_lo = obs + _REL_TIE * abs(obs)
-        wi = row_w[i]
+        wi = row_w[s]
         larger = 0
         smaller = 0
         s1 = 0.0
@@ -77,7 +100,7 @@ def _constant_weight_chunk(
             s2 += g * g
         if i < n - 1:
             delta = y_last - yi
-            for t in range(occ_ptr[i], occ_ptr[i + 1]):
+            for t in range(occ_ptr[s], occ_ptr[s + 1]):
                 if occ_j[t] < k:
                     p = occ_p[t]
                     g_old = (wi * prefix[p, k] + base) / denom
@@ -86,13 +109,39 @@ def _constant_weight_chunk(
                     smaller += (1 if g_new <= thr_lo else 0) - (1 if g_old <= thr_lo else 0)
                     s1 += g_new - g_old
                     s2 += g_new * g_new - g_old * g_old
-        out[i, 3] = min(1.0, 2.0 * (min(larger, smaller) + 1.0) / (n_perm + 1.0))
+        out[s, 3] = min(1.0, 2.0 * (min(larger, smaller) + 1.0) / (n_perm + 1.0))
         if n_perm - larger < larger:
             larger = n_perm - larger
-        out[i, 0] = (larger + 1.0) / (n_perm + 1.0)
+        out[s, 0] = (larger + 1.0) / (n_perm + 1.0)
         mean = s1 / n_perm
-        out[i, 1] = mean
-        out[i, 2] = max(s2 / n_perm - mean * mean, 0.0)
+        out[s, 1] = mean
+        out[s, 2] = max(s2 / n_perm - mean * mean, 0.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _constant_weight_chunk(
+    start, stop, y, card, row_w, self_w, star, total, observed, prefix, occ_ptr, occ_p, occ_j, out
+):
+    """Sites start … stop − 1 of the whole grid (their arrays indexed by global site)."""
+    n = y.shape[0]
+    sites = np.arange(start, stop)
+    _constant_weight_sites(
+        sites,
+        y[start:stop],
+        card[start:stop],
+        row_w[start:stop],
+        self_w[start:stop],
+        star,
+        total,
+        observed[start:stop],
+        prefix,
+        occ_ptr[start : stop + 1],
+        occ_p,
+        occ_j,
+        y[n - 1],
+        n,
+        out[start:stop],
+    )
 
 
 @numba.njit(cache=True, nogil=True)
@@ -184,16 +233,11 @@ def local_g_crand(
     constant = bool(np.all(row_max[has] == row_min[has]))
     jobs = _chunks(n, n_jobs)
     if constant:
-        draws_y = np.zeros((permutations, max_k + 1))
-        if max_k:
-            draws_y[:, 1:] = np.cumsum(y[perm], axis=1)
-        flat = perm.ravel()
-        order = np.argsort(flat, kind="stable")
-        occ_p = (order // max(max_k, 1)).astype(np.int64)
-        occ_j = (order % max(max_k, 1)).astype(np.int64)
+        draws_y = permutation_prefix_sums(y[perm])
+        _, occ_p, occ_j = own_index_draws(perm)
         occ_ptr = np.zeros(n + 1, dtype=np.int64)
-        if flat.size:
-            occ_ptr[1:] = np.cumsum(np.bincount(flat, minlength=n)[:n])
+        if perm.size:
+            occ_ptr[1:] = np.cumsum(np.bincount(perm.ravel(), minlength=n)[:n])
 
         def run(a: int, b: int) -> None:
             _constant_weight_chunk(
