@@ -3,8 +3,8 @@
 The same code as :func:`~svduty.analysis.hotspots.tiled.gistar_tiled`, with Spark doing the cutting and the
 scheduling, for grids larger than one machine's memory (every force's 100 m grid over a decade, say):
 
-1. cells (``row``, ``col``, ``y``) get their global site index in row-major order (``sortBy`` + ``zipWithIndex``,
-   no single-partition window);
+1. cells (``row``, ``col``, ``y``) get their global site index in row-major order (per-row counts and a window per
+   lattice row, no single-partition sort);
 2. each cell is copied into the tiles whose core or halo it lies in (at most nine: the halo is never wider than a
    tile);
 3. pass one: per tile, the neighbour counts of its core cells → the global ``max_k``;
@@ -69,6 +69,7 @@ def local_session(master: str | None = None, app_name: str = "svduty"):
         .config("spark.ui.enabled", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.shuffle.partitions", os.environ.get("SVDUTY_SPARK_PARTITIONS", "8"))
+        .config("spark.driver.memory", os.environ.get("SVDUTY_SPARK_DRIVER_MEMORY", "4g"))
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
@@ -76,10 +77,18 @@ def local_session(master: str | None = None, app_name: str = "svduty"):
 
 
 def _with_ids(spark, cells):
-    """(row, col, y) → (id, row, col, y) with id the row-major rank, without a single-partition window."""
-    ordered = cells.select("row", "col", "y").rdd.sortBy(lambda r: (r[0], r[1]))
-    indexed = ordered.zipWithIndex().map(lambda p: (p[1], int(p[0][0]), int(p[0][1]), float(p[0][2])))
-    return spark.createDataFrame(indexed, "id long, row long, col long, y double")
+    """(row, col, y) → (id, row, col, y) with id the row-major rank: cells per lattice row (one small table, summed
+    on the driver) give each row's first id, and a window per row ranks its columns — no single-partition sort."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    cells = cells.select(F.col("row").cast("long"), F.col("col").cast("long"), F.col("y").cast("double"))
+    per_row = cells.groupBy("row").count().toPandas().sort_values("row")
+    per_row["first_id"] = per_row["count"].cumsum() - per_row["count"]
+    offsets = spark.createDataFrame(per_row[["row", "first_id"]].astype("int64"))
+    rank = F.row_number().over(Window.partitionBy("row").orderBy("col"))
+    ranked = cells.join(F.broadcast(offsets), "row").withColumn("id", F.col("first_id") + rank - 1)
+    return ranked.select("id", "row", "col", "y")
 
 
 def _tiles(frame, tile_size: int, reach: int):
