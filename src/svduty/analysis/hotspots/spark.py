@@ -67,6 +67,7 @@ def local_session(master: str | None = None, app_name: str = "svduty"):
         SparkSession.builder.master(master)
         .appName(app_name)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.shuffle.partitions", os.environ.get("SVDUTY_SPARK_PARTITIONS", "8"))
         .config("spark.driver.memory", os.environ.get("SVDUTY_SPARK_DRIVER_MEMORY", "4g"))
