@@ -1,8 +1,14 @@
-"""Fixtures every test directory may use: where the real open data lives, and fresh workspaces."""
+"""Fixtures every test directory may use (real open data, fresh workspaces), and the rule for missing tools.
+
+A test that cannot run here for lack of a tool or data set (Debian chromium, pdftoppm, ``../shared`` data,
+PostgreSQL) skips with a reason starting ``missing:``. Under ``CI=true`` the hook below turns exactly those skips into
+failures, so CI cannot pass by quietly not running them; every run ends with a list of what was skipped and why.
+"""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,19 +19,53 @@ from svduty.data.workspace import Workspace
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATA = REPO.parent / "shared" / "data" / "real"
 ARTIFACTS = REPO / "test-artifacts"
+MISSING = "missing: "  # prefix of a skip reason meaning "a tool or data set this test needs is absent"
 ONS_LOOKUP = "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Best_Fit_Lookup_for_EW_(V2).csv"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a ``missing:`` skip is a failure: CI must run every test, not pass by skipping."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = _skip_reason(report)
+        if reason.startswith(MISSING):
+            report.outcome = "failed"
+            report.longrepr = f"CI=true and this test cannot run here: {reason}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """End every run with what was skipped and why (grouped by reason), or say that nothing was."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if not hasattr(r, "wasxfail")]
+    terminalreporter.section("skipped tests")
+    if not skipped:
+        terminalreporter.write_line("nothing skipped")
+        return
+    for reason, n in Counter(_skip_reason(r) for r in skipped).most_common():
+        terminalreporter.write_line(f"{n:4d} skipped: {reason}")
+    if any(_skip_reason(r).startswith(MISSING) for r in skipped):
+        terminalreporter.write_line(
+            "(`make test` installs the missing Debian packages when run as root; CI=true fails these)"
+        )
 
 
 @pytest.fixture(scope="session")
 def real_data() -> Path:
-    """``../shared/data/real`` (present in CI and on the project's machines).
-
-    Elsewhere the real-data tests skip; in CI (``CI=true``) a missing folder fails them, so they never go quiet.
-    """
+    """``../shared/data/real`` (present in CI and on the project's machines); elsewhere the real-data tests skip."""
     if not (REAL_DATA / "MANIFEST.md").exists():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI=true but ../shared/data/real is not beside this checkout")
-        pytest.skip("../shared/data/real is not beside this checkout")
+        pytest.skip(MISSING + "../shared/data/real is not beside this checkout")
     return REAL_DATA
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -13,11 +15,26 @@ import typer
 from rich.console import Console
 
 from svduty.analysis import AnalysisError
-from svduty.data import IngestError, WorkspaceError
+from svduty.data import IngestError, UnknownNameError, WorkspaceError
 from svduty.report import ReportError
 
-console = Console()
-err_console = Console(stderr=True)
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that never cuts a value short: at a terminal it fits the window, elsewhere (a pipe, a log, CI, a
+    captured test run) it is as wide as the content, so tables keep full values instead of ``city-o…``."""
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal or os.environ.get("COLUMNS"):
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=WIDE, soft_wrap=True)
+
+
+WIDE = 1000  # characters: wider than any row svduty prints
+console = make_console()
+err_console = make_console(stderr=True)
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -42,7 +59,7 @@ def month_option(value: str | None, option: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-USER_ERRORS: tuple[type[Exception], ...] = (IngestError, WorkspaceError, AnalysisError, ReportError)
+USER_ERRORS: tuple[type[Exception], ...] = (IngestError, WorkspaceError, UnknownNameError, AnalysisError, ReportError)
 
 
 @contextmanager
