@@ -32,8 +32,10 @@ from svduty.data import IngestError
 from svduty.data.ingest_common import (
     FileResult,
     active_for_key,
+    check_regular_file,
     mark_if_unchanged,
     next_ingest_id,
+    read_regular_file,
     record_ingest,
     sha256_bytes,
     supersede,
@@ -65,6 +67,13 @@ FILE_NAME = re.compile(r"(?P<month>\d{4}-(?:0[1-9]|1[0-2]))-(?P<force>[a-z0-9-]+
 BOM = b"\xef\xbb\xbf"
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
+# Zip members are streamed to disk in chunks and refused when implausible: the largest police.uk street-level file
+# (a Metropolitan Police month) is about 30 MB and deflates about 8:1, so a member over 1 GiB or compressed more
+# than 200:1 is not police.uk data (a 2 MB zip holding a 2 GiB member is a zip bomb).
+MAX_MEMBER_BYTES = 1 << 30
+MAX_RATIO = 200
+CHUNK = 1 << 20
+
 
 @dataclass(frozen=True)
 class Source:
@@ -75,6 +84,8 @@ class Source:
     read: Callable[[], bytes]
     size: int
     disk_path: Path | None = None
+    archive: Path | None = None  # for a zip member: the archive, and ``file_name`` is read from ``member``
+    member: str | None = None
 
 
 def discover(paths: list[Path]) -> list[Source]:
@@ -83,6 +94,7 @@ def discover(paths: list[Path]) -> list[Source]:
     for path in paths:
         if not path.exists():
             raise IngestError("no such file or folder", file=str(path))
+        check_regular_file(path)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_street_csv(p.name))
             zips = sorted(p for p in path.rglob("*.zip") if p.is_file())
@@ -104,10 +116,7 @@ def _is_street_csv(name: str) -> bool:
 
 def _file_source(path: Path) -> Source:
     def read() -> bytes:
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+        return read_regular_file(path)
 
     try:
         size = path.stat().st_size
@@ -120,24 +129,86 @@ def _zip_sources(path: Path) -> list[Source]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir() and _is_street_csv(i.filename)]
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise IngestError(f"not a readable zip archive ({exc})", file=str(path)) from exc
     if not members:
         raise IngestError("zip archive holds no police.uk '*-street.csv' files", file=str(path))
+    for info in members:
+        _check_member_size(path, info.filename, info.file_size, info.compress_size)
 
     def reader(member: str) -> Callable[[], bytes]:
         def read() -> bytes:
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    return archive.read(member)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-                # NotImplementedError: e.g. Deflate64 members; RuntimeError: encrypted members
-                raise IngestError(f"cannot read member {member} ({exc})", file=str(path)) from exc
+            chunks: list[bytes] = []
+            _stream_member(path, member, chunks.append)
+            return b"".join(chunks)
 
         return read
 
     members.sort(key=lambda i: i.filename)
-    return [Source(f"{path}!{m.filename}", Path(m.filename).name, reader(m.filename), m.file_size) for m in members]
+    return [
+        Source(
+            f"{path}!{m.filename}",
+            Path(m.filename).name,
+            reader(m.filename),
+            m.file_size,
+            archive=path,
+            member=m.filename,
+        )
+        for m in members
+    ]
+
+
+def _check_member_size(path: Path, member: str, size: int, compressed: int) -> None:
+    """Refuse a member too big, or compressed too well, to be a police.uk file (before or while inflating it)."""
+    where = f"{path}!{member}"
+    if size > CHUNK and size > MAX_RATIO * max(compressed, 1):
+        raise IngestError(
+            f"member is compressed {size / max(compressed, 1):,.0f}:1 ({compressed:,} bytes to {size:,}); police.uk "
+            f"files compress about 8:1, so over {MAX_RATIO}:1 is refused as a zip bomb",
+            file=where,
+        )
+    if size > MAX_MEMBER_BYTES:
+        raise IngestError(
+            f"member inflates to {size / 2**20:,.0f} MiB, over the {MAX_MEMBER_BYTES >> 20:,} MiB a police.uk "
+            "file can be: refused",
+            file=where,
+        )
+
+
+def _stream_member(path: Path, member: str, write: Callable[[bytes], object]) -> int:
+    """Inflate one member in 1 MiB chunks through ``write``, re-checking size and ratio as the bytes come.
+
+    The sizes in a zip's directory can lie, so the limits are enforced on the bytes actually produced; memory
+    stays at a chunk whatever the member holds.
+    """
+    where = f"{path}!{member}"
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(member)
+            with archive.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    total += len(chunk)
+                    _check_member_size(path, member, total, info.compress_size)
+                    write(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        # NotImplementedError: e.g. Deflate64 members; RuntimeError: encrypted members; BadZipFile: bad CRC
+        raise IngestError(f"cannot read member ({exc})", file=where) from exc
+    return total
+
+
+@contextmanager
+def _member_on_disk(ws: Workspace, source: Source) -> Iterator[Path]:
+    """A zip member streamed into a temporary file inside the workspace (deleted afterwards)."""
+    assert source.archive is not None and source.member is not None
+    (ws.path / "tmp").mkdir(exist_ok=True)
+    temp_file = ws.path / "tmp" / f"member-{os.getpid()}.csv"
+    try:
+        with temp_file.open("wb") as out:
+            _stream_member(source.archive, source.member, out.write)
+        yield temp_file
+    finally:
+        temp_file.unlink(missing_ok=True)
 
 
 def ingest(
@@ -164,7 +235,11 @@ def ingest(
 
 
 def ingest_source(ws: Workspace, source: Source) -> FileResult:
-    """Ingest one discovered file (a plain file is parsed in place; a zip member through a temporary copy)."""
+    """Ingest one discovered file (a plain file is parsed in place; a zip member streamed to a temporary file)."""
+    if source.archive is not None:
+        with _member_on_disk(ws, source) as path:
+            data = read_regular_file(path)
+            return ingest_bytes(ws, data, display=source.display, file_name=source.file_name, disk_path=path)
     return ingest_bytes(
         ws, source.read(), display=source.display, file_name=source.file_name, disk_path=source.disk_path
     )
@@ -181,6 +256,10 @@ def ingest_bytes(
     raw = data
     if data.startswith(BOM):
         data = data[len(BOM) :]
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        # Lone CRs (classic Mac line ends) break lines as any CSV reader would; DuckDB reads the normalised copy.
+        data, disk_path = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), None
+    has_nul = b"\x00" in data
     header_end = data.find(b"\n")
     _check_header(data if header_end < 0 else data[:header_end], display)
     body_start = len(data) if header_end < 0 else header_end + 1
@@ -207,12 +286,12 @@ def ingest_bytes(
             loaded = preload.result()
             if disk_path is not None and (before != _stat_key(disk_path) or len(raw) != before[0]):
                 raise IngestError("the file changed while it was being read; try again", file=display)
-            if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-                loaded = None  # a lone CR is a line break to DuckDB's reader but not to ours: take the exact path
+            if has_nul:
+                loaded = None  # rows with NUL bytes are rejected from their raw line: take the exact path
             result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
             if mark_if_unchanged(con, result, SOURCE):
                 return result
-            _store_file(ws, result, data, body_start, expected, loaded, month_text)
+            _store_file(ws, result, data, body_start, expected, loaded, month_text, has_nul)
             return result
         finally:
             preload.result()
@@ -253,6 +332,7 @@ def _store_file(
     expected: int,
     loaded: int | None,
     month_text: str,
+    has_nul: bool = False,
 ) -> None:
     """Store the rows in one transaction: the fast path when its rows provably match lines, else the exact path.
 
@@ -274,7 +354,7 @@ def _store_file(
         except (_NotLineExact, duckdb.Error):
             pass
     with _exact_source(ws.con, data, body_start) as (exact_sql, total, undecodable), ws.transaction():
-        _store_rows(ws, result, exact_sql, total, undecodable, data, month_text, line_exact=False)
+        _store_rows(ws, result, exact_sql, total, undecodable, data, month_text, line_exact=False, has_nul=has_nul)
 
 
 @contextmanager
@@ -299,6 +379,7 @@ def _store_rows(
     month_text: str,
     *,
     line_exact: bool,
+    has_nul: bool = False,
 ) -> None:
     """Supersede the old version, insert stored and rejected rows, record the ingest (inside a transaction)."""
     con = ws.con
@@ -309,14 +390,14 @@ def _store_rows(
     if replaced:
         result.status, result.replaced = "replaced", replaced
         result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
-    validated = _validated_sql(source_sql, month_text)
+    validated = _validated_sql(source_sql, month_text, has_nul=has_nul)
     stored = _count(con.execute(_insert_incidents_sql(validated, ingest_id), [result.force]).fetchone())
     rejected = 0
     if stored < total:
         rejected = _count(
             con.execute(
                 f"""INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw)
-                    SELECT ?, ?, line, problem[1], problem[2], problem[3], raw
+                    SELECT ?, ?, line, problem[1], problem[2], problem[3], replace(raw, chr(0), '\\0')
                     FROM ({validated}) WHERE problem IS NOT NULL""",
                 [ingest_id, result.file_name],
             ).fetchone()
@@ -515,10 +596,12 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(f"'{_sql_str(v)}'" for v in values) + "]"
 
 
-def _validated_sql(source_sql: str, month_text: str) -> str:
+def _validated_sql(source_sql: str, month_text: str, *, has_nul: bool = False) -> str:
     """One row per input row: typed values and ``problem`` = [field, reason, value] (NULL when storable).
 
-    The first failing check wins, in the order a person would fix them. Text is stored as published (trimming every
+    The first failing check wins, in the order a person would fix them. A NUL byte is not text (and truncates the
+    value in many tools), so a row holding one is rejected naming its field; the check runs only for files that
+    contain a NUL at all (``has_nul``), to keep a national year's load fast. Text is stored as published (trimming every
     field would double the cost of a national year); only Month and the coordinates, which are parsed, are trimmed.
     """
     crime_types = _sql_list(POLICE_UK_CRIME_TYPES)
@@ -536,6 +619,7 @@ def _validated_sql(source_sql: str, month_text: str) -> str:
         n AS (SELECT *, TRY_CAST(lon_text AS DOUBLE) AS lon, TRY_CAST(lat_text AS DOUBLE) AS lat FROM v)
         SELECT *,
                CASE
+                 {_nul_check() if has_nul else ""}
                  WHEN parse_error IS NOT NULL THEN ['(row)', parse_error, NULL]
                  WHEN nf <> 12 THEN ['(row)', 'wrong number of fields', nf || ' fields, expected 12']
                  WHEN month_text IS DISTINCT FROM '{month_text}' THEN
@@ -562,6 +646,17 @@ def _validated_sql(source_sql: str, month_text: str) -> str:
                  ELSE NULL
                END AS problem
         FROM n"""
+
+
+def _nul_check() -> str:
+    """A CASE branch: the first field holding a NUL byte, or the row if its fields cannot be told apart."""
+    names = ", ".join(f"'{_sql_str(c)}'" for c in COLUMNS)
+    fields = ("crime_id", "month_text", "reported_by", "falls_within", "lon_text", "lat_text", "location", "lsoa_code")
+    fields += ("lsoa_name", "crime_type", "outcome", "context")  # the v columns, in COLUMNS order
+    flags = ", ".join(f"coalesce(contains({f}, chr(0)), false)" for f in fields)
+    return f"""WHEN contains(coalesce(raw, ''), chr(0)) THEN
+                   [coalesce([{names}][list_position([{flags}], true)], '(row)'),
+                    'NUL byte (\\0) inside the field: not text', NULL]"""
 
 
 def _insert_incidents_sql(validated: str, ingest_id: int) -> str:
