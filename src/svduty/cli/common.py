@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -41,6 +42,7 @@ WorkspaceOption = Annotated[
     typer.Option(
         "--workspace",
         "-w",
+        metavar="DIR",
         help="Workspace folder (default: $SVDUTY_WORKSPACE or ./workspace).",
         show_default=False,
     ),
@@ -76,3 +78,36 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err_console.print("[bold red]interrupted[/]: the file being ingested was rolled back; finished files stay.")
         raise typer.Exit(130) from None
+
+
+class Stages:
+    """A line per finished stage with its time ("  ✓ hotspots and concentration (3.1 s)"), and a spinner while
+    one runs at a terminal. Long commands use it so a log shows where the time went and what is running."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.name: str | None = None
+        self.started = 0.0
+        self.status = console.status("") if console.is_terminal else None
+
+    def __call__(self, name: str) -> None:
+        self._finish()
+        self.name, self.started = name, time.monotonic()
+        if self.status is not None:
+            self.status.update(f"{name}…")
+
+    def _finish(self) -> None:
+        if self.name is not None:
+            self.console.print(f"  ✓ {self.name} ({time.monotonic() - self.started:.1f} s)", highlight=False)
+            self.name = None
+
+    def __enter__(self) -> Stages:
+        if self.status is not None:
+            self.status.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.status is not None:
+            self.status.stop()
+        if exc_type is None:
+            self._finish()

@@ -41,6 +41,7 @@ class FileResult:
     month: date | None = None
     replaced: list[int] = field(default_factory=list)
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # what a person should look at, e.g. an empty file
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -417,6 +417,26 @@ def _store_rows(
     # Counted apart from the two inserts: the CHECK on ingests refuses the file if they ever disagree.
     result.rows_read = total + len(undecodable)
     record_ingest(con, result, SOURCE)
+    result.warnings += _warnings(con, result, month_text)
+
+
+def _warnings(con: duckdb.DuckDBPyConnection, result: FileResult, month_text: str) -> list[str]:
+    """An empty month, or rows for another month than the file's name says (a misnamed or merged file)."""
+    if not result.rows_read:
+        return ["header only, no data rows: ingested as a month with no crimes (is this the file you meant?)"]
+    others = con.execute(
+        """SELECT value, count(*) FROM rejects WHERE ingest_id = ? AND reason = 'month outside the file''s month'
+           GROUP BY 1 ORDER BY 2 DESC, 1""",
+        [result.ingest_id],
+    ).fetchall()
+    if not others:
+        return []
+    n = sum(int(c) for _, c in others)
+    months = ", ".join(f"{m} ({int(c):,})" for m, c in others[:5]) + (" …" if len(others) > 5 else "")
+    return [
+        f"{n:,} of {result.rows_read:,} rows are for another month than {month_text}, the month its name gives: "
+        f"{months}; they were rejected (rename the file to the month it holds)"
+    ]
 
 
 def _count(row: tuple | None) -> int:
