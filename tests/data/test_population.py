@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from svduty.data import IngestError
@@ -317,11 +317,20 @@ CELLS = st.one_of(
 )
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def fuzz_ws(fuzz_dir):
+    w = Workspace.create(fuzz_dir / "population-ws")
+    yield w
+    w.close()
+
+
+@pytest.mark.fuzz
 @given(rows=st.lists(st.lists(CELLS, min_size=0, max_size=6), max_size=15), tail=st.binary(max_size=8))
-def test_fuzz_census_csv_accounting(ws, tmp_path, rows, tail):
+def test_fuzz_census_csv_accounting(fuzz_ws, fuzz_dir, fuzz_examples, rows, tail):
+    fuzz_examples["population"] += 1
+    ws = fuzz_ws
     data = census_csv([tuple(r) for r in rows]) + tail  # type: ignore[arg-type]
-    path = tmp_path / "fuzz.csv"
+    path = fuzz_dir / "fuzz.csv"
     path.write_bytes(data)
     try:
         result = P.ingest_file(ws, path)
