@@ -6,6 +6,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.run-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 WORKSPACE ?= workspace
+OUT ?= out/sna
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -75,13 +76,13 @@ run: install system-packages
 	@$(BIN)/svduty init --workspace $(WORKSPACE)
 	@echo "==> ingesting the bundled police.uk sample: 36 months of City of London Police (about 10 seconds)"
 	@$(BIN)/svduty ingest police-uk --sample --workspace $(WORKSPACE) | tail -n 1
-	@echo "==> ingesting the bundled ONS population and LSOA lookup (about 10 seconds)"
-	@$(BIN)/svduty ingest population --sample --workspace $(WORKSPACE) | tail -n 1
+	@echo "==> ingesting the bundled ONS population and LSOA lookup (about 15 seconds)"
+	@$(BIN)/svduty ingest population --sample --workspace $(WORKSPACE)
 	@echo "==> adding the seeded synthetic layer (about 10 seconds)"
-	@$(BIN)/svduty synth --workspace $(WORKSPACE) | tail -n 1
-	@$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 2
-	@echo "==> building the Strategic Needs Assessment into out/sna (about 30 seconds)"
-	@$(BIN)/svduty sna --workspace $(WORKSPACE) --out out/sna
+	@$(BIN)/svduty synth --workspace $(WORKSPACE)
+	@$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 3
+	@echo "==> building the Strategic Needs Assessment into $(OUT) (about 1 minute)"
+	@$(BIN)/svduty sna --workspace $(WORKSPACE) --out $(OUT)
 	@echo "==> loading the demo partnership into the web app's SQLite database (about 20 seconds)"
 	@$(BIN)/svduty demo --workspace $(WORKSPACE)
 	@echo ""
@@ -89,7 +90,7 @@ run: install system-packages
 	@echo "  web app            http://$(HOST):$(PORT)/"
 	@echo "  public register    http://$(HOST):$(PORT)/public/decisions/"
 	@echo "  360Giving data     http://$(HOST):$(PORT)/public/360giving.json (and .csv)"
-	@echo "  SNA report         out/sna/index.html and out/sna/sna.pdf"
+	@echo "  SNA report         $(OUT)/index.html and $(OUT)/sna.pdf"
 	@echo "  demo accounts      admin, officer, assessor, ceo, pcc, provider (password svduty-demo)"
 	@echo "==> starting the web app (Ctrl+C to stop)"
 	@$(BIN)/svduty serve --workspace $(WORKSPACE) --host $(HOST) --port $(PORT)
