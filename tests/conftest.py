@@ -83,6 +83,8 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """End every run with the fuzz examples run per adapter and what was skipped and why (or that nothing was)."""
+    if config.option.collectonly:
+        return
     if FUZZ_EXAMPLES:
         profile = settings._current_profile
         terminalreporter.section(f"hypothesis fuzzing (profile {profile!r})")

@@ -123,8 +123,8 @@ def test_web_suite_on_sqlite_too(tmp_path):
         "-m",
         "not browser and not postgres",
         str(here),
-        "--deselect",
-        f"{here / 'test_sqlite_path.py'}::test_web_suite_on_sqlite_too",
+        "--deselect",  # a node id as pytest writes it: relative to the repository root (the cwd below)
+        "tests/web/test_sqlite_path.py::test_web_suite_on_sqlite_too",
     ]
     collected = _nested_pytest(["--collect-only", "-q", *selection], env, here.parents[1])
     assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-2000:]
