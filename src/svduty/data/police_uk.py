@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from svduty.data import IngestError
+from svduty.data import IngestError, zip_members
 from svduty.data.ingest_common import (
     FileResult,
     active_for_key,
@@ -66,13 +66,6 @@ FILE_NAME = re.compile(r"(?P<month>\d{4}-(?:0[1-9]|1[0-2]))-(?P<force>[a-z0-9-]+
 
 BOM = b"\xef\xbb\xbf"
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-# Zip members are streamed to disk in chunks and refused when implausible: the largest police.uk street-level file
-# (a Metropolitan Police month) is about 30 MB and deflates about 8:1, so a member over 1 GiB or compressed more
-# than 200:1 is not police.uk data (a 2 MB zip holding a 2 GiB member is a zip bomb).
-MAX_MEMBER_BYTES = 1 << 30
-MAX_RATIO = 200
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -134,12 +127,12 @@ def _zip_sources(path: Path) -> list[Source]:
     if not members:
         raise IngestError("zip archive holds no police.uk '*-street.csv' files", file=str(path))
     for info in members:
-        _check_member_size(path, info.filename, info.file_size, info.compress_size)
+        zip_members.check_size(path, info.filename, info.file_size, info.compress_size)
 
     def reader(member: str) -> Callable[[], bytes]:
         def read() -> bytes:
             chunks: list[bytes] = []
-            _stream_member(path, member, chunks.append)
+            zip_members.stream(path, member, chunks.append)
             return b"".join(chunks)
 
         return read
@@ -156,59 +149,6 @@ def _zip_sources(path: Path) -> list[Source]:
         )
         for m in members
     ]
-
-
-def _check_member_size(path: Path, member: str, size: int, compressed: int) -> None:
-    """Refuse a member too big, or compressed too well, to be a police.uk file (before or while inflating it)."""
-    where = f"{path}!{member}"
-    if size > CHUNK and size > MAX_RATIO * max(compressed, 1):
-        raise IngestError(
-            f"member is compressed {size / max(compressed, 1):,.0f}:1 ({compressed:,} bytes to {size:,}); police.uk "
-            f"files compress about 8:1, so over {MAX_RATIO}:1 is refused as a zip bomb",
-            file=where,
-        )
-    if size > MAX_MEMBER_BYTES:
-        raise IngestError(
-            f"member inflates to {size / 2**20:,.0f} MiB, over the {MAX_MEMBER_BYTES >> 20:,} MiB a police.uk "
-            "file can be: refused",
-            file=where,
-        )
-
-
-def _stream_member(path: Path, member: str, write: Callable[[bytes], object]) -> int:
-    """Inflate one member in 1 MiB chunks through ``write``, re-checking size and ratio as the bytes come.
-
-    The sizes in a zip's directory can lie, so the limits are enforced on the bytes actually produced; memory
-    stays at a chunk whatever the member holds.
-    """
-    where = f"{path}!{member}"
-    total = 0
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo(member)
-            with archive.open(info) as stream:
-                while chunk := stream.read(CHUNK):
-                    total += len(chunk)
-                    _check_member_size(path, member, total, info.compress_size)
-                    write(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        # NotImplementedError: e.g. Deflate64 members; RuntimeError: encrypted members; BadZipFile: bad CRC
-        raise IngestError(f"cannot read member ({exc})", file=where) from exc
-    return total
-
-
-@contextmanager
-def _member_on_disk(ws: Workspace, source: Source) -> Iterator[Path]:
-    """A zip member streamed into a temporary file inside the workspace (deleted afterwards)."""
-    assert source.archive is not None and source.member is not None
-    (ws.path / "tmp").mkdir(exist_ok=True)
-    temp_file = ws.path / "tmp" / f"member-{os.getpid()}.csv"
-    try:
-        with temp_file.open("wb") as out:
-            _stream_member(source.archive, source.member, out.write)
-        yield temp_file
-    finally:
-        temp_file.unlink(missing_ok=True)
 
 
 def ingest(
@@ -236,8 +176,8 @@ def ingest(
 
 def ingest_source(ws: Workspace, source: Source) -> FileResult:
     """Ingest one discovered file (a plain file is parsed in place; a zip member streamed to a temporary file)."""
-    if source.archive is not None:
-        with _member_on_disk(ws, source) as path:
+    if source.archive is not None and source.member is not None:
+        with zip_members.on_disk(ws.path / "tmp", source.archive, source.member) as path:
             data = read_regular_file(path)
             return ingest_bytes(ws, data, display=source.display, file_name=source.file_name, disk_path=path)
     return ingest_bytes(
