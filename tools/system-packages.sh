@@ -36,11 +36,11 @@ fi
 echo "system packages for $purpose: installing$missing (about 1-2 minutes)..."
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
-if ! apt-get install -y -q --no-install-recommends $missing >/tmp/svduty-apt.log 2>&1; then
+if ! apt-get install -y -q $missing >/tmp/svduty-apt.log 2>&1; then
   echo "  package lists are stale: apt-get update, then install again"
   apt-get update -q >>/tmp/svduty-apt.log 2>&1
   # shellcheck disable=SC2086
-  if ! apt-get install -y -q --no-install-recommends $missing >>/tmp/svduty-apt.log 2>&1; then
+  if ! apt-get install -y -q $missing >>/tmp/svduty-apt.log 2>&1; then
     echo "  could not install$missing (see /tmp/svduty-apt.log); the $purpose that need them are skipped"
     exit 0
   fi
