@@ -33,15 +33,16 @@ if [ "$(id -u)" != "0" ]; then
   echo "  run: sudo apt-get install -y$missing   (until then the $purpose that need them are skipped)"
   exit 0
 fi
-echo "system packages for $purpose: installing$missing (about 1-2 minutes)..."
+log="${TMPDIR:-/tmp}/svduty-apt.log"
+echo "system packages for $purpose: installing$missing (about 1-2 minutes; log in $log)..."
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
-if ! apt-get install -y -q $missing >/tmp/svduty-apt.log 2>&1; then
+if ! apt-get install -y -q $missing >$log 2>&1; then
   echo "  package lists are stale: apt-get update, then install again"
-  apt-get update -q >>/tmp/svduty-apt.log 2>&1
+  apt-get update -q >>$log 2>&1
   # shellcheck disable=SC2086
-  if ! apt-get install -y -q $missing >>/tmp/svduty-apt.log 2>&1; then
-    echo "  could not install$missing (see /tmp/svduty-apt.log); the $purpose that need them are skipped"
+  if ! apt-get install -y -q $missing >>$log 2>&1; then
+    echo "  could not install$missing (see $log); the $purpose that need them are skipped"
     exit 0
   fi
 fi
