@@ -37,11 +37,11 @@ log="${TMPDIR:-/tmp}/svduty-apt.log"
 echo "system packages for $purpose: installing$missing (about 1-2 minutes; log in $log)..."
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
-if ! apt-get install -y -q $missing >$log 2>&1; then
+if ! apt-get install -y -q $missing >"$log" 2>&1; then
   echo "  package lists are stale: apt-get update, then install again"
-  apt-get update -q >>$log 2>&1
+  apt-get update -q >>"$log" 2>&1
   # shellcheck disable=SC2086
-  if ! apt-get install -y -q $missing >>$log 2>&1; then
+  if ! apt-get install -y -q $missing >>"$log" 2>&1; then
     echo "  could not install$missing (see $log); the $purpose that need them are skipped"
     exit 0
   fi
