@@ -10,18 +10,22 @@ set -u
 purpose=$1
 shift
 missing=""
+present=""
 for spec in "$@"; do
   package=${spec%%:*}
   probe=${spec#*:}
   if command -v dpkg-query >/dev/null 2>&1; then
     status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] && continue
+    if [ "$status" = "install ok installed" ]; then present="$present $package"; continue; fi
   else
-    if [ -e "$probe" ] || command -v "$probe" >/dev/null 2>&1; then continue; fi
+    if [ -e "$probe" ] || command -v "$probe" >/dev/null 2>&1; then present="$present $package"; continue; fi
   fi
   missing="$missing $package"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+  echo "system packages for $purpose: all present:$present"
+  exit 0
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "system packages for $purpose: not a Debian system, so not installing:$missing"
