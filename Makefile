@@ -1,57 +1,99 @@
-# svduty: two commands set everything up on a fresh machine — `make run` and `make test`.
+# svduty: two commands set everything up on a fresh machine — `make run` (the app) and `make test` (the checks).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# Two stamps: `make run` installs the runtime only; `make test` adds the test extras on top (also after `make run`).
+RUN_STAMP  := $(VENV)/.run-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 WORKSPACE ?= workspace
+OUT ?= out/sna
+HOST ?= 127.0.0.1
+PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# bash with pipefail: a failing command piped into `tail` still stops `make run`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
-.PHONY: run test lint format bench install chromium static clean
+# Debian packages, as PACKAGE:PROBE (PROBE: a file or command that shows it is there where dpkg is absent).
+# Runtime: WeasyPrint (SNA PDF) needs Pango; the report's font is DejaVu Sans.
+RUNTIME_DEBS := libpango-1.0-0:/usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 \
+	libpangoft2-1.0-0:/usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 \
+	fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+# Tests: Debian's Chromium for the browser tests (never a downloaded browser), pdftoppm to rasterise PDFs.
+TEST_DEBS := chromium:/usr/bin/chromium poppler-utils:pdftoppm
+
+.PHONY: run test fuzz lint format bench install install-test system-packages system-packages-test static clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "==> creating the virtual environment in $(VENV) (a few seconds)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> installing svduty and its runtime dependencies (about 2 minutes the first time)"
+	@$(BIN)/python -m pip install --quiet -e .
+	@touch $@
 
-install: $(STAMP)
+$(TEST_STAMP): $(RUN_STAMP)
+	@echo "==> installing the test tools: pytest, hypothesis, ruff, playwright, reference libraries (about 1 minute)"
+	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
 
-# Browser tests drive Debian's Chromium (never a downloaded browser). Installed when missing and we are root.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "installing Debian chromium for the browser tests"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
-	      (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null); \
-	  else echo "note: /usr/bin/chromium missing and not root: browser tests will be skipped"; fi; \
-	fi
+install: $(RUN_STAMP)
+install-test: $(TEST_STAMP)
 
-lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+system-packages:
+	@sh tools/system-packages.sh "the app (SNA PDF)" $(RUNTIME_DEBS)
 
-format: install
+system-packages-test: system-packages
+	@sh tools/system-packages.sh "tests" $(TEST_DEBS)
+
+lint: install-test
+	@echo "==> ruff check and ruff format --check (a few seconds)"
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium lint
-	$(BIN)/python -m pytest
+# The whole suite (about 6-8 minutes on two cores); the hypothesis fuzzing runs its small "test" profile.
+test: install-test system-packages-test lint
+	@echo "==> pytest: the whole suite (about 6-8 minutes)"
+	@SVDUTY_HYPOTHESIS_PROFILE=$${SVDUTY_HYPOTHESIS_PROFILE:-test} $(BIN)/python -m pytest
 
-bench: install
+# The adapters' fuzzing at depth: at least 10,000 hypothesis examples per adapter (about 40 minutes).
+fuzz: install-test
+	@echo "==> fuzzing the police.uk, RMS and population adapters, 10,000 examples each (about 40 minutes on two busy cores)"
+	@SECONDS=0; SVDUTY_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m fuzz -p no:cacheprovider -q --durations=3; \
+	  status=$$?; echo "make fuzz: $$((SECONDS / 60)) min $$((SECONDS % 60)) s"; exit $$status
+
+bench: install-test
 	$(BIN)/python benchmarks/run_all.py
 
-run: install
-	$(BIN)/svduty init --workspace $(WORKSPACE)
-	$(BIN)/svduty ingest police-uk --sample --workspace $(WORKSPACE)
-	$(BIN)/svduty ingest population --sample --workspace $(WORKSPACE)
-	$(BIN)/svduty synth --workspace $(WORKSPACE)
-	$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 3
-	$(BIN)/svduty sna --workspace $(WORKSPACE) --out out/sna
-	@echo "SNA report: out/sna/index.html and out/sna/sna.pdf"
-	$(BIN)/svduty demo --workspace $(WORKSPACE)
-	$(BIN)/svduty serve --workspace $(WORKSPACE) --host 127.0.0.1 --port 8000
+run: install system-packages
+	@echo "==> creating the workspace $(WORKSPACE) (a second)"
+	@$(BIN)/svduty init --workspace $(WORKSPACE)
+	@echo "==> ingesting the bundled police.uk sample: 36 months of City of London Police (about 10 seconds)"
+	@$(BIN)/svduty ingest police-uk --sample --workspace $(WORKSPACE) | tail -n 1
+	@echo "==> ingesting the bundled ONS population and LSOA lookup (about 15 seconds)"
+	@$(BIN)/svduty ingest population --sample --workspace $(WORKSPACE)
+	@echo "==> adding the seeded synthetic layer (about 10 seconds)"
+	@$(BIN)/svduty synth --workspace $(WORKSPACE)
+	@$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 3
+	@echo "==> building the Strategic Needs Assessment into $(OUT) (about 1 minute)"
+	@$(BIN)/svduty sna --workspace $(WORKSPACE) --out $(OUT)
+	@echo "==> loading the demo partnership into the web app's SQLite database (about 20 seconds)"
+	@$(BIN)/svduty demo --workspace $(WORKSPACE)
+	@echo ""
+	@echo "svduty is ready:"
+	@echo "  web app            http://$(HOST):$(PORT)/"
+	@echo "  public register    http://$(HOST):$(PORT)/public/decisions/"
+	@echo "  360Giving data     http://$(HOST):$(PORT)/public/360giving.json (and .csv)"
+	@echo "  SNA report         $(OUT)/index.html and $(OUT)/sna.pdf"
+	@echo "  demo accounts      admin, officer, assessor, ceo, pcc, provider (password svduty-demo)"
+	@echo "==> starting the web app (Ctrl+C to stop)"
+	@$(BIN)/svduty serve --workspace $(WORKSPACE) --host $(HOST) --port $(PORT)
 
 # Rebuild GOV.UK Frontend assets from the npm package (needs npm; the output is committed so run/test need no npm).
 static: install

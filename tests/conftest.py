@@ -1,11 +1,21 @@
-"""Fixtures every test directory may use: where the real open data lives, and fresh workspaces."""
+"""Fixtures every test directory may use (real open data, fresh workspaces), and the rule for missing tools.
+
+A test that cannot run here for lack of a tool or data set (Debian chromium, pdftoppm, ``../shared`` data,
+PostgreSQL) skips with a reason starting ``missing:``. Under ``CI=true`` the hook below turns exactly those skips into
+failures, so CI cannot pass by quietly not running them; every run ends with a list of what was skipped and why.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from svduty.data import police_uk
 from svduty.data.workspace import Workspace
@@ -13,19 +23,91 @@ from svduty.data.workspace import Workspace
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATA = REPO.parent / "shared" / "data" / "real"
 ARTIFACTS = REPO / "test-artifacts"
+MISSING = "missing: "  # prefix of a skip reason meaning "a tool or data set this test needs is absent"
 ONS_LOOKUP = "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Best_Fit_Lookup_for_EW_(V2).csv"
+
+
+# Hypothesis profiles, chosen by $SVDUTY_HYPOTHESIS_PROFILE: "test" (the default, and `make test`) keeps the suite
+# quick; "fuzz" (`make fuzz`) runs at least 10,000 examples per adapter. Fuzz tests set no max_examples themselves.
+_FUZZ_SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
+settings.register_profile("test", max_examples=100, **_FUZZ_SETTINGS)
+settings.register_profile("fuzz", max_examples=10_000, **_FUZZ_SETTINGS)
+settings.load_profile(os.environ.get("SVDUTY_HYPOTHESIS_PROFILE", "test"))
+FUZZ_EXAMPLES: Counter[str] = Counter()  # adapter → examples run, printed at the end of the run
+
+
+@pytest.fixture(scope="session")
+def fuzz_examples() -> Counter[str]:
+    """Count each fuzz example (``fuzz_examples["police-uk"] += 1``) so the run reports how many really ran."""
+    return FUZZ_EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def fuzz_dir(tmp_path_factory) -> Iterator[Path]:
+    """Where fuzz workspaces live: a RAM disk when there is one (every example commits, and fsync on a busy disk
+    dominated the run), else the session's temporary folder."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path_factory.mktemp("fuzz")
+        return
+    folder = Path(tempfile.mkdtemp(prefix="svduty-fuzz-", dir=shm))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a ``missing:`` skip is a failure: CI must run every test, not pass by skipping."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = _skip_reason(report)
+        if reason.startswith(MISSING):
+            report.outcome = "failed"
+            report.longrepr = f"CI=true and this test cannot run here: {reason}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """End every run with the fuzz examples run per adapter and what was skipped and why (or that nothing was)."""
+    if config.option.collectonly:
+        return
+    if FUZZ_EXAMPLES:
+        profile = settings._current_profile
+        terminalreporter.section(f"hypothesis fuzzing (profile {profile!r})")
+        for adapter, n in sorted(FUZZ_EXAMPLES.items()):
+            terminalreporter.write_line(f"{adapter:12s} {n:7,d} examples run")
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if not hasattr(r, "wasxfail")]
+    terminalreporter.section("skipped tests")
+    if not skipped:
+        terminalreporter.write_line("nothing skipped")
+        return
+    for reason, n in Counter(_skip_reason(r) for r in skipped).most_common():
+        terminalreporter.write_line(f"{n:4d} skipped: {reason}")
+    if any(_skip_reason(r).startswith(MISSING) for r in skipped):
+        terminalreporter.write_line(
+            "(`make test` installs the missing Debian packages when run as root; CI=true fails these)"
+        )
 
 
 @pytest.fixture(scope="session")
 def real_data() -> Path:
-    """``../shared/data/real`` (present in CI and on the project's machines).
-
-    Elsewhere the real-data tests skip; in CI (``CI=true``) a missing folder fails them, so they never go quiet.
-    """
+    """``../shared/data/real`` (present in CI and on the project's machines); elsewhere the real-data tests skip."""
     if not (REAL_DATA / "MANIFEST.md").exists():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI=true but ../shared/data/real is not beside this checkout")
-        pytest.skip("../shared/data/real is not beside this checkout")
+        pytest.skip(MISSING + "../shared/data/real is not beside this checkout")
     return REAL_DATA
 
 

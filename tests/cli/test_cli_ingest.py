@@ -33,7 +33,7 @@ def test_init_ingest_sample_and_status_json(tmp_path):
     assert report["rejects_by_reason"] == {}
 
     table = runner.invoke(app, ["status", "--workspace", ws], env={"COLUMNS": "200"})
-    assert table.exit_code == 0 and "rows read 22,480 = stored 22,480 + rejected 0" in table.output
+    assert table.exit_code == 0 and "incident rows: 36 files, read 22,480 = stored 22,480 + rejected 0" in table.output
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import re
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from svduty.data import IngestError, police_uk
@@ -55,41 +55,54 @@ rows = st.tuples(
 
 
 def independent_row_count(body: bytes) -> int:
-    """Data rows are the non-blank lines after the header (bytes other than space/tab/CR/LF)."""
-    lines = body.split(b"\n")[1:]
-    return sum(1 for line in lines if line.strip(b" \t\r\n"))
+    """Data rows are the non-blank lines after the header; CRLF, LF and a lone CR each end a line, as in any reader."""
+    lines = re.split(rb"\r\n|\r|\n", body)[1:]
+    return sum(1 for line in lines if line.strip(b" \t"))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture(scope="module")
+def fuzz_ws(fuzz_dir):
+    """One workspace for every example (emptied before each): creating one per example cost most of the time."""
+    ws = Workspace.create(fuzz_dir / "police-uk-ws")
+    yield ws
+    ws.close()
+
+
+@pytest.mark.fuzz
 @given(
     st.lists(rows, max_size=25),
     st.sampled_from([b"\n", b"\r\n"]),
     st.booleans(),
     st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-16", "bom"]),
 )
-def test_any_bytes_never_crash_and_always_add_up(row_specs, newline, trailing, encoding):
+def test_any_bytes_never_crash_and_always_add_up(
+    fuzz_ws, fuzz_dir, fuzz_examples, row_specs, newline, trailing, encoding
+):
+    fuzz_examples["police-uk"] += 1
     body = newline.join([HEADER] + [mutate(*spec) for spec in row_specs]) + (newline if trailing else b"")
     if encoding == "utf-16":
         body = body.decode("utf-8", errors="replace").encode("utf-16")
     elif encoding == "bom":
         body = b"\xef\xbb\xbf" + body
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "2021-08-durham-street.csv"
-        path.write_bytes(body)
-        with Workspace.create(Path(tmp) / "ws") as ws:
-            try:
-                (result,) = police_uk.ingest(ws, [path])
-            except IngestError as exc:
-                assert str(path) in str(exc)
-                (n,) = ws.con.execute("SELECT count(*) FROM ingests").fetchone()
-                assert n == 0
-                return
-            assert result.rows_read == result.rows_stored + result.rows_rejected
-            assert result.rows_read == independent_row_count(body.removeprefix(b"\xef\xbb\xbf"))
-            (stored,) = ws.con.execute("SELECT count(*) FROM incidents").fetchone()
-            (rejected,) = ws.con.execute("SELECT count(*) FROM rejects").fetchone()
-            assert (stored, rejected) == (result.rows_stored, result.rows_rejected)
-            (lines,) = ws.con.execute(
-                "SELECT count(DISTINCT line) FROM (SELECT line FROM incidents UNION ALL SELECT line FROM rejects)"
-            ).fetchone()
-            assert lines == result.rows_read  # every row accounted for exactly once
+    ws = fuzz_ws
+    with ws.transaction():
+        for table in ("incidents", "rejects", "ingests"):
+            ws.con.execute(f"DELETE FROM {table}")
+    path = fuzz_dir / "2021-08-durham-street.csv"
+    path.write_bytes(body)
+    try:
+        (result,) = police_uk.ingest(ws, [path])
+    except IngestError as exc:
+        assert str(path) in str(exc)
+        (n,) = ws.con.execute("SELECT count(*) FROM ingests").fetchone()
+        assert n == 0
+        return
+    assert result.rows_read == result.rows_stored + result.rows_rejected
+    assert result.rows_read == independent_row_count(body.removeprefix(b"\xef\xbb\xbf"))
+    (stored,) = ws.con.execute("SELECT count(*) FROM incidents").fetchone()
+    (rejected,) = ws.con.execute("SELECT count(*) FROM rejects").fetchone()
+    assert (stored, rejected) == (result.rows_stored, result.rows_rejected)
+    (lines,) = ws.con.execute(
+        "SELECT count(DISTINCT line) FROM (SELECT line FROM incidents UNION ALL SELECT line FROM rejects)"
+    ).fetchone()
+    assert lines == result.rows_read  # every row accounted for exactly once

@@ -10,16 +10,14 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from svduty.data import IngestError
 from svduty.data import population as P
 from svduty.data.workspace import Workspace
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real" / "ons"
-if not REAL.exists():
-    REAL = Path("/work/shared/data/real/ons")
+REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "ons"
 LOOKUP_NAME = "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Best_Fit_Lookup_for_EW_(V2).csv"
 
 BANDS = list(P.CENSUS21_AGE_BANDS)
@@ -193,7 +191,7 @@ def test_lookup_and_area_mapping_both_vintages(ws, tmp_path):
     assert popn["E01000100"] == (30, "direct")
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="real ONS files not present")
+@pytest.mark.skipif(not REAL.exists(), reason="missing: ../shared/data/real ONS files")
 def test_real_files_match_independent_reads(ws):
     """The bundled sample (Census 2021 + lookup) against pandas reads of the published files and the MANIFEST."""
     for p in P.sample_paths():
@@ -228,7 +226,7 @@ def test_real_files_match_independent_reads(ws):
     accounting_holds(ws)
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="real ONS files not present")
+@pytest.mark.skipif(not REAL.exists(), reason="missing: ../shared/data/real ONS files")
 def test_real_rda_and_mid2018_workbook():
     """The .rda parses to the same figures pyreadr gives; the mid-2018 workbook (header on row 5) to the MANIFEST's."""
     import pyreadr
@@ -319,11 +317,20 @@ CELLS = st.one_of(
 )
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def fuzz_ws(fuzz_dir):
+    w = Workspace.create(fuzz_dir / "population-ws")
+    yield w
+    w.close()
+
+
+@pytest.mark.fuzz
 @given(rows=st.lists(st.lists(CELLS, min_size=0, max_size=6), max_size=15), tail=st.binary(max_size=8))
-def test_fuzz_census_csv_accounting(ws, tmp_path, rows, tail):
+def test_fuzz_census_csv_accounting(fuzz_ws, fuzz_dir, fuzz_examples, rows, tail):
+    fuzz_examples["population"] += 1
+    ws = fuzz_ws
     data = census_csv([tuple(r) for r in rows]) + tail  # type: ignore[arg-type]
-    path = tmp_path / "fuzz.csv"
+    path = fuzz_dir / "fuzz.csv"
     path.write_bytes(data)
     try:
         result = P.ingest_file(ws, path)

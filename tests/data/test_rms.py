@@ -8,7 +8,7 @@ import stat
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from svduty.data import IngestError, rms
@@ -241,14 +241,25 @@ MUTATED = st.lists(st.tuples(st.integers(0, len(VALID) - 1), CELL), max_size=3).
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def fuzz_ws(fuzz_dir):
+    w = Workspace.create(fuzz_dir / "rms-ws")
+    yield w
+    w.close()
+
+
+FUZZ_MAPPING = load_mapping(MAPPING_PATH)
+FUZZ_HEADER = EXTRACT_PATH.read_text().splitlines()[0]
+
+
+@pytest.mark.fuzz
 @given(
     rows=st.lists(st.one_of(MUTATED, st.lists(CELL, min_size=0, max_size=22)), max_size=12),
     tail=st.binary(max_size=12),
 )
-def test_fuzz_never_crashes_and_accounting_holds(ws, rows, tail):
-    mapping = load_mapping(MAPPING_PATH)
-    header = EXTRACT_PATH.read_text().splitlines()[0]
+def test_fuzz_never_crashes_and_accounting_holds(fuzz_ws, fuzz_examples, rows, tail):
+    fuzz_examples["rms"] += 1
+    ws, mapping, header = fuzz_ws, FUZZ_MAPPING, FUZZ_HEADER
     body = "\n".join(",".join(cells) for cells in rows)
     data = (header + "\n" + body).encode("utf-8", errors="surrogatepass") + tail
     try:

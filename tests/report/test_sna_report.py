@@ -237,7 +237,7 @@ def test_synthetic_sections_are_labelled(synthetic_report: Path):
 
 def _pdf_pages(pdf: Path, out: Path) -> list[Path]:
     if not shutil.which("pdftoppm"):
-        pytest.skip("poppler-utils (pdftoppm) not installed")
+        pytest.skip("missing: poppler-utils (pdftoppm)")
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("pdf-*.png"):
         old.unlink()
@@ -255,7 +255,7 @@ def test_pdf_pages_render(report: Path):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="missing: Debian chromium (/usr/bin/chromium)")
 def test_chromium_renders_offline_and_axe_clean(report: Path, synthetic_report: Path):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright

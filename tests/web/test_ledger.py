@@ -11,6 +11,10 @@ from django.db import connections
 from svduty.web.funding import ledger
 from svduty.web.funding.models import Budget, Commitment, FundingStream
 
+# SQLite serialises writers by locking the whole file, so row-lock tests need PostgreSQL. The nested SQLite run
+# (test_sqlite_path.py) deselects them by their ``postgres`` mark; anywhere else SQLite means no server was reachable.
+POSTGRES_ONLY = "missing: PostgreSQL on 127.0.0.1:5432 (row locks; this run fell back to SQLite)"
+
 
 @pytest.mark.django_db
 def test_commit_and_spend_rules(world):
@@ -39,12 +43,13 @@ def test_commit_and_spend_rules(world):
         ledger.spend(commitment, 101, "2026-10-30", "One penny too many")
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_commitments_cannot_both_take_the_last_money():
     """Two officers award at the same moment; the row lock lets exactly one through (PostgreSQL only: SQLite
     serialises writers by locking the whole file instead)."""
     if settings.SVDUTY_TEST_DATABASE == "sqlite3":
-        pytest.skip("row locks are a PostgreSQL matter")
+        pytest.skip(POSTGRES_ONLY)
     from svduty.web import demo
 
     demo.load()
@@ -74,12 +79,13 @@ def test_concurrent_commitments_cannot_both_take_the_last_money():
     assert sum(c.amount_pence for c in Commitment.objects.filter(financial_year="2039-40")) == 600_000
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_budget_cannot_be_cut_under_a_commitment_in_flight():
     """Review finding 8: set_budget read what was committed before a commitment in flight saved, then lowered the
     budget below it. It now waits for the commitment's locks and refuses (PostgreSQL only, as above)."""
     if settings.SVDUTY_TEST_DATABASE == "sqlite3":
-        pytest.skip("row locks are a PostgreSQL matter")
+        pytest.skip(POSTGRES_ONLY)
     from django.db import transaction
 
     from svduty.web import demo

@@ -225,7 +225,7 @@ def test_public_pdf_includes_a_published_section_b(world, tmp_path):
     from svduty.web.decisions.models import DecisionRecord
 
     if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils not installed")
+        pytest.skip("missing: poppler-utils (pdftotext)")
     record = DecisionRecord.objects.get(reference="DN50-24")
     assert record.section_b and record.section_b_published
     pdf = tmp_path / "public.pdf"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -83,33 +84,56 @@ def test_bad_database_url_is_one_line_error(tmp_path):
     assert "cannot reach the database" in result.stderr and "Traceback" not in result.stderr
 
 
+def _nested_pytest(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
+
+
+def _junit_outcomes(path: Path) -> dict[str, str]:
+    """``test_x.py::[Class::]test_name[params]`` → 'passed' / 'failure' / 'error' / 'skipped', from JUnit XML."""
+    outcomes = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        # classname is the dotted module path (tests.web.test_x) plus any class; name the test with its parameters.
+        parts = case.get("classname", "").split(".")
+        module = next(i for i, part in enumerate(parts) if part.startswith("test_"))
+        test_id = "::".join([parts[module] + ".py", *parts[module + 1 :], case.get("name", "")])
+        kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+        outcomes[test_id] = kinds[0] if kinds else "passed"
+    return outcomes
+
+
 @pytest.mark.slow
 def test_web_suite_on_sqlite_too(tmp_path):
+    """Every non-browser web test that is not PostgreSQL-only runs again on SQLite and passes.
+
+    Checked from the nested run's JUnit report against an independent collection of the same selection, so the
+    outcome does not depend on what happens to be installed: no test may be skipped, failed or missing.
+    """
     if settings.SVDUTY_TEST_DATABASE == "sqlite3" or os.environ.get("SVDUTY_TEST_SQLITE") == "1":
         pytest.skip("this run is already on SQLite")
     env = {**os.environ, "SVDUTY_TEST_SQLITE": "1"}
     here = Path(__file__).parent
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-m",
-            "not browser",
-            str(here),
-            "--deselect",
-            f"{here / 'test_sqlite_path.py'}::test_web_suite_on_sqlite_too",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=here.parents[1],
-    )
+    selection = [
+        "-m",
+        "not browser and not postgres",
+        str(here),
+        "--deselect",  # a node id as pytest writes it: relative to the repository root (the cwd below)
+        "tests/web/test_sqlite_path.py::test_web_suite_on_sqlite_too",
+    ]
+    collected = _nested_pytest(["--collect-only", "-q", *selection], env, here.parents[1])
+    assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-2000:]
+    expected = {line.removeprefix("tests/web/") for line in collected.stdout.splitlines() if "::" in line}
+    assert len(expected) > 50, collected.stdout[-2000:]
+    report = tmp_path / "sqlite-run.xml"
+    result = _nested_pytest(["-q", f"--junitxml={report}", *selection], env, here.parents[1])
+    outcomes = _junit_outcomes(report)
+    not_passed = {t: o for t, o in outcomes.items() if o != "passed"}
+    assert not not_passed, f"{not_passed}\n{result.stdout[-3000:]}"
+    assert set(outcomes) == expected, (sorted(expected - set(outcomes)), sorted(set(outcomes) - expected))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    # The nested run is on SQLite: it skips this test and the two PostgreSQL row-lock tests, and nothing else.
-    assert "this run is already on SQLite" in result.stdout and "row locks are a PostgreSQL matter" in result.stdout
-    assert "3 skipped" in result.stdout and "failed" not in result.stdout

@@ -375,7 +375,7 @@ def test_public_pdf_withholds_section_b(world, tmp_path):
     import subprocess
 
     if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils not installed")
+        pytest.skip("missing: poppler-utils (pdftotext)")
     public_pdf = tmp_path / "public.pdf"
     public_pdf.write_bytes(client_for("public").get(reverse("public:decision_pdf", args=["DN51-24"])).content)
     staff_pdf = tmp_path / "staff.pdf"

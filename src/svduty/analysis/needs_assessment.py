@@ -6,6 +6,7 @@ concentration, Lorenz/Gini, persistence) is delegated to the hotspot engine ``sv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,13 +86,21 @@ class Assessment:
         return int(self.cost.loc[self.cost["crime_type"] == "Total", "cost_central"].iloc[0])
 
 
-def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
-    """Compute the whole SNA for ``scope`` (see ``svduty.analysis.sna`` for definitions)."""
+def assess(
+    con: duckdb.DuckDBPyConnection, scope: sna.Scope, progress: Callable[[str], None] | None = None
+) -> Assessment:
+    """Compute the whole SNA for ``scope`` (see ``svduty.analysis.sna`` for definitions).
+
+    ``progress`` is told the name of each stage as it starts (the CLI shows them: a national year takes minutes).
+    """
+    stage = progress or (lambda _name: None)
+    stage("scope and period")
     notes = sna.prepare_scope(con, scope)
     period = sna.resolve_period(con, scope)
     tables: dict[str, pd.DataFrame] = {}
     synthetic: list[str] = []
 
+    stage("crime types, trends and times")
     categories = sna.sv_categories(con)
     notes["sv_categories"] = categories
     crime_types = sna.by_crime_type(con, period)
@@ -105,6 +114,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     if hw_synthetic:
         synthetic.append("When: hour × weekday")
 
+    stage("neighbourhoods (LSOAs) and residents")
     lsoas, lsoa_notes = sna.lsoa_table(
         con,
         period,
@@ -117,6 +127,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     tables["by_local_authority"] = sna.by_local_authority(lsoas)
     residents = lsoa_notes["residents"]
 
+    stage("who and why")
     record_level = sna.has_involvements(con, period)
     age_sex, age_synthetic = sna.age_sex(con, period)
     tables["age_sex"] = age_sex
@@ -153,6 +164,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         synthetic.append("Who and why")
 
     # A&E rows carry no force: a --force (like an --area) limits them to the LSOAs of the scope's data and area.
+    stage("A&E and success measures")
     lsoa_scope = lsoas["code"].tolist() if scope.area or scope.force else None
     ed, ed_synthetic = sna.ed_profile(con, period, lsoa_scope)
     tables["ed_attendances"] = ed
@@ -165,15 +177,18 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     if any(m.synthetic for m in measures):
         synthetic.append("Success measures")
 
+    stage("costs of violence")
     price_year = costs.financial_year(period.end)
     cost = costs.cost_of_violence(head["by_crime_type"], price_year, residents)
     tables["cost"] = cost
     tables["unit_costs"] = costs.unit_cost_table(price_year)
 
+    stage("hotspots and concentration")
     place = places.analyse(con, period, lsoas)
     if place is not None:
         tables.update(place.tables)
 
+    stage("priorities")
     priorities = _priorities(con, period, lsoas, cost, price_year, record_level, categories)
     if len(priorities) and priorities["synthetic"].any():
         synthetic.append("Priorities (record-level themes)")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -13,17 +16,33 @@ import typer
 from rich.console import Console
 
 from svduty.analysis import AnalysisError
-from svduty.data import IngestError, WorkspaceError
+from svduty.data import IngestError, UnknownNameError, WorkspaceError
 from svduty.report import ReportError
 
-console = Console()
-err_console = Console(stderr=True)
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that never cuts a value short: at a terminal it fits the window, elsewhere (a pipe, a log, CI, a
+    captured test run) it is as wide as the content, so tables keep full values instead of ``city-o…``."""
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal or os.environ.get("COLUMNS"):
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=WIDE, soft_wrap=True)
+
+
+WIDE = 1000  # characters: wider than any row svduty prints
+console = make_console()
+err_console = make_console(stderr=True)
 
 WorkspaceOption = Annotated[
     Path | None,
     typer.Option(
         "--workspace",
         "-w",
+        metavar="DIR",
         help="Workspace folder (default: $SVDUTY_WORKSPACE or ./workspace).",
         show_default=False,
     ),
@@ -42,7 +61,7 @@ def month_option(value: str | None, option: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-USER_ERRORS: tuple[type[Exception], ...] = (IngestError, WorkspaceError, AnalysisError, ReportError)
+USER_ERRORS: tuple[type[Exception], ...] = (IngestError, WorkspaceError, UnknownNameError, AnalysisError, ReportError)
 
 
 @contextmanager
@@ -59,3 +78,36 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err_console.print("[bold red]interrupted[/]: the file being ingested was rolled back; finished files stay.")
         raise typer.Exit(130) from None
+
+
+class Stages:
+    """A line per finished stage with its time ("  ✓ hotspots and concentration (3.1 s)"), and a spinner while
+    one runs at a terminal. Long commands use it so a log shows where the time went and what is running."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.name: str | None = None
+        self.started = 0.0
+        self.status = console.status("") if console.is_terminal else None
+
+    def __call__(self, name: str) -> None:
+        self._finish()
+        self.name, self.started = name, time.monotonic()
+        if self.status is not None:
+            self.status.update(f"{name}…")
+
+    def _finish(self) -> None:
+        if self.name is not None:
+            self.console.print(f"  ✓ {self.name} ({time.monotonic() - self.started:.1f} s)", highlight=False)
+            self.name = None
+
+    def __enter__(self) -> Stages:
+        if self.status is not None:
+            self.status.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.status is not None:
+            self.status.stop()
+        if exc_type is None:
+            self._finish()

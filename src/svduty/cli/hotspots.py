@@ -111,11 +111,16 @@ def hotspots_command(
     kernel: Annotated[str, typer.Option("--kernel", help="quartic, epanechnikov or gaussian.")] = "quartic",
     crime_type: Annotated[
         list[str] | None,
-        typer.Option("--crime-type", help="police.uk crime type (repeatable); 'sv' = serious violence proxy."),
+        typer.Option(
+            "--crime-type", metavar="TYPE", help="police.uk crime type (repeatable); 'sv' = serious violence proxy."
+        ),
     ] = None,
-    from_month: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
-    to_month: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
-    force: Annotated[str | None, typer.Option("--force", help="police.uk force slug, e.g. durham.")] = None,
+    from_month: Annotated[str | None, typer.Option("--from", metavar="MONTH", help="First month, YYYY-MM.")] = None,
+    to_month: Annotated[str | None, typer.Option("--to", metavar="MONTH", help="Last month, YYYY-MM.")] = None,
+    force: Annotated[
+        str | None,
+        typer.Option("--force", metavar="FORCE", help="Force slug, name or published name, any case, e.g. durham."),
+    ] = None,
     neighbours: Annotated[
         Neighbours, typer.Option("--neighbours", help="Gi* weights: queen, rook, distance or knn.")
     ] = Neighbours.queen,
@@ -138,11 +143,12 @@ def hotspots_command(
         typer.Option("--keep-outliers", help="Keep incidents located far from all others (default: drop them)."),
     ] = False,
     out: Annotated[
-        Path, typer.Option("--out", help="Output path stem: writes OUT.geojson/.csv/.svg/.png/.json.")
+        Path, typer.Option("--out", metavar="PATH", help="Output path stem: writes OUT.geojson/.csv/.svg/.png/.json.")
     ] = Path("hotspots"),
 ) -> None:
     """Hot spot analysis of incidents in the workspace, written as GeoJSON, CSV and an offline map."""
     from svduty.analysis import hotspots as hs
+    from svduty.data.names import resolve_force
     from svduty.data.workspace import Workspace
     from svduty.report import maps
 
@@ -154,6 +160,7 @@ def hotspots_command(
         out = out / "hotspots"
     with user_errors():
         with Workspace.open(workspace, read_only=True) as ws:
+            force = resolve_force(ws.con, force)
             rows = load_incidents(ws.con, crime_types=types, start=start, end=end, force=force)
         if len(rows["lon"]) == 0:
             raise AnalysisError("no located incidents match the filters (check --crime-type, --from/--to, --force)")

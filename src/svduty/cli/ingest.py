@@ -96,6 +96,9 @@ def _print_results(results: list[FileResult]) -> None:
             r.status + (f" ({r.message})" if r.message else ""),
         )
     console.print(table)
+    for r in results:
+        for warning in r.warnings:
+            err_console.print(f"[yellow]warning:[/] {r.path}: {warning}", highlight=False, soft_wrap=True)
     new = [r for r in results if r.status != "unchanged"]
     console.print(
         f"{len(results)} files: {len(new)} ingested or replaced, {len(results) - len(new)} unchanged; "

@@ -5,44 +5,70 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from svduty.cli.common import WorkspaceOption, month_option, user_errors
+from svduty.cli.common import Stages, WorkspaceOption, make_console, month_option, user_errors
 from svduty.cli.main import app
 from svduty.report import ReportError
 
 
-@app.command("sna")
+@app.command(
+    "sna",
+    epilog=(
+        "Examples:\n\n"
+        "  svduty sna --out out/sna\n\n"
+        "  svduty sna --force 'City of London' --from 2020-12 --to 2021-11 --out out/col\n\n"
+        "  svduty sna --area E09000001 --no-pdf --out out/col-area"
+    ),
+)
 def sna_command(
     workspace: WorkspaceOption = None,
-    force: str | None = typer.Option(None, "--force", help="police.uk force slug or name, e.g. city-of-london."),
+    force: str | None = typer.Option(
+        None,
+        "--force",
+        metavar="FORCE",
+        help="Force slug, name or published name, any case: city-of-london, 'City of London', 'City of London Police'.",
+    ),
     area: str | None = typer.Option(
-        None, "--area", help="LSOA code prefix (E01000), local authority code (E09000001) or LSOA-name prefix."
+        None,
+        "--area",
+        metavar="AREA",
+        help="LSOA code prefix (E01000), local authority code (E09000001) or LSOA-name prefix (City of London).",
     ),
     from_month: str | None = typer.Option(
-        None, "--from", help="First month, YYYY-MM (default: 11 months before --to)."
+        None, "--from", metavar="MONTH", help="First month, YYYY-MM (default: 11 months before --to)."
     ),
-    to_month: str | None = typer.Option(None, "--to", help="Last month, YYYY-MM (default: latest month in the data)."),
-    out: Path = typer.Option(Path("sna"), "--out", help="Output folder."),
+    to_month: str | None = typer.Option(
+        None, "--to", metavar="MONTH", help="Last month, YYYY-MM (default: latest month in the data)."
+    ),
+    out: Path = typer.Option(Path("sna"), "--out", metavar="DIR", help="Output folder."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write sna.pdf (WeasyPrint)."),
 ) -> None:
     """Write OUT/index.html, OUT/sna.pdf, OUT/tables/*.csv and OUT/summary.json."""
-    from svduty.analysis.needs_assessment import assess
-    from svduty.analysis.sna import Scope
+    from svduty.data.names import check_area, resolve_force
     from svduty.data.workspace import Workspace
-    from svduty.report.sna import render, synthetic_columns_of
 
-    console = Console(stderr=True)
-    scope = Scope(force=force, area=area, start=month_option(from_month, "--from"), end=month_option(to_month, "--to"))
+    console = make_console(stderr=True)
+    start, end = month_option(from_month, "--from"), month_option(to_month, "--to")
     with user_errors(), Workspace.open(workspace, read_only=True) as ws:
-        with console.status("computing the assessment"):
-            assessment = assess(ws.con, scope)
+        # Names first, before the analysis and report libraries load (seconds): a typo is answered at once.
+        force, area = resolve_force(ws.con, force), check_area(ws.con, area)
+        with Stages(console) as stage:
+            stage("loading the analysis libraries")
+            from svduty.analysis.needs_assessment import assess
+            from svduty.analysis.sna import Scope
+            from svduty.report.sna import render, synthetic_columns_of
+
+            scope = Scope(force=force, area=area, start=start, end=end)
+            assessment = assess(ws.con, scope, progress=stage)
+            stage("synthetic-layer labels")
             synthetic_columns = synthetic_columns_of(ws.con)
-        with console.status("writing the report"):
+            stage("writing the report" + (" and PDF" if pdf else ""))
             try:
                 result = render(assessment, out, pdf=pdf, synthetic_columns=synthetic_columns)
             except OSError as exc:
                 raise ReportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    for note in period_notes(assessment.period, start, end):
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     h = assessment.headline
     console.print(
         f"SNA {assessment.period.label}: {h['serious_violence']:,} serious violence crimes "
@@ -54,3 +80,17 @@ def sna_command(
     console.print(f"  wrote {len(result.tables)} tables in {out / 'tables'}")
     if assessment.synthetic_sections:
         console.print(f"[yellow]synthetic sections:[/yellow] {', '.join(assessment.synthetic_sections)}")
+
+
+def period_notes(period, start, end) -> list[str]:
+    """Say when the period the user asked for (or the default 12 months) was narrowed to the months the data hold."""
+    notes = []
+    span = f"{period.start:%Y-%m} to {period.end:%Y-%m}"
+    held = f"the data in scope cover {period.data_start:%Y-%m} to {period.data_end:%Y-%m}"
+    if start and period.start > start:
+        notes.append(f"--from {start:%Y-%m} is before the data start: {held}, so the period is {span}")
+    if end and period.end < end:
+        notes.append(f"--to {end:%Y-%m} is after the data end: {held}, so the period is {span}")
+    if not start and period.months < 12 and period.start == period.data_start:
+        notes.append(f"{held}, so the period is {span} ({period.months} months, not the usual 12)")
+    return notes

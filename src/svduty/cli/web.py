@@ -41,9 +41,14 @@ def _migrate(console: Console) -> None:
 @app.command("demo")
 def demo_command(
     database_url: str | None = typer.Option(
-        None, "--database-url", help="e.g. postgres://user@host/db (default $SVDUTY_DATABASE_URL or SQLite)."
+        None,
+        "--database-url",
+        metavar="URL",
+        help="e.g. postgres://user@host/db (default $SVDUTY_DATABASE_URL or SQLite).",
     ),
-    workspace: Path | None = typer.Option(None, "--workspace", help="Workspace folder (default ./workspace)."),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", metavar="DIR", help="Workspace folder (default ./workspace)."
+    ),
 ) -> None:
     """Create the web app's tables and load the DEMO DATA partnership (idempotent)."""
     console = Console(stderr=True, soft_wrap=True)
@@ -72,8 +77,10 @@ def demo_command(
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
-    database_url: str | None = typer.Option(None, "--database-url"),
-    workspace: Path | None = typer.Option(None, "--workspace", help="Workspace folder (default ./workspace)."),
+    database_url: str | None = typer.Option(None, "--database-url", metavar="URL"),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", metavar="DIR", help="Workspace folder (default ./workspace)."
+    ),
 ) -> None:
     """Run the web app (Django's threaded development server; use gunicorn svduty.web.wsgi in production)."""
     console = Console(stderr=True, soft_wrap=True)

@@ -68,9 +68,20 @@ def _print_status(report: dict) -> None:
         for reason, n in report["rejects_by_reason"].items():
             rejects.add_row(reason, f"{n:,}")
         console.print(rejects)
-    totals = report["totals"]
+    kinds = report.get("totals_by_kind", {})
+    for kind, label in (("incident", "incident rows"), ("population", "population rows")):
+        t = kinds.get(kind)
+        if t:
+            console.print(
+                f"{label}: {t['files']:,} files, read {t['rows_read']:,} = stored {t['rows_stored']:,} + "
+                f"rejected {t['rows_rejected']:,}",
+                highlight=False,
+            )
+    for kind, t in kinds.items():
+        if kind not in ("incident", "population"):
+            console.print(f"{kind} rows: {t['files']:,} files, read {t['rows_read']:,}", highlight=False)
     console.print(
-        f"{report['incidents']:,} incidents from {len(report['ingests'])} files; "
-        f"rows read {totals['rows_read']:,} = stored {totals['rows_stored']:,} + rejected {totals['rows_rejected']:,}; "
-        f"{report['superseded_files']} superseded file versions kept as history."
+        f"{report['incidents']:,} incidents in the workspace; "
+        f"{report['superseded_files']} superseded file versions kept as history.",
+        highlight=False,
     )

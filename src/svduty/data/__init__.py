@@ -33,3 +33,7 @@ class IngestError(Exception):
 
 class WorkspaceError(Exception):
     """The workspace is missing, locked by another process, or from a newer svduty."""
+
+
+class UnknownNameError(Exception):
+    """A ``--force`` or ``--area`` names nothing the workspace holds (the message lists what it does hold)."""

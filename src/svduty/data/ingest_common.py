@@ -9,11 +9,16 @@ for the same source and key (e.g. force × month) is a no-op; a changed file for
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
+
+from svduty.data import IngestError
 
 # Tables whose rows belong to an ingest and are removed when it is superseded.
 INGEST_OWNED_TABLES: tuple[str, ...] = ("incidents", "rejects", "ed_attendances")
@@ -36,6 +41,7 @@ class FileResult:
     month: date | None = None
     replaced: list[int] = field(default_factory=list)
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # what a person should look at, e.g. an empty file
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -128,3 +134,44 @@ def record_ingest(con: duckdb.DuckDBPyConnection, result: FileResult, source: st
             now_utc(),
         ],
     )
+
+
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse a named pipe, socket or device given as input: reading one would wait for ever or never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
+        raise IngestError(f"{kind}, not a file: give a saved file instead", file=str(path))
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; a pipe, socket or device is refused without blocking on it.
+
+    Opened non-blocking and checked on the open descriptor, so a path swapped for a pipe after a first check is
+    refused too.
+    """
+    check_regular_file(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IngestError("not a regular file: give a saved file instead", file=str(path))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+    finally:
+        os.close(fd)

@@ -28,12 +28,14 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from svduty.data import IngestError
+from svduty.data import IngestError, zip_members
 from svduty.data.ingest_common import (
     FileResult,
     active_for_key,
+    check_regular_file,
     mark_if_unchanged,
     next_ingest_id,
+    read_regular_file,
     record_ingest,
     sha256_bytes,
     supersede,
@@ -75,6 +77,8 @@ class Source:
     read: Callable[[], bytes]
     size: int
     disk_path: Path | None = None
+    archive: Path | None = None  # for a zip member: the archive, and ``file_name`` is read from ``member``
+    member: str | None = None
 
 
 def discover(paths: list[Path]) -> list[Source]:
@@ -83,6 +87,7 @@ def discover(paths: list[Path]) -> list[Source]:
     for path in paths:
         if not path.exists():
             raise IngestError("no such file or folder", file=str(path))
+        check_regular_file(path)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_street_csv(p.name))
             zips = sorted(p for p in path.rglob("*.zip") if p.is_file())
@@ -104,10 +109,7 @@ def _is_street_csv(name: str) -> bool:
 
 def _file_source(path: Path) -> Source:
     def read() -> bytes:
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
+        return read_regular_file(path)
 
     try:
         size = path.stat().st_size
@@ -120,24 +122,33 @@ def _zip_sources(path: Path) -> list[Source]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir() and _is_street_csv(i.filename)]
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise IngestError(f"not a readable zip archive ({exc})", file=str(path)) from exc
     if not members:
         raise IngestError("zip archive holds no police.uk '*-street.csv' files", file=str(path))
+    for info in members:
+        zip_members.check_size(path, info.filename, info.file_size, info.compress_size)
 
     def reader(member: str) -> Callable[[], bytes]:
         def read() -> bytes:
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    return archive.read(member)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-                # NotImplementedError: e.g. Deflate64 members; RuntimeError: encrypted members
-                raise IngestError(f"cannot read member {member} ({exc})", file=str(path)) from exc
+            chunks: list[bytes] = []
+            zip_members.stream(path, member, chunks.append)
+            return b"".join(chunks)
 
         return read
 
     members.sort(key=lambda i: i.filename)
-    return [Source(f"{path}!{m.filename}", Path(m.filename).name, reader(m.filename), m.file_size) for m in members]
+    return [
+        Source(
+            f"{path}!{m.filename}",
+            Path(m.filename).name,
+            reader(m.filename),
+            m.file_size,
+            archive=path,
+            member=m.filename,
+        )
+        for m in members
+    ]
 
 
 def ingest(
@@ -164,7 +175,11 @@ def ingest(
 
 
 def ingest_source(ws: Workspace, source: Source) -> FileResult:
-    """Ingest one discovered file (a plain file is parsed in place; a zip member through a temporary copy)."""
+    """Ingest one discovered file (a plain file is parsed in place; a zip member streamed to a temporary file)."""
+    if source.archive is not None and source.member is not None:
+        with zip_members.on_disk(ws.path / "tmp", source.archive, source.member) as path:
+            data = read_regular_file(path)
+            return ingest_bytes(ws, data, display=source.display, file_name=source.file_name, disk_path=path)
     return ingest_bytes(
         ws, source.read(), display=source.display, file_name=source.file_name, disk_path=source.disk_path
     )
@@ -181,6 +196,10 @@ def ingest_bytes(
     raw = data
     if data.startswith(BOM):
         data = data[len(BOM) :]
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        # Lone CRs (classic Mac line ends) break lines as any CSV reader would; DuckDB reads the normalised copy.
+        data, disk_path = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), None
+    has_nul = b"\x00" in data
     header_end = data.find(b"\n")
     _check_header(data if header_end < 0 else data[:header_end], display)
     body_start = len(data) if header_end < 0 else header_end + 1
@@ -207,12 +226,12 @@ def ingest_bytes(
             loaded = preload.result()
             if disk_path is not None and (before != _stat_key(disk_path) or len(raw) != before[0]):
                 raise IngestError("the file changed while it was being read; try again", file=display)
-            if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-                loaded = None  # a lone CR is a line break to DuckDB's reader but not to ours: take the exact path
+            if has_nul:
+                loaded = None  # rows with NUL bytes are rejected from their raw line: take the exact path
             result = FileResult(display, file_name, sha, "ingested", force=force, month=month)
             if mark_if_unchanged(con, result, SOURCE):
                 return result
-            _store_file(ws, result, data, body_start, expected, loaded, month_text)
+            _store_file(ws, result, data, body_start, expected, loaded, month_text, has_nul)
             return result
         finally:
             preload.result()
@@ -253,6 +272,7 @@ def _store_file(
     expected: int,
     loaded: int | None,
     month_text: str,
+    has_nul: bool = False,
 ) -> None:
     """Store the rows in one transaction: the fast path when its rows provably match lines, else the exact path.
 
@@ -274,7 +294,7 @@ def _store_file(
         except (_NotLineExact, duckdb.Error):
             pass
     with _exact_source(ws.con, data, body_start) as (exact_sql, total, undecodable), ws.transaction():
-        _store_rows(ws, result, exact_sql, total, undecodable, data, month_text, line_exact=False)
+        _store_rows(ws, result, exact_sql, total, undecodable, data, month_text, line_exact=False, has_nul=has_nul)
 
 
 @contextmanager
@@ -299,6 +319,7 @@ def _store_rows(
     month_text: str,
     *,
     line_exact: bool,
+    has_nul: bool = False,
 ) -> None:
     """Supersede the old version, insert stored and rejected rows, record the ingest (inside a transaction)."""
     con = ws.con
@@ -309,14 +330,14 @@ def _store_rows(
     if replaced:
         result.status, result.replaced = "replaced", replaced
         result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
-    validated = _validated_sql(source_sql, month_text)
+    validated = _validated_sql(source_sql, month_text, has_nul=has_nul)
     stored = _count(con.execute(_insert_incidents_sql(validated, ingest_id), [result.force]).fetchone())
     rejected = 0
     if stored < total:
         rejected = _count(
             con.execute(
                 f"""INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw)
-                    SELECT ?, ?, line, problem[1], problem[2], problem[3], raw
+                    SELECT ?, ?, line, problem[1], problem[2], problem[3], replace(raw, chr(0), '\\0')
                     FROM ({validated}) WHERE problem IS NOT NULL""",
                 [ingest_id, result.file_name],
             ).fetchone()
@@ -336,6 +357,26 @@ def _store_rows(
     # Counted apart from the two inserts: the CHECK on ingests refuses the file if they ever disagree.
     result.rows_read = total + len(undecodable)
     record_ingest(con, result, SOURCE)
+    result.warnings += _warnings(con, result, month_text)
+
+
+def _warnings(con: duckdb.DuckDBPyConnection, result: FileResult, month_text: str) -> list[str]:
+    """An empty month, or rows for another month than the file's name says (a misnamed or merged file)."""
+    if not result.rows_read:
+        return ["header only, no data rows: ingested as a month with no crimes (is this the file you meant?)"]
+    others = con.execute(
+        """SELECT value, count(*) FROM rejects WHERE ingest_id = ? AND reason = 'month outside the file''s month'
+           GROUP BY 1 ORDER BY 2 DESC, 1""",
+        [result.ingest_id],
+    ).fetchall()
+    if not others:
+        return []
+    n = sum(int(c) for _, c in others)
+    months = ", ".join(f"{m} ({int(c):,})" for m, c in others[:5]) + (" …" if len(others) > 5 else "")
+    return [
+        f"{n:,} of {result.rows_read:,} rows are for another month than {month_text}, the month its name gives: "
+        f"{months}; they were rejected (rename the file to the month it holds)"
+    ]
 
 
 def _count(row: tuple | None) -> int:
@@ -515,10 +556,12 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(f"'{_sql_str(v)}'" for v in values) + "]"
 
 
-def _validated_sql(source_sql: str, month_text: str) -> str:
+def _validated_sql(source_sql: str, month_text: str, *, has_nul: bool = False) -> str:
     """One row per input row: typed values and ``problem`` = [field, reason, value] (NULL when storable).
 
-    The first failing check wins, in the order a person would fix them. Text is stored as published (trimming every
+    The first failing check wins, in the order a person would fix them. A NUL byte is not text (and truncates the
+    value in many tools), so a row holding one is rejected naming its field; the check runs only for files that
+    contain a NUL at all (``has_nul``), to keep a national year's load fast. Text is stored as published (trimming every
     field would double the cost of a national year); only Month and the coordinates, which are parsed, are trimmed.
     """
     crime_types = _sql_list(POLICE_UK_CRIME_TYPES)
@@ -536,6 +579,7 @@ def _validated_sql(source_sql: str, month_text: str) -> str:
         n AS (SELECT *, TRY_CAST(lon_text AS DOUBLE) AS lon, TRY_CAST(lat_text AS DOUBLE) AS lat FROM v)
         SELECT *,
                CASE
+                 {_nul_check() if has_nul else ""}
                  WHEN parse_error IS NOT NULL THEN ['(row)', parse_error, NULL]
                  WHEN nf <> 12 THEN ['(row)', 'wrong number of fields', nf || ' fields, expected 12']
                  WHEN month_text IS DISTINCT FROM '{month_text}' THEN
@@ -562,6 +606,17 @@ def _validated_sql(source_sql: str, month_text: str) -> str:
                  ELSE NULL
                END AS problem
         FROM n"""
+
+
+def _nul_check() -> str:
+    """A CASE branch: the first field holding a NUL byte, or the row if its fields cannot be told apart."""
+    names = ", ".join(f"'{_sql_str(c)}'" for c in COLUMNS)
+    fields = ("crime_id", "month_text", "reported_by", "falls_within", "lon_text", "lat_text", "location", "lsoa_code")
+    fields += ("lsoa_name", "crime_type", "outcome", "context")  # the v columns, in COLUMNS order
+    flags = ", ".join(f"coalesce(contains({f}, chr(0)), false)" for f in fields)
+    return f"""WHEN contains(coalesce(raw, ''), chr(0)) THEN
+                   [coalesce([{names}][list_position([{flags}], true)], '(row)'),
+                    'NUL byte (\\0) inside the field: not text', NULL]"""
 
 
 def _insert_incidents_sql(validated: str, ingest_id: int) -> str:

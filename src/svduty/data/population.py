@@ -44,6 +44,7 @@ from svduty.data.ingest_common import (
     FileResult,
     mark_if_unchanged,
     next_ingest_id,
+    read_regular_file,
     record_ingest,
     sha256_bytes,
 )
@@ -82,6 +83,10 @@ CENSUS21_COLUMNS = ("lsoa21_code", "lsoa21_name", "age_group", "usual_residents"
 CODE_HEADERS = ("lsoa code", "lsoa11cd", "lsoa21cd", "lsoa 2021 code", "lsoa 2011 code", "area codes", "code")
 NAME_HEADERS = ("lsoa name", "lsoa11nm", "lsoa21nm", "lsoa 2021 name", "lsoa 2011 name", "name", "lsoa")
 TOTAL_HEADERS = ("all ages", "total", "all persons")
+
+
+UNPARSEABLE = "\x00unparseable"  # the one cell of a line csv cannot parse (a NUL never comes from a real file)
+NUL_REASON = "NUL byte (\\0) inside the field: not text"
 
 
 @dataclass
@@ -137,10 +142,7 @@ def ingest(ws: Workspace, paths: list[Path], *, year: int | None = None) -> list
 
 def ingest_file(ws: Workspace, path: Path, *, year: int | None = None) -> FileResult:
     """Detect the layout of one file and ingest it into ``population`` or ``lsoa_lookup``."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    data = read_regular_file(path)
     sha = sha256_bytes(data)
     parsed = parse(data, path.name, display=str(path), year=year)
     source = LOOKUP_SOURCE if parsed.kind == "lookup" else SOURCE
@@ -250,7 +252,7 @@ def _read_csv(data: bytes, display: str) -> Table:
         try:
             cells = next(csv.reader([line], strict=True))
         except csv.Error:
-            cells = ["\x00unparseable"]
+            cells = [UNPARSEABLE]
         rows.append((number, cells))
     return Table([c.strip() for c in header], rows, raw=lambda n: lines[n - 1])
 
@@ -370,7 +372,17 @@ class _Rows:
 
     def reject(self, line: int, field_name: str, reason: str, value: str | None) -> None:
         value = None if value is None else value[:200]
-        self.parsed.rejects.append((self.file_name, line, field_name, reason, value, self.table.raw(line)))
+        raw = self.table.raw(line).replace("\x00", "\\0")
+        self.parsed.rejects.append((self.file_name, line, field_name, reason, value, raw))
+
+    def rejected_nul(self, line: int, cells: list[str]) -> bool:
+        """Reject a row holding a NUL byte (not text; many tools cut the value there), naming its field."""
+        at = next((i for i, cell in enumerate(cells) if "\x00" in cell and cell != UNPARSEABLE), None)
+        if at is None:
+            return False
+        field_name = self.table.columns[at] if at < len(self.table.columns) else "(row)"
+        self.reject(line, field_name, NUL_REASON, None)
+        return True
 
 
 def _parse_table(table: Table, kind: str, file_name: str, display: str, year: int | None) -> Parsed:
@@ -400,6 +412,8 @@ def _parse_census21(table: Table, file_name: str) -> Parsed:
     rejected_areas: set[str] = set()
     for line, cells in table.rows:
         parsed.read += 1
+        if rows.rejected_nul(line, cells):
+            continue
         if len(cells) != width:
             rows.reject(line, "(row)", "wrong number of fields", f"{len(cells)} fields, expected {width}")
             continue
@@ -442,6 +456,8 @@ def _parse_density(table: Table, file_name: str, year: int) -> Parsed:
     seen: set[str] = set()
     for line, cells in table.rows:
         parsed.read += 1
+        if rows.rejected_nul(line, cells):
+            continue
         cells = cells + [""] * (len(table.columns) - len(cells))
         code = cells[i_code].strip()
         if not AREA_CODE.fullmatch(code):
@@ -505,6 +521,8 @@ def _parse_wide(table: Table, file_name: str, year: int, display: str) -> Parsed
     seen: set[str] = set()
     for line, cells in table.rows:
         parsed.read += 1
+        if rows.rejected_nul(line, cells):
+            continue
         if len(cells) < len(table.columns):
             cells = cells + [""] * (len(table.columns) - len(cells))
         code = cells[i_code].strip()
@@ -576,6 +594,8 @@ def _parse_lookup(table: Table, file_name: str) -> Parsed:
 
     for line, cells in table.rows:
         parsed.read += 1
+        if rows.rejected_nul(line, cells):
+            continue
         if len(cells) != width:
             rows.reject(line, "(row)", "wrong number of fields", f"{len(cells)} fields, expected {width}")
             continue

@@ -29,6 +29,7 @@ from svduty.data.ingest_common import (
     FileResult,
     mark_if_unchanged,
     next_ingest_id,
+    read_regular_file,
     record_ingest,
     sha256_bytes,
     supersede,
@@ -86,10 +87,7 @@ def example_paths() -> tuple[Path, Path]:
 
 def ingest(ws: Workspace, path: Path, mapping: Mapping) -> FileResult:
     """Ingest one extract (see module docstring)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    data = read_regular_file(path)
     return ingest_bytes(ws, data, mapping, display=str(path), file_name=path.name)
 
 
@@ -182,6 +180,9 @@ def _line_records(text: str, delimiter: str) -> list[tuple[int, list[str] | None
     return out
 
 
+NUL_REASON = "NUL byte (\\0) inside the field: not text"
+
+
 # -- parsing ---------------------------------------------------------------------------------------------------------
 def _parse(
     header: list[str], records: list[tuple[int, list[str] | None, str]], mapping: Mapping, key: bytes
@@ -208,6 +209,10 @@ def _parse(
             continue
         if "\ufffd" in raw:
             parsed.rejects.append((line, "(row)", f"not valid {mapping.encoding} text", None, str(safe_raw)))
+            continue
+        if "\x00" in raw:  # not text, and many tools cut a value at it: rejected, naming the field
+            at = next(i for i, cell in enumerate(cells) if "\x00" in cell)
+            parsed.rejects.append((line, header[at], NUL_REASON, None, str(safe_raw).replace("\x00", "\\0")))
             continue
         row = {name: cells[i] for name, i in index.items()}
         try:
