@@ -40,9 +40,8 @@ def load_library(*, update: bool = False, path: Path = DATA) -> tuple[int, int]:
     created = updated = 0
     reviewed = date.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["reviewed"])
     for record in records(path):
-        values = {k: record.get(k, "" if k not in ("impact_pct", "evidence_quality", "cost", "sources") else None)
-                  for k in FIELDS}
-        values["sources"] = record["sources"]
+        numeric = ("impact_pct", "evidence_quality", "cost")
+        values = {k: record.get(k, None if k in numeric else "") for k in FIELDS}
         values["last_reviewed"] = reviewed
         obj = Intervention.objects.filter(slug=record["slug"]).first()
         if obj is None:

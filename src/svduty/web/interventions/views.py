@@ -74,7 +74,7 @@ def history(request, slug):
     item = get_object_or_404(Intervention, slug=slug)
     rows = []
     records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for newer, older in zip(records, [*records[1:], None], strict=False):
         changes = []
         if older is not None:
             delta = newer.diff_against(older)

@@ -16,6 +16,10 @@ from .options import COHORTS
 
 
 def columns() -> list[str]:
+    return [str(c) for c in _columns()]
+
+
+def _columns() -> list:
     return [
         _("Reference"),
         _("Programme"),
@@ -45,12 +49,12 @@ def table(rows) -> list[list]:
                 p.reference,
                 p.title,
                 p.organisation.name,
-                p.get_status_display(),
-                r.evidence_label,
+                str(p.get_status_display()),
+                str(r.evidence_label),
                 r.budget_pence / 100,
                 r.paid_pence / 100,
                 None if r.reported_spend_pence is None else r.reported_spend_pence / 100,
-                _("Yes") if r.over_award else _("No"),
+                str(_("Yes") if r.over_award else _("No")),
                 None if r.delivery is None else round(100 * r.delivery),
                 r.reached,
                 *[r.cohorts.get(k, 0) for k, *_rest in COHORTS],
