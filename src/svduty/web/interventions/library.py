@@ -11,10 +11,25 @@ from datetime import date
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "approaches.json"
-FIELDS = (
-    "name summary impact impact_pct impact_measure evidence_quality confidence cost prevention_levels setting "
-    "target_ages emmie_effect mechanism moderators implementation economic_cost sources"
-).split()
+FIELDS = [
+    "name",
+    "summary",
+    "impact",
+    "impact_pct",
+    "impact_measure",
+    "evidence_quality",
+    "confidence",
+    "cost",
+    "prevention_levels",
+    "setting",
+    "target_ages",
+    "emmie_effect",
+    "mechanism",
+    "moderators",
+    "implementation",
+    "economic_cost",
+    "sources",
+]
 
 
 class LibraryError(ValueError):

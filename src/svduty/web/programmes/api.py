@@ -137,9 +137,10 @@ class Problem(Schema):
 
 def _programmes(user):
     return perms.visible_programmes(
-        user, Programme.objects.select_related("organisation", "award").prefetch_related(
+        user,
+        Programme.objects.select_related("organisation", "award").prefetch_related(
             "approaches", "indicators", "award__commitments"
-        )
+        ),
     ).order_by("id")
 
 
@@ -240,7 +241,9 @@ def post_return(request, payload: ReturnIn):
         return 403, {"detail": "This return cannot be changed: it is submitted or accepted, or it is not yours."}
     form = ReturnForm(_form_data(payload), monitoring_return=found)
     if not form.is_valid():
-        errors = [f"{form.fields[f].label if f != '__all__' else 'return'}: {' '.join(e)}" for f, e in form.errors.items()]
+        errors = [
+            f"{form.fields[f].label if f != '__all__' else 'return'}: {' '.join(e)}" for f, e in form.errors.items()
+        ]
         return 422, {"detail": "; ".join(errors)}
     unknown = {v.indicator_id for v in payload.values} - {i.pk for i in form.indicators}
     if unknown:

@@ -24,7 +24,9 @@ def spend_chart(rows, caption: str) -> str:
         y = 10 + i * (BAR + GAP)
         spent = r.reported_spend_pence or 0
         over = r.over_award
-        parts.append(f'<text x="0" y="{y + BAR - 3}" font-size="12" fill="#0b0c0c">{escape(r.programme.title[:38])}</text>')
+        parts.append(
+            f'<text x="0" y="{y + BAR - 3}" font-size="12" fill="#0b0c0c">{escape(r.programme.title[:38])}</text>'
+        )
         parts.append(
             f'<rect x="{LABEL}" y="{y}" width="{r.budget_pence * scale:.1f}" height="{BAR}" fill="#ffffff" '
             f'stroke="#505a5f" stroke-width="1"/>'
@@ -33,7 +35,9 @@ def spend_chart(rows, caption: str) -> str:
             f'<rect x="{LABEL}" y="{y + 3}" width="{spent * scale:.1f}" height="{BAR - 6}" '
             f'fill="{"#d4351c" if over else "#1d70b8"}"/>'
         )
-        label = f"{format_pence(spent, whole=True)} of {format_pence(r.budget_pence, whole=True)}" + (" OVER" if over else "")
+        label = f"{format_pence(spent, whole=True)} of {format_pence(r.budget_pence, whole=True)}" + (
+            " OVER" if over else ""
+        )
         parts.append(
             f'<text x="{LABEL + max(r.budget_pence, spent) * scale + 6:.1f}" y="{y + BAR - 3}" font-size="11" '
             f'fill="#0b0c0c">{escape(label)}</text>'
@@ -53,12 +57,16 @@ def delivery_chart(rows, caption: str) -> str:
     ]
     for mark in (0.7, 0.9):
         x = LABEL + span * mark
-        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#505a5f" stroke-dasharray="3,3"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#505a5f" stroke-dasharray="3,3"/>'
+        )
         parts.append(f'<text x="{x - 10:.1f}" y="{height - 6}" font-size="11" fill="#0b0c0c">{int(mark * 100)}%</text>')
     for i, r in enumerate(rows):
         y = 10 + i * (BAR + GAP)
         value = r.delivery
-        parts.append(f'<text x="0" y="{y + BAR - 3}" font-size="12" fill="#0b0c0c">{escape(r.programme.title[:38])}</text>')
+        parts.append(
+            f'<text x="0" y="{y + BAR - 3}" font-size="12" fill="#0b0c0c">{escape(r.programme.title[:38])}</text>'
+        )
         width = span * (value or 0)
         parts.append(f'<rect x="{LABEL}" y="{y}" width="{width:.1f}" height="{BAR}" fill="{colours[r.rag]}"/>')
         text = "not yet rated" if value is None else f"{round(100 * value)}%"

@@ -25,7 +25,13 @@ from .models import MonitoringReturn, ReachCount, ReturnValue, Target, quarter_e
 from .options import COHORTS, ProgrammeStatus, ReturnStatus
 
 RAG_RULES = [
-    ("red", _("Red: reported spend is above the award, or delivery is below 70% of the targets due, or a return is more than 30 days late.")),
+    (
+        "red",
+        _(
+            "Red: reported spend is above the award, or delivery is below 70% of the targets due, "
+            "or a return is more than 30 days late."
+        ),
+    ),
     ("amber", _("Amber: delivery is 70% to 89% of the targets due, or a return is late, or the programme is paused.")),
     ("green", _("Green: delivery is at least 90% of the targets due and no return is late.")),
     ("grey", _("Not yet rated: no target is due yet.")),
@@ -103,9 +109,7 @@ def _rag(row: Row) -> tuple[str, list[str]]:
 
 def board(programmes, today: date) -> tuple[list[Row], dict]:
     """Rows for ``programmes`` (a queryset) and the totals. Only accepted returns count towards actuals and reach."""
-    programmes = list(
-        programmes.select_related("award", "organisation").prefetch_related("approaches", "indicators")
-    )
+    programmes = list(programmes.select_related("award", "organisation").prefetch_related("approaches", "indicators"))
     ids = [p.pk for p in programmes]
     award_ids = [p.award_id for p in programmes]
     budget = dict(
@@ -124,7 +128,9 @@ def board(programmes, today: date) -> tuple[list[Row], dict]:
         )
     )
     actuals = dict(
-        ReturnValue.objects.filter(monitoring_return__programme_id__in=ids, monitoring_return__status=ReturnStatus.ACCEPTED)
+        ReturnValue.objects.filter(
+            monitoring_return__programme_id__in=ids, monitoring_return__status=ReturnStatus.ACCEPTED
+        )
         .values_list("indicator_id")
         .annotate(s=Sum("actual"))
     )
@@ -141,7 +147,10 @@ def board(programmes, today: date) -> tuple[list[Row], dict]:
         "indicator_id", "financial_year", "quarter", "value"
     )
 
-    rows = {p.pk: Row(programme=p, budget_pence=budget.get(p.award_id, 0), paid_pence=paid.get(p.award_id, 0)) for p in programmes}
+    rows = {
+        p.pk: Row(programme=p, budget_pence=budget.get(p.award_id, 0), paid_pence=paid.get(p.award_id, 0))
+        for p in programmes
+    }
     due_quarters: dict[int, set] = {pk: set() for pk in ids}
     latest: dict[int, tuple] = {}
     for pid, year, quarter, status, due_on, reached, spend in returns:

@@ -29,10 +29,10 @@ APPROACHES = {
     "Sport-based mentoring in high-violence areas": ["sports-programmes", "mentoring"],
 }
 AREA_CODES = {
-    "Demoshire City": ("E06000015", "UA"),
-    "Northern Demoshire": ("E07000038", "LAD"),
-    "Southern Demoshire": ("E07000039", "LAD"),
-    "Eastern Demoshire": ("E07000036", "LAD"),
+    "Demoshire City": "E06000015",  # Derby
+    "Northern Demoshire": "E07000038",  # North East Derbyshire
+    "Southern Demoshire": "E07000039",  # South Derbyshire
+    "Eastern Demoshire": "E07000036",  # Erewash
 }
 # Per programme title: the state of each return after the accepted ones (in schedule order), and a spend factor.
 LAST_STATES = {
@@ -43,14 +43,39 @@ LAST_STATES = {
     "School exclusion prevention programme": ["accepted"] * 6 + ["returned", "draft"],
 }
 PLANS = {
-    "Bystander training in schools": [("Sessions delivered", "output", "sessions", 20), ("Pupils trained", "output", "people", 400), ("Schools taking part", "output", "schools", 6)],
-    "Walk Away One Punch campaign": [("Venues signed up", "output", "venues", 10), ("People reached by the campaign", "output", "people", 2500)],
-    "School exclusion prevention programme": [("Pupils supported", "output", "people", 25), ("Pupils with no further exclusion", "outcome", "people", 18)],
-    "A&E youth navigators": [("Young people engaged in A&E", "output", "people", 30), ("No re-attendance at A&E within 6 months", "outcome", "people", 20)],
+    "Bystander training in schools": [
+        ("Sessions delivered", "output", "sessions", 20),
+        ("Pupils trained", "output", "people", 400),
+        ("Schools taking part", "output", "schools", 6),
+    ],
+    "Walk Away One Punch campaign": [
+        ("Venues signed up", "output", "venues", 10),
+        ("People reached by the campaign", "output", "people", 2500),
+    ],
+    "School exclusion prevention programme": [
+        ("Pupils supported", "output", "people", 25),
+        ("Pupils with no further exclusion", "outcome", "people", 18),
+    ],
+    "A&E youth navigators": [
+        ("Young people engaged in A&E", "output", "people", 30),
+        ("No re-attendance at A&E within 6 months", "outcome", "people", 20),
+    ],
 }
-DEFAULT_PLAN = [("Sessions delivered", "output", "sessions", 24), ("Young people reached", "output", "people", 40), ("Completed the programme", "outcome", "people", 20)]
+DEFAULT_PLAN = [
+    ("Sessions delivered", "output", "sessions", 24),
+    ("Young people reached", "output", "people", 40),
+    ("Completed the programme", "outcome", "people", 20),
+]
 AGE_ORDER = ["u10", "10-13", "14-17", "18-21", "22-25", "26-35", "36+"]
-BAND_RANGES = {"u10": (0, 9), "10-13": (10, 13), "14-17": (14, 17), "18-21": (18, 21), "22-25": (22, 25), "26-35": (26, 35), "36+": (36, 120)}
+BAND_RANGES = {
+    "u10": (0, 9),
+    "10-13": (10, 13),
+    "14-17": (14, 17),
+    "18-21": (18, 21),
+    "22-25": (22, 25),
+    "26-35": (26, 35),
+    "36+": (36, 120),
+}
 
 
 def _aware(day: date) -> datetime:
@@ -87,9 +112,11 @@ def _fill(r: MonitoringReturn, index: int, total_quarters: int, award_pence: int
     cells["unknown|unknown"] = 2
     ethnic = {"white": reached * 7 // 10, "asian": reached // 10, "black": reached // 20, "mixed": reached // 20}
     ethnic["unknown"] = reached - sum(ethnic.values())
-    code, _type = AREA_CODES.get(app.area, AREA_CODES["Demoshire City"])
+    code = AREA_CODES.get(app.area, AREA_CODES["Demoshire City"])
     rows = [ReachCount(monitoring_return=r, dimension="age_sex", category=k, count=v) for k, v in cells.items() if v]
-    rows += [ReachCount(monitoring_return=r, dimension="ethnicity", category=k, count=v) for k, v in ethnic.items() if v]
+    rows += [
+        ReachCount(monitoring_return=r, dimension="ethnicity", category=k, count=v) for k, v in ethnic.items() if v
+    ]
     rows.append(ReachCount(monitoring_return=r, dimension="area", category=code, count=known))
     ReachCount.objects.bulk_create(rows)
 
@@ -102,8 +129,9 @@ def load(today: date, officer, providers) -> None:
         use = EvidenceUse.objects.create(application=app)
         use.approaches.set([slugs[s] for s in APPROACHES.get(app.title, []) if s in slugs])
         programme = create_programme(award, due_days=30, user=officer)
-        code, code_type = AREA_CODES.get(app.area, ("", ""))
-        programme.beneficiary_geo_code, programme.beneficiary_geo_code_type = code, code_type
+        programme.beneficiary_geo_code = AREA_CODES.get(app.area, "")
+        app.organisation.geo_code = AREA_CODES.get(app.area, "")  # demo: based where it delivers
+        app.organisation.save()
         programme.status = ProgrammeStatus.DELIVERING
         programme.status_reason = "Grant agreement signed; delivery started (DEMO DATA)"
         programme.save()

@@ -95,7 +95,9 @@ def to_xlsx(rows, title: str) -> bytes:
         for cell in row:
             if cell.column in money and cell.value is not None:
                 cell.number_format = "£#,##0.00"
-    for column, width in zip("ABCDEFGHIJKLMNOPQRS", [10, 40, 30, 12, 18, 12, 12, 14, 10, 10, 10, 10, 10, 10, 10, 8, 8, 8, 40], strict=False):
+    for column, width in zip(
+        "ABCDEFGHIJKLMNOPQRS", [10, 40, 30, 12, 18, 12, 12, 14, 10, 10, 10, 10, 10, 10, 10, 8, 8, 8, 40], strict=False
+    ):
         sheet.column_dimensions[column].width = width
     rules = book.create_sheet("RAG rules")
     for colour, text in RAG_RULES:

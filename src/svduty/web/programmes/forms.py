@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from svduty.web.core.forms import GovukMessages, PoundsField
 
-from .models import Indicator, Programme
+from .models import Indicator, Programme, geo_code_type
 from .options import AGE_BANDS, ETHNIC_GROUPS, SEXES
 
-ONS_AREA = re.compile(r"^[EW](0[1-9]|06|07|08|09)[0-9]{6}$")
-GEO_TYPES = [("", _("Choose a type")), ("LAD", "LAD"), ("UA", "UA"), ("MD", "MD"), ("LONB", "LONB"), ("LSOA", "LSOA")]
+ONS_AREA = re.compile(r"^[EW]0[125-9][0-9]{6}$")
 
 
 class ProgrammeForm(GovukMessages, forms.ModelForm):
@@ -26,28 +25,20 @@ class ProgrammeForm(GovukMessages, forms.ModelForm):
             "report_due_days",
             "approaches",
             "beneficiary_geo_code",
-            "beneficiary_geo_code_type",
         ]
         widgets = {"approaches": forms.CheckboxSelectMultiple, "status": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approaches"].required = False
-        self.fields["beneficiary_geo_code_type"] = forms.ChoiceField(
-            label=_("Type of the area code"), choices=GEO_TYPES, required=False
-        )
 
     def clean_beneficiary_geo_code(self):
         code = self.cleaned_data["beneficiary_geo_code"].strip().upper()
-        if code and not ONS_AREA.match(code):
-            raise forms.ValidationError(_("Enter an ONS code of 9 characters, like E06000015 or E01013456"))
+        if code and not (ONS_AREA.match(code) and geo_code_type(code)):
+            raise forms.ValidationError(
+                _("Enter the ONS code of a local authority or LSOA, like E06000015 or E01013456")
+            )
         return code
-
-    def clean(self):
-        data = super().clean()
-        if data.get("beneficiary_geo_code") and not data.get("beneficiary_geo_code_type"):
-            self.add_error("beneficiary_geo_code_type", _("Select the type of the area code"))
-        return data
 
 
 class IndicatorForm(GovukMessages, forms.ModelForm):
@@ -77,7 +68,10 @@ class TargetsForm(forms.Form):
                         min_value=0,
                         required=False,
                         initial=current.get((indicator.pk, year, quarter)),
-                        error_messages={"min_value": _("A target cannot be negative"), "invalid": _("Enter a whole number")},
+                        error_messages={
+                            "min_value": _("A target cannot be negative"),
+                            "invalid": _("Enter a whole number"),
+                        },
                     )
                     self.cells.append((indicator, year, quarter, name))
 
@@ -127,7 +121,10 @@ class ReturnForm(GovukMessages, forms.Form):
         label=_("Reach by area"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("Where known: one area a line, the ONS code of the local authority or LSOA then the count, e.g. E06000015 40"),
+        help_text=_(
+            "Where known: one area a line, the ONS code of the local authority or LSOA, then the count, "
+            "e.g. E06000015 40"
+        ),
     )
 
     def __init__(self, *args, monitoring_return, **kwargs):

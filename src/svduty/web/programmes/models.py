@@ -19,6 +19,30 @@ from svduty.web.core.money import format_pence
 
 from .options import QUARTER_LABELS, IndicatorKind, ProgrammeStatus, ReturnStatus
 
+# ONS entity code (first three characters) → 360Giving geoCodeType codelist (ThreeSixtyGiving/standard).
+GEO_CODE_TYPES = {
+    "E01": "LSOA",
+    "W01": "LSOA",
+    "E02": "MSOA",
+    "W02": "MSOA",
+    "E05": "WD",
+    "W05": "WD",
+    "E06": "UA",
+    "W06": "UA",
+    "E07": "NMD",
+    "E08": "MD",
+    "E09": "LONB",
+    "E10": "CTY",
+    "E22": "CSP",
+    "W14": "CDRP",
+    "E23": "PFA",
+}
+
+
+def geo_code_type(code: str) -> str:
+    """The 360Giving geoCodeType of an ONS code, e.g. E06000015 → UA ("" if unknown)."""
+    return GEO_CODE_TYPES.get((code or "")[:3].upper(), "")
+
 
 def quarter_end(financial_year: str, quarter: int) -> date:
     """Q1 ends 30 June of the first calendar year, … Q4 ends 31 March of the next (UK public-sector year)."""
@@ -33,9 +57,7 @@ def quarter_end(financial_year: str, quarter: int) -> date:
 
 class Programme(models.Model):
     award = models.OneToOneField("commissioning.Award", on_delete=models.PROTECT, related_name="programme")
-    organisation = models.ForeignKey(
-        "partnership.Organisation", on_delete=models.PROTECT, related_name="programmes"
-    )
+    organisation = models.ForeignKey("partnership.Organisation", on_delete=models.PROTECT, related_name="programmes")
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(
         _("status"), max_length=12, choices=ProgrammeStatus.choices, default=ProgrammeStatus.SETUP
@@ -46,10 +68,10 @@ class Programme(models.Model):
     )
     approaches = models.ManyToManyField("interventions.Intervention", blank=True, related_name="programmes")
     beneficiary_geo_code = models.CharField(
-        _("ONS code of the area served"), max_length=9, blank=True, help_text=_("Local authority or LSOA, e.g. E06000015")
-    )
-    beneficiary_geo_code_type = models.CharField(
-        _("type of the area code"), max_length=6, blank=True, help_text=_("360Giving geoCodeType, e.g. UA, LAD, LSOA")
+        _("ONS code of the area served"),
+        max_length=9,
+        blank=True,
+        help_text=_("Local authority or LSOA, e.g. E06000015"),
     )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -64,6 +86,10 @@ class Programme(models.Model):
     @property
     def reference(self) -> str:
         return f"PRG-{self.pk:04d}"
+
+    @property
+    def beneficiary_geo_code_type(self) -> str:
+        return geo_code_type(self.beneficiary_geo_code)
 
     def budget_by_year(self) -> dict[str, int]:
         """The award's split by financial year (live commitments only)."""

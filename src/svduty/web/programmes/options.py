@@ -50,4 +50,9 @@ COHORTS = [
     ("age_18_25", _("18 to 25"), {"18-21", "22-25"}, None),
     ("men_18_35", _("Men 18 to 35"), {"18-21", "22-25", "26-35"}, {"male"}),
 ]
-QUARTER_LABELS = {1: _("Q1 (April–June)"), 2: _("Q2 (July–September)"), 3: _("Q3 (October–December)"), 4: _("Q4 (January–March)")}
+QUARTER_LABELS = {
+    1: _("Q1 (April–June)"),
+    2: _("Q2 (July–September)"),
+    3: _("Q3 (October–December)"),
+    4: _("Q4 (January–March)"),
+}

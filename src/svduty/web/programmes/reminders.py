@@ -75,7 +75,9 @@ def send_reminders(today: date, *, days_before: int = 7, repeat_days: int = 7, d
             continue
         subject, body = _message(r, kind, today)
         if dry_run:
-            sent.append(Reminder(monitoring_return=r, kind=kind, sent_on=today, recipients=", ".join(to), subject=subject))
+            sent.append(
+                Reminder(monitoring_return=r, kind=kind, sent_on=today, recipients=", ".join(to), subject=subject)
+            )
             continue
         try:
             with transaction.atomic():

@@ -27,7 +27,9 @@ def snapshot(monitoring_return: MonitoringReturn) -> dict:
         "risks": monitoring_return.risks,
         "case_studies": monitoring_return.case_studies,
         "values": {str(v.indicator_id): v.actual for v in monitoring_return.values.all()},
-        "reach": [[r.dimension, r.category, r.count] for r in monitoring_return.reach.order_by("dimension", "category")],
+        "reach": [
+            [r.dimension, r.category, r.count] for r in monitoring_return.reach.order_by("dimension", "category")
+        ],
     }
 
 

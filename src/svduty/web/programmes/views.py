@@ -56,7 +56,9 @@ def programme_new(request, award_pk):
     form = CreateProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = create_programme(award, due_days=form.cleaned_data["report_due_days"], user=request.user)
-        messages.success(request, _("Programme %(ref)s set up: now add its indicators and targets") % {"ref": programme.reference})
+        messages.success(
+            request, _("Programme %(ref)s set up: now add its indicators and targets") % {"ref": programme.reference}
+        )
         return redirect("programmes:plan", programme.pk)
     return render(request, "programmes/new.html", {"award": award, "form": form})
 
@@ -210,7 +212,9 @@ def return_edit(request, pk):
             if request.POST.get("then") == "submit":
                 missing = missing_for_submission(saved)
                 if missing:
-                    messages.error(request, _("Saved. Before you can submit, add %(what)s") % {"what": "; ".join(missing)})
+                    messages.error(
+                        request, _("Saved. Before you can submit, add %(what)s") % {"what": "; ".join(missing)}
+                    )
                     return redirect("programmes:return_edit", saved.pk)
                 return redirect("programmes:return_submit", saved.pk)
             messages.success(request, _("Your draft return is saved"))
@@ -235,7 +239,9 @@ def return_submit(request, pk):
             messages.error(request, str(exc))
             return redirect("programmes:return_edit", monitoring_return.pk)
         messages.success(
-            request, _("Return for %(period)s submitted (version %(n)s)") % {"period": monitoring_return.period, "n": version.number}
+            request,
+            _("Return for %(period)s submitted (version %(n)s)")
+            % {"period": monitoring_return.period, "n": version.number},
         )
         return redirect("programmes:return", monitoring_return.pk)
     return render(request, "programmes/return_submit.html", {"r": monitoring_return, "missing": missing})

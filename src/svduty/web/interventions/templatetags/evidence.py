@@ -35,9 +35,7 @@ def evidence_mix_rows(round_):
     counts once, under its lowest-rated approach, so a harmful component is never hidden)."""
     from svduty.web.commissioning.models import Award
 
-    awards = Award.objects.filter(application__round=round_).prefetch_related(
-        "application__evidence_use__approaches"
-    )
+    awards = Award.objects.filter(application__round=round_).prefetch_related("application__evidence_use__approaches")
     totals: dict[str, list[int]] = {}
     for award in awards:
         approaches = _approaches(award.application)

@@ -30,4 +30,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} {reminder.kind}: {reminder.subject} -> {reminder.recipients}")
         for r in outcome.skipped_no_address:
             self.stderr.write(f"no provider email address for {r.programme.organisation}: {r} not reminded")
-        self.stdout.write(f"{len(outcome.sent)} reminder(s) {verb}, {len(outcome.skipped_no_address)} without an address")
+        self.stdout.write(
+            f"{len(outcome.sent)} reminder(s) {verb}, {len(outcome.skipped_no_address)} without an address"
+        )
