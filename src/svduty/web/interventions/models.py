@@ -45,7 +45,7 @@ class Intervention(models.Model):
     )
     confidence = models.CharField(
         _("confidence in the estimate"),
-        max_length=100,
+        max_length=300,
         blank=True,
         help_text=_("The source's own words, e.g. very low confidence (two US studies)"),
     )
