@@ -180,7 +180,8 @@ class ReturnForm(GovukMessages, forms.Form):
             code = parts[0].upper()
             if not ONS_AREA.match(code):
                 raise forms.ValidationError(
-                    _("Line %(n)s: %(code)s is not an ONS local authority or LSOA code") % {"n": number, "code": code}
+                    _("Line %(n)s: %(code)s is not an ONS local authority or LSOA code")
+                    % {"n": number, "code": parts[0]}
                 )
             if code in out:
                 raise forms.ValidationError(_("Line %(n)s: %(code)s is listed twice") % {"n": number, "code": code})
