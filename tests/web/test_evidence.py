@@ -28,8 +28,13 @@ def test_shipped_records_cite_each_source_page_and_invent_nothing():
     # The published figures named in the issue, and nothing that is not published.
     assert (by_slug["focused-deterrence"]["impact"], by_slug["focused-deterrence"]["impact_pct"]) == ("high", 33)
     assert (by_slug["mentoring"]["impact"], by_slug["mentoring"]["impact_pct"]) == ("moderate", 21)
-    assert by_slug["a-and-e-navigators"]["impact"] == "high" and "very low" in by_slug["a-and-e-navigators"]["confidence"]
-    assert by_slug["sports-programmes"]["impact"] == "high" and "low confidence" in by_slug["sports-programmes"]["confidence"]
+    assert (
+        by_slug["a-and-e-navigators"]["impact"] == "high" and "very low" in by_slug["a-and-e-navigators"]["confidence"]
+    )
+    assert (
+        by_slug["sports-programmes"]["impact"] == "high"
+        and "low confidence" in by_slug["sports-programmes"]["confidence"]
+    )
     assert by_slug["trauma-specific-therapies"]["impact"] == "high"
     assert by_slug["knife-crime-education"]["impact"] == "insufficient"
     assert by_slug["prison-awareness-programmes"]["impact"] == "harmful"

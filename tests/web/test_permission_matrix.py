@@ -103,7 +103,11 @@ def delivery_matrix(w):
         ("interventions:new", u("interventions:new"), STAFF),
         ("interventions:edit", u("interventions:edit", args=["mentoring"]), STAFF),
         ("interventions:history", u("interventions:history", args=["mentoring"]), STAFF),
-        ("interventions:application_approaches", u("interventions:application_approaches", args=[w.draft.pk]), {"provider"}),
+        (
+            "interventions:application_approaches",
+            u("interventions:application_approaches", args=[w.draft.pk]),
+            {"provider"},
+        ),
         # No harmful-rated approach named: nobody is asked to justify it.
         ("interventions:justify", u("interventions:justify", args=[w.submitted_scored.pk]), set()),
         ("programmes:list", u("programmes:list"), delivery_viewers),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -238,20 +238,22 @@ def post_return(request, payload: ReturnIn):
     except MonitoringReturn.DoesNotExist:
         raise Http404 from None
     if not perms.can_edit_return(user, found):
-        return 403, {"detail": "This return cannot be changed: it is submitted or accepted, or it is not yours."}
+        return Status(
+            403, {"detail": "This return cannot be changed: it is submitted or accepted, or it is not yours."}
+        )
     form = ReturnForm(_form_data(payload), monitoring_return=found)
     if not form.is_valid():
         errors = [
             f"{form.fields[f].label if f != '__all__' else 'return'}: {' '.join(e)}" for f, e in form.errors.items()
         ]
-        return 422, {"detail": "; ".join(errors)}
+        return Status(422, {"detail": "; ".join(errors)})
     unknown = {v.indicator_id for v in payload.values} - {i.pk for i in form.indicators}
     if unknown:
-        return 422, {"detail": f"values: indicator(s) {sorted(unknown)} are not indicators of this programme"}
+        return Status(422, {"detail": f"values: indicator(s) {sorted(unknown)} are not indicators of this programme"})
     try:
         saved = save_draft(found, form.values(), user)
         if payload.submit:
             submit(saved, user)
     except ReturnRefused as exc:
-        return 422, {"detail": str(exc)}
+        return Status(422, {"detail": str(exc)})
     return _returns(user).get(pk=found.pk)
