@@ -6,9 +6,10 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from svduty.web.api.auth import PUBLIC_AUTH
+from svduty.web.api.pagination import PageNumbers
 
 from .models import Intervention
 
@@ -60,7 +61,7 @@ def intervention_out(item: Intervention) -> dict:
 
 
 @router.get("/", response=list[InterventionOut], auth=PUBLIC_AUTH, summary="The evidence library (public)")
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_interventions(request):
     return [intervention_out(i) for i in Intervention.objects.order_by("name")]
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from svduty.web.api.auth import STAFF_AUTH, api_user
 from svduty.web.api.core import get_visible_or_404
+from svduty.web.api.pagination import MAX_ID, PageNumbers
 
 from . import permissions as perms
 from .forms import ReturnForm
@@ -106,23 +107,26 @@ class ReturnOut(Schema):
         return list(obj.reach.all())
 
 
+COUNT = 10_000_000  # no quarter reaches more people than this
+
+
 class ValueIn(Schema):
-    indicator_id: int
-    actual: int | None = None
+    indicator_id: int = Field(..., ge=1, le=MAX_ID)
+    actual: int | None = Field(None, ge=0, le=COUNT)
 
 
 class ReachIn(Schema):
-    dimension: str  # age_sex ("<age band>|<sex>"), ethnicity, area (ONS code)
-    category: str
-    count: int
+    dimension: str = Field(..., description="age_sex ('<age band>|<sex>'), ethnicity (ONS 2021 group) or area")
+    category: str = Field(..., max_length=40)
+    count: int = Field(..., ge=0, le=COUNT)
 
 
 class ReturnIn(Schema):
-    programme_id: int
-    financial_year: str
-    quarter: int
-    total_reached: int | None = None
-    spend_to_date: str | None = None  # pounds and pence, e.g. "12345.67"
+    programme_id: int = Field(..., ge=1, le=MAX_ID)
+    financial_year: str = Field(..., pattern=r"^\d{4}-\d{2}$", examples=["2024-25"])
+    quarter: int = Field(..., ge=1, le=4)
+    total_reached: int | None = Field(None, ge=0, le=COUNT)
+    spend_to_date: str | None = Field(None, max_length=20, examples=["12345.67"])  # pounds and pence
     narrative: str = ""
     risks: str = ""
     case_studies: str = ""
@@ -132,7 +136,15 @@ class ReturnIn(Schema):
 
 
 class Problem(Schema):
-    detail: str
+    """A refusal or a validation error: a sentence, or django-ninja's list of field errors."""
+
+    detail: str | list[dict]
+
+
+def _known_id(value: int) -> None:
+    """An id no row can have (beyond bigint, or not positive) is simply not found."""
+    if not 0 < value <= MAX_ID:
+        raise Http404
 
 
 def _programmes(user):
@@ -151,7 +163,7 @@ def _returns(user):
 
 
 @router.get("programmes/", response=list[ProgrammeOut], auth=STAFF_AUTH, summary="Programmes you may see")
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_programmes(request):
     user = api_user(request)
     if not perms.can_list_programmes(user):
@@ -162,33 +174,35 @@ def list_programmes(request):
 @router.get("programmes/{programme_id}/", response=ProgrammeOut, auth=STAFF_AUTH, summary="One programme")
 def get_programme(request, programme_id: int):
     user = api_user(request)
+    _known_id(programme_id)
     return get_visible_or_404(_programmes(user), perms.can_view_programme, user, pk=programme_id)
 
 
 @router.get("indicators/", response=list[IndicatorOut], auth=STAFF_AUTH, summary="Indicators of visible programmes")
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_indicators(request, programme_id: int | None = None):
     user = api_user(request)
     indicators = Indicator.objects.filter(programme__in=perms.visible_programmes(user, Programme.objects.all()))
     if programme_id is not None:
-        indicators = indicators.filter(programme_id=programme_id)
+        indicators = indicators.filter(programme_id=programme_id) if 0 < programme_id <= MAX_ID else indicators.none()
     return indicators.order_by("programme_id", "order", "id")
 
 
 @router.get("returns/", response=list[ReturnOut], auth=STAFF_AUTH, summary="Quarterly returns you may see")
-@paginate(PageNumberPagination)
+@paginate(PageNumbers)
 def list_returns(request, status: str | None = None, programme_id: int | None = None):
     returns = _returns(api_user(request))
     if status:
         returns = returns.filter(status=status)
     if programme_id is not None:
-        returns = returns.filter(programme_id=programme_id)
+        returns = returns.filter(programme_id=programme_id) if 0 < programme_id <= MAX_ID else returns.none()
     return returns
 
 
 @router.get("returns/{return_id}/", response=ReturnOut, auth=STAFF_AUTH, summary="One quarterly return")
 def get_return(request, return_id: int):
     user = api_user(request)
+    _known_id(return_id)
     return get_visible_or_404(_returns(user), perms.can_view_return, user, pk=return_id)
 
 
