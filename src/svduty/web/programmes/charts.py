@@ -19,6 +19,7 @@ def spend_chart(rows, caption: str) -> str:
     parts = [
         f'<svg class="svduty-chart" role="img" aria-labelledby="spend-title" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title id="spend-title">{escape(caption)}</title>'
+        '<g font-family="Arial, sans-serif">'
     ]
     for i, r in enumerate(rows):
         y = 10 + i * (BAR + GAP)
@@ -42,7 +43,7 @@ def spend_chart(rows, caption: str) -> str:
             f'<text x="{LABEL + max(r.budget_pence, spent) * scale + 6:.1f}" y="{y + BAR - 3}" font-size="11" '
             f'fill="#0b0c0c">{escape(label)}</text>'
         )
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))
 
 
@@ -54,6 +55,7 @@ def delivery_chart(rows, caption: str) -> str:
     parts = [
         f'<svg class="svduty-chart" role="img" aria-labelledby="delivery-title" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title id="delivery-title">{escape(caption)}</title>'
+        '<g font-family="Arial, sans-serif">'
     ]
     for mark in (0.7, 0.9):
         x = LABEL + span * mark
@@ -71,5 +73,5 @@ def delivery_chart(rows, caption: str) -> str:
         parts.append(f'<rect x="{LABEL}" y="{y}" width="{width:.1f}" height="{BAR}" fill="{colours[r.rag]}"/>')
         text = "not yet rated" if value is None else f"{round(100 * value)}%"
         parts.append(f'<text x="{LABEL + width + 6:.1f}" y="{y + BAR - 3}" font-size="11" fill="#0b0c0c">{text}</text>')
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))
