@@ -244,6 +244,8 @@ def _form_data(payload: ReturnIn) -> dict:
     summary="Save (and optionally submit) your organisation's return for a quarter",
 )
 def post_return(request, payload: ReturnIn):
+    """Replaces the saved draft with the body (an indicator left out has no actual) and, with ``submit``, submits
+    it. Validated by the same form as the page: a bad value is a 422 naming the field, and nothing is saved."""
     user = api_user(request)
     try:
         found = _returns(user).get(

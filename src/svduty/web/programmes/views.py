@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -148,7 +150,7 @@ def return_queue(request):
         request.user, MonitoringReturn.objects.select_related("programme__organisation")
     ).order_by("due_on", "programme__title")
     open_statuses = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
-    soon = today + timezone.timedelta(days=14)
+    soon = today + timedelta(days=14)
     context = {
         "late": list(queryset.filter(status__in=open_statuses, due_on__lt=today)[:200]),
         "due_soon": list(queryset.filter(status__in=open_statuses, due_on__gte=today, due_on__lte=soon)[:200]),
