@@ -83,6 +83,52 @@ def matrix(w):
         ("public:grants", u("public:grants"), ALL),
         ("public:360giving_json", u("public:360giving_json"), ALL),
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
+        *delivery_matrix(w),
+    ]
+
+
+def delivery_matrix(w):
+    """Evidence library, programmes, returns and the board dashboard (issue 18)."""
+    from svduty.web.programmes.models import MonitoringReturn, Programme
+
+    own = Programme.objects.get(organisation=w.awarded_app.organisation)
+    other = Programme.objects.exclude(pk=own.pk).order_by("id").first()
+    own_draft = own.returns.filter(status="draft").order_by("financial_year", "quarter").first()
+    own_accepted = own.returns.filter(status="accepted").first()
+    other_submitted = MonitoringReturn.objects.filter(status="submitted").exclude(programme=own).first()
+    delivery_viewers = LEADERSHIP | {"provider"}
+    return [
+        ("interventions:library", u("interventions:library"), ALL),
+        ("interventions:detail", u("interventions:detail", args=["mentoring"]), ALL),
+        ("interventions:new", u("interventions:new"), STAFF),
+        ("interventions:edit", u("interventions:edit", args=["mentoring"]), STAFF),
+        ("interventions:history", u("interventions:history", args=["mentoring"]), STAFF),
+        (
+            "interventions:application_approaches",
+            u("interventions:application_approaches", args=[w.draft.pk]),
+            {"provider"},
+        ),
+        # No harmful-rated approach named: nobody is asked to justify it.
+        ("interventions:justify", u("interventions:justify", args=[w.submitted_scored.pk]), set()),
+        ("programmes:list", u("programmes:list"), delivery_viewers),
+        # Every demo award already has its programme.
+        ("programmes:new", u("programmes:new", args=[w.awarded_app.award.pk]), set()),
+        ("programmes:detail", u("programmes:detail", args=[own.pk]), delivery_viewers),
+        ("programmes:detail", u("programmes:detail", args=[other.pk]), LEADERSHIP),
+        ("programmes:edit", u("programmes:edit", args=[own.pk]), STAFF),
+        ("programmes:plan", u("programmes:plan", args=[own.pk]), STAFF),
+        ("programmes:returns", u("programmes:returns"), delivery_viewers),
+        ("programmes:return", u("programmes:return", args=[own_draft.pk]), delivery_viewers),
+        ("programmes:return", u("programmes:return", args=[other_submitted.pk]), LEADERSHIP),
+        ("programmes:return_edit", u("programmes:return_edit", args=[own_draft.pk]), {"provider"}),
+        ("programmes:return_edit", u("programmes:return_edit", args=[own_accepted.pk]), set()),
+        ("programmes:return_submit", u("programmes:return_submit", args=[own_draft.pk]), {"provider"}),
+        ("programmes:return_review", u("programmes:return_review", args=[other_submitted.pk]), STAFF),
+        ("programmes:return_review", u("programmes:return_review", args=[own_draft.pk]), set()),
+        ("programmes:dashboard", u("programmes:dashboard"), LEADERSHIP),
+        ("programmes:dashboard_csv", u("programmes:dashboard_csv"), LEADERSHIP),
+        ("programmes:dashboard_xlsx", u("programmes:dashboard_xlsx"), LEADERSHIP),
+        ("programmes:dashboard_pdf", u("programmes:dashboard_pdf"), LEADERSHIP),
     ]
 
 

@@ -302,7 +302,16 @@ def load(today: date | None = None) -> bool:
     today = today or timezone.localdate()
     with transaction.atomic():
         _load(today)
+        from svduty.web.programmes import demo as delivery_demo
+
+        delivery_demo.load(today, *_delivery_people())  # programmes, returns, evidence (issue 18)
     return True
+
+
+def _delivery_people():
+    User = get_user_model()
+    providers = {p.organisation_id: p.user for p in Profile.objects.filter(role=Role.PROVIDER).select_related("user")}
+    return User.objects.get(username="officer"), providers
 
 
 def _load(today: date) -> None:

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "svduty.web.commissioning",
     "svduty.web.decisions",
     "svduty.web.public",
+    "svduty.web.interventions",
+    "svduty.web.programmes",
     "svduty.web.api",
 ]
 
@@ -151,6 +153,25 @@ if PRODUCTION:
 SVDUTY_PARTNERSHIP_NAME = os.environ.get("SVDUTY_PARTNERSHIP_NAME", "")
 # 360Giving: the publisher's registered prefix (https://standard.threesixtygiving.org/en/latest/technical/identifiers/).
 SVDUTY_360_PREFIX = os.environ.get("SVDUTY_360_PREFIX", "360G-svduty-demo")
+
+# Email (return reminders, `svduty remind`): console by default, a folder of .eml files with SVDUTY_EMAIL_FILE_PATH,
+# SMTP with SVDUTY_SMTP_HOST (and SVDUTY_SMTP_PORT / _USER / _PASSWORD; STARTTLS unless SVDUTY_SMTP_TLS=0).
+DEFAULT_FROM_EMAIL = os.environ.get("SVDUTY_FROM_EMAIL", "svduty@localhost")
+SVDUTY_SITE_URL = os.environ.get("SVDUTY_SITE_URL", "")
+if os.environ.get("SVDUTY_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SVDUTY_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("SVDUTY_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("SVDUTY_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SVDUTY_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("SVDUTY_SMTP_TLS", "1") == "1"
+elif os.environ.get("SVDUTY_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["SVDUTY_EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# 360Giving: the funder's official org-id (org-id.guide), used instead of a 360G- id when set.
+SVDUTY_360_FUNDER_ORG_ID = os.environ.get("SVDUTY_360_FUNDER_ORG_ID", "")
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("svduty.web.commissioning.urls")),
     path("decisions/", include("svduty.web.decisions.urls")),
     path("public/", include("svduty.web.public.urls")),
+    path("evidence/", include("svduty.web.interventions.urls")),
+    path("delivery/", include("svduty.web.programmes.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

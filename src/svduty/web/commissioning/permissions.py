@@ -98,10 +98,13 @@ def can_moderate(user, application) -> bool:
 
 
 def can_award(user, application) -> bool:
+    from svduty.web.interventions.permissions import needs_justification
+
     return (
         is_staff_role(user)
         and application.status == ApplicationStatus.SUBMITTED
         and not type(application).objects.filter(pk=application.pk, award__isnull=False).exists()
+        and not needs_justification(application)  # a harmful-rated approach needs a written justification first
     )
 
 

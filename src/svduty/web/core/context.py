@@ -18,6 +18,11 @@ NAV = [
     ("My applications", "commissioning:my_applications", {Role.PROVIDER}),
     ("Assessments", "commissioning:assessor_queue", {Role.ASSESSOR}),
     ("Decision records", "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    # delivery (issue 18)
+    ("Programmes", "programmes:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
+    ("Returns", "programmes:returns", {Role.ADMIN, Role.OFFICER, Role.PROVIDER}),
+    ("Board dashboard", "programmes:dashboard", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Evidence", "interventions:library", None),
     ("Public register", "public:decisions", None),
 ]
 

@@ -30,6 +30,12 @@ class Organisation(models.Model):
     )
     address_locality = models.CharField("town or city", max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    geo_code = models.CharField(
+        "ONS code of its local authority",
+        max_length=9,
+        blank=True,
+        help_text="Where the organisation is based, e.g. E06000015 (360Giving recipient location)",
+    )
     website = models.URLField(blank=True)
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()

@@ -26,7 +26,8 @@ def public_awards(today=None):
     awards = (
         Award.objects.filter(decision_record__state=State.PUBLISHED, decision_record__decision=Outcome.APPROVED)
         .select_related("application__organisation", "application__round__stream__funder", "decision_record")
-        .prefetch_related("commitments")
+        .select_related("programme")
+        .prefetch_related("commitments__spend")
         .order_by("decision_record__decided_on", "id")
     )
     return [a for a in awards if a.decision_record.publicly_visible(today)]
@@ -47,7 +48,30 @@ def _organisation(org) -> dict:
     if org.postcode:
         out["postalCode"] = org.postcode
     out["addressCountry"] = "United Kingdom"
+    if org.geo_code:
+        out["location"] = [_geo(org.geo_code, org.address_locality)]
     return out
+
+
+def _geo(code: str, name: str = "") -> dict:
+    """A 360Giving location from an ONS code, its geoCodeType from the ONS entity (E06 → UA, E07 → NMD, …)."""
+    from svduty.web.programmes.models import geo_code_type
+
+    out = {"geoCode": code, "geoCodeType": geo_code_type(code), "countryCode": "GB"}
+    if name:
+        out["name"] = name
+    return out
+
+
+def _funder_id(funder) -> str:
+    """The funder's official org-id: ``SVDUTY_360_FUNDER_ORG_ID`` when set (e.g. GB-GOR-… from org-id.guide), else
+    the funder's own identifier, else a ``360G-`` id — the Data Quality Tool flags that, and rightly: a PCC has
+    no charity or company number, so set its org-id in the setting or on the organisation."""
+    return settings.SVDUTY_360_FUNDER_ORG_ID or _org_id(funder)
+
+
+def _disbursed_pence(award) -> int:
+    return sum(s.amount_pence for c in award.commitments.all() for s in c.spend.all())
 
 
 def _fy_start(year: str) -> str:
@@ -58,7 +82,7 @@ def _fy_end(year: str) -> str:
     return f"{int(year[:4]) + 1}-03-31"
 
 
-def grant(award: Award) -> dict:
+def grant(award: Award, base_url: str = "") -> dict:
     app = award.application
     record = award.decision_record
     round_ = app.round
@@ -71,27 +95,39 @@ def grant(award: Award) -> dict:
         "description": description,
         "currency": "GBP",
         "amountAwarded": award.amount_pence / 100,
+        "amountDisbursed": _disbursed_pence(award) / 100,
         "awardDate": record.decided_on.isoformat(),
         "recipientOrganization": [_organisation(app.organisation)],
         "fundingOrganization": [
-            {"id": _org_id(round_.stream.funder), "name": round_.stream.funder.name, "department": round_.stream.name}
+            {
+                "id": _funder_id(round_.stream.funder),
+                "name": round_.stream.funder.name,
+                "department": round_.stream.name,
+            }
         ],
         "grantProgramme": [{"code": f"round-{round_.pk}", "title": round_.title}],
         "dateModified": modified.isoformat(),
     }
     if years:
         out["plannedDates"] = [{"startDate": _fy_start(years[0]), "endDate": _fy_end(years[-1])}]
-    if app.area:
+    if base_url:
+        out["dataSource"] = f"{base_url.rstrip('/')}/public/decisions/{record.reference}/"
+    programme = getattr(award, "programme", None)
+    if programme is not None and programme.beneficiary_geo_code:
+        out["beneficiaryLocation"] = [_geo(programme.beneficiary_geo_code, app.area)]
+    elif app.area:
         out["beneficiaryLocation"] = [{"name": app.area, "countryCode": "GB"}]
     return out
 
 
-def package(today=None) -> dict:
-    """A 360Giving package ``{"grants": [...]}`` with publisher metadata."""
+def package(today=None, base_url: str | None = None) -> dict:
+    """A 360Giving package ``{"grants": [...]}`` with publisher metadata. ``base_url`` (the site's address, default
+    ``SVDUTY_SITE_URL``) gives each grant its ``dataSource``: the public decision page that approved it."""
     from svduty.web.partnership.models import Partnership
 
     partnership = Partnership.objects.order_by("id").first()
-    grants = [grant(a) for a in public_awards(today)]
+    base = settings.SVDUTY_SITE_URL if base_url is None else base_url
+    grants = [grant(a, base) for a in public_awards(today)]
     name = partnership.lead_convenor.name if partnership else "svduty"
     return {
         "version": "1.4",
@@ -111,6 +147,7 @@ CSV_COLUMNS = [
     ("Description", lambda g: g["description"]),
     ("Currency", lambda g: g["currency"]),
     ("Amount Awarded", lambda g: f"{g['amountAwarded']:.2f}"),
+    ("Amount Disbursed", lambda g: f"{g['amountDisbursed']:.2f}"),
     ("Award Date", lambda g: g["awardDate"]),
     ("Planned Dates:Start Date", lambda g: g.get("plannedDates", [{}])[0].get("startDate", "")),
     ("Planned Dates:End Date", lambda g: g.get("plannedDates", [{}])[0].get("endDate", "")),
@@ -124,6 +161,16 @@ CSV_COLUMNS = [
     ("Funding Org:Department", lambda g: g["fundingOrganization"][0]["department"]),
     ("Grant Programme:Title", lambda g: g["grantProgramme"][0]["title"]),
     ("Beneficiary Location:Name", lambda g: g.get("beneficiaryLocation", [{}])[0].get("name", "")),
+    ("Beneficiary Location:Geographic Code", lambda g: g.get("beneficiaryLocation", [{}])[0].get("geoCode", "")),
+    (
+        "Beneficiary Location:Geographic Code Type",
+        lambda g: g.get("beneficiaryLocation", [{}])[0].get("geoCodeType", ""),
+    ),
+    (
+        "Recipient Org:Location:Geographic Code",
+        lambda g: g["recipientOrganization"][0].get("location", [{}])[0].get("geoCode", ""),
+    ),
+    ("Data Source", lambda g: g.get("dataSource", "")),
     ("Last Modified", lambda g: g["dateModified"]),
 ]
 

@@ -56,13 +56,24 @@ def grants(request):
     return render(request, "public/grants.html", {"by_round": by_round})
 
 
+def _base(request) -> str:
+    """The site's address for 360Giving ``dataSource``: SVDUTY_SITE_URL, else the address this request came to."""
+    from django.conf import settings
+
+    return settings.SVDUTY_SITE_URL or request.build_absolute_uri("/")
+
+
 def giving_json(request):
-    response = JsonResponse(giving360.package(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = JsonResponse(
+        giving360.package(base_url=_base(request)), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
     response["Content-Disposition"] = 'inline; filename="360giving.json"'
     return response
 
 
 def giving_csv(request):
-    response = HttpResponse(giving360.to_csv(giving360.package()), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        giving360.to_csv(giving360.package(base_url=_base(request))), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="360giving.csv"'
     return response
