@@ -45,6 +45,7 @@ from svduty.web.partnership.models import (
     Priority,
     Profile,
 )
+from svduty.web.referrals import demo as referrals_demo
 
 PARTNERSHIP_NAME = "Demoshire Serious Violence Partnership"
 DEMO_PASSWORD = "svduty-demo"
@@ -302,6 +303,7 @@ def load(today: date | None = None) -> bool:
     today = today or timezone.localdate()
     with transaction.atomic():
         _load(today)
+        referrals_demo.load(today)
     return True
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("svduty.web.commissioning.urls")),
     path("decisions/", include("svduty.web.decisions.urls")),
     path("public/", include("svduty.web.public.urls")),
+    path("referrals/", include("svduty.web.referrals.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import pyarrow as pa
 from scipy.stats import norm
 
 
@@ -46,9 +47,16 @@ def suspect_incidents(con, lookups: Iterable[Lookup]) -> dict[object, Result]:
     rows = [(str(i), lk.pseudonym, lk.start, lk.end) for i, lk in enumerate(lookups)]
     if not rows:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE _followup (k VARCHAR, person_id VARCHAR, start_on DATE, end_on DATE)")
+    table = pa.table(
+        {
+            "k": pa.array([r[0] for r in rows], pa.string()),
+            "person_id": pa.array([r[1] for r in rows], pa.string()),
+            "start_on": pa.array([r[2] for r in rows], pa.date32()),
+            "end_on": pa.array([r[3] for r in rows], pa.date32()),
+        }
+    )
+    con.register("_followup", table)  # a view over Arrow: works on a read-only workspace too
     try:
-        con.executemany("INSERT INTO _followup VALUES (?, ?, ?, ?)", rows)
         found = con.execute(
             """
             WITH hits AS (
@@ -65,7 +73,7 @@ def suspect_incidents(con, lookups: Iterable[Lookup]) -> dict[object, Result]:
             """
         ).fetchall()
     finally:
-        con.execute("DROP TABLE IF EXISTS _followup")
+        con.unregister("_followup")
     by_key = {k: (n, sv, groups) for k, n, sv, groups in found}
     out = {}
     for i, lk in enumerate(lookups):
