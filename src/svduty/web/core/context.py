@@ -18,6 +18,9 @@ NAV = [
     ("My applications", "commissioning:my_applications", {Role.PROVIDER}),
     ("Assessments", "commissioning:assessor_queue", {Role.ASSESSOR}),
     ("Decision records", "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Cases", "referrals:cases", {Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN}),
+    ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
+    ("Access log", "referrals:access_log", {Role.DPO}),
     ("Public register", "public:decisions", None),
 ]
 

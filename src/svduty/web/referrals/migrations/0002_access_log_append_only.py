@@ -6,7 +6,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION referrals_accesslog_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'referrals_accesslog is append-only: % refused', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'referrals_accesslog is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER referrals_accesslog_append_only
