@@ -188,6 +188,21 @@ def transition(user, case, action: str, *, note: str = "", outcome: str = "") ->
     return _refresh(case, fresh)
 
 
+def take_case(user, case) -> Case:
+    """Primero's Assign: a caseworker of the owning agency takes an unallocated case (e.g. one custody sent)."""
+    with transaction.atomic():
+        fresh = _locked(case)
+        if not perms.can_edit_case(user, fresh) or fresh.assigned_to_id is not None:
+            raise CaseRefused("only an unallocated case can be taken, by a caseworker of its agency")
+        fresh.assigned_to = user
+        team = perms.team_of(user)
+        if team is not None and team.organisation_id == fresh.agency_id:
+            fresh.team = team
+        fresh.save(update_fields=["assigned_to", "team"])
+        CaseEvent.objects.create(case=fresh, action="assign", user=user, note=f"assigned to {user.get_username()}")
+    return _refresh(case, fresh)
+
+
 def record_consent(user, case, kind: str, status: str, *, lawful_basis: str = "", reason: str = "") -> Consent:
     _check_consent(status, lawful_basis, reason)
     with transaction.atomic():

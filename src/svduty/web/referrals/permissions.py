@@ -65,8 +65,8 @@ def in_scope(user, case) -> bool:
     if scope == Scope.AGENCY:
         return True
     if scope == Scope.TEAM:
-        team = team_of(user)
-        return team is None or case.team_id == team.pk
+        team = team_of(user)  # the team's cases, and the agency's unallocated ones (its intake queue)
+        return team is None or case.team_id in (None, team.pk)
     return False
 
 

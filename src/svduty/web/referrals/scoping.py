@@ -27,7 +27,7 @@ def visible_cases(user):
     team = perms.team_of(user)
     if team is None:
         return qs.filter(own | Q(agency=organisation))
-    return qs.filter(own | Q(agency=organisation, team=team))
+    return qs.filter(own | Q(agency=organisation, team=team) | Q(agency=organisation, team__isnull=True))
 
 
 def incoming_referrals(user):

@@ -194,13 +194,16 @@ def case_consent(request, pk):
 @require(perms.can_use_cases)
 def case_step(request, pk, action):
     case = _case(request, pk)
-    if action not in ops.WORKFLOW or action in ("close", "reopen"):
+    if action != "take" and (action not in ops.WORKFLOW or action in ("close", "reopen")):
         raise Http404
     denied = check(request, perms.can_edit_case(request.user, case))
     if denied:
         return denied
     try:
-        ops.transition(request.user, case, action)
+        if action == "take":
+            ops.take_case(request.user, case)
+        else:
+            ops.transition(request.user, case, action)
     except ops.CaseRefused as exc:
         messages.error(request, str(exc))
     else:
