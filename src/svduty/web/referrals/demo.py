@@ -330,6 +330,8 @@ def load(today: date) -> None:
     deter.comparison_rate = 0.25
     deter.comparison_source = "Thames Valley Operation Deter pilot report: 25–30% nationally (lower bound shown)"
     deter.save()
+    nav.organisation = _org("Teachable Moment Navigators")
+    nav.save()
     users = _accounts()
     services = _services()
     rng = random.Random(16)

@@ -92,12 +92,14 @@ def identity_reason_required(user, case) -> bool:
 
 
 def can_create_case(user, pathway) -> bool:
+    """Caseworkers of the pathway's own organisation, of a referring agency type, or of a track's agency type."""
     organisation = organisation_of(user)
     if not is_caseworker(user) or organisation is None:
         return False
     spec = pathway.spec
-    kinds = {spec.owning_agency_kind, *spec.referring_agency_kinds, *(t.agency_kind for t in spec.tracks)}
-    return organisation.kind in kinds
+    if pathway.organisation_id == organisation.pk:
+        return True
+    return organisation.kind in {*spec.referring_agency_kinds, *(t.agency_kind for t in spec.tracks if t.agency_kind)}
 
 
 def can_edit_case(user, case) -> bool:
