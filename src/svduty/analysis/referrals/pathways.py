@@ -61,7 +61,7 @@ class Duration(_Strict):
 
     def describe(self) -> str:
         m = self.total_minutes
-        if m % 1440 == 0:
+        if m % 1440 == 0 and m >= 3 * 1440:
             return f"{m // 1440} days" if m != 1440 else "1 day"
         if m % 60 == 0:
             return f"{m // 60} hours" if m != 60 else "1 hour"

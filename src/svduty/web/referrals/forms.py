@@ -34,8 +34,10 @@ def _datetime_field(label, required):
 class ConsentFields(forms.Form):
     consent = forms.ChoiceField(
         label=_("Consent to share information and receive services"),
-        choices=[(v, label) for v, label in ConsentStatus.choices if v != ConsentStatus.NOT_ASKED],
+        choices=ConsentStatus.choices,
         widget=forms.RadioSelect,
+        initial=ConsentStatus.NOT_ASKED,
+        help_text=_("Without consent given (or overridden with a lawful basis) nothing can be referred on"),
     )
     lawful_basis = forms.ChoiceField(
         label=_("Lawful basis for an override"), choices=[("", ""), *LawfulBasis.choices], required=False

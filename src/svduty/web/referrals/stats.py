@@ -21,7 +21,8 @@ def pathway_figures(pathway) -> dict:
         for months in spec.follow_up_months:
             checked = FollowUp.objects.filter(case__in=track_cases, months=months, checked_at__isnull=False)
             rate = wilson_interval(checked.filter(reoffended=True).count(), checked.count())
-            points.append({"months": months, "rate": rate})
+            pct = None if rate.rate is None else [round(100 * v, 1) for v in (rate.rate, rate.low, rate.high)]
+            points.append({"months": months, "rate": rate, "pct": pct})
         tracks.append({"track": track, "cases": by_track.get(track.slug, 0), "points": points})
     referrals = Referral.objects.filter(case__pathway=pathway)
     done = referrals.filter(state="done")

@@ -19,7 +19,7 @@ from .access import log_identity_read
 from .forms import CaseForm, CloseForm, ConsentForm, DeadlineDoneForm, IdentityReasonForm, ReleaseForm
 from .loading import get_pathway
 from .models import Case, Deadline, Pathway
-from .options import CaseState
+from .options import CaseState, ConsentStatus
 from .scoping import visible_cases
 
 
@@ -135,7 +135,7 @@ def _case_context(request, case, show_identity):
         "identity_allowed": perms.can_view_identity(user, case),
         "deadlines": deadlines,
         "consents": case.consents.select_related("recorded_by"),
-        "share_consent": perms.sharing_consent(case),
+        "share_consent": ConsentStatus(perms.sharing_consent(case)).label,
         "referrals": case.referrals.select_related("service__organisation"),
         "follow_ups": case.follow_ups.all(),
         "history": case.history.select_related("user"),
