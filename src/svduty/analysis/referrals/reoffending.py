@@ -55,6 +55,7 @@ def suspect_incidents(con, lookups: Iterable[Lookup]) -> dict[object, Result]:
             "end_on": pa.array([r[3] for r in rows], pa.date32()),
         }
     )
+    con = con.cursor()  # its own cursor: the caller's connection may hold an unfinished result
     con.register("_followup", table)  # a view over Arrow: works on a read-only workspace too
     try:
         found = con.execute(
@@ -91,6 +92,7 @@ def ed_reattendances(con, lookups: Iterable[Lookup]) -> dict[object, int] | None
 
     ISTV (Cardiff Model) data are anonymised, so today's ``ed_attendances`` has no ``person_id`` and re-attendance
     cannot be linked; a hospital feed that adds a pseudonymised ``person_id`` column makes this work unchanged."""
+    con = con.cursor()
     columns = {
         r[0]
         for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'ed_attendances'").fetchall()
