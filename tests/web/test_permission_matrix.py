@@ -190,6 +190,7 @@ def test_matrix_covers_every_named_url():
         "commissioning:decline",
         "referrals:case_step",
         "referrals:case_reopen",
+        "referrals:referral_revoke",
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
@@ -304,14 +305,22 @@ def test_referrals_urls_for_every_role(ref_world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["start_assessment", "take", "reopen"])
+@pytest.mark.parametrize("action", ["start_assessment", "take", "reopen", "withdraw"])
 def test_referrals_post_only_urls(ref_world, action):
-    """``referrals:case_step`` and ``referrals:case_reopen``: a fresh case per role."""
+    """``referrals:case_step``, ``referrals:case_reopen`` and ``referrals:referral_revoke``: a fresh case per role."""
     from .referrals_helpers import nav_case
 
     for role in ALL_WITH_REFERRALS:
         case = nav_case(ref=f"NHS-{role}")
-        if action == "reopen":
+        if action == "withdraw":
+            from svduty.web.referrals import cases
+            from svduty.web.referrals.models import Service
+
+            from .referrals_helpers import user
+
+            referral = cases.send_referral(user("navigator"), case, Service.objects.get(name="Kick Off mentoring"))
+            url = u("referrals:referral_revoke", args=[referral.pk])
+        elif action == "reopen":
             from svduty.web.referrals import cases
 
             from .referrals_helpers import user

@@ -330,6 +330,19 @@ def complete_referral(user, referral, *, successful: bool, reason: str = "", not
     return fresh
 
 
+def revoke_referral(user, referral, *, reason: str = "") -> Referral:
+    with transaction.atomic():
+        fresh = _locked_referral(referral)
+        if not perms.can_revoke_referral(user, fresh):
+            raise CaseRefused("only the sending agency can withdraw a referral that is waiting or accepted")
+        fresh.state = ReferralState.REVOKED
+        fresh.save(update_fields=["state"])
+        CaseEvent.objects.create(
+            case=fresh.case, action="referral withdrawn", user=user, note=f"{fresh.service}: {reason}"
+        )
+    return fresh
+
+
 def due_items(cases, now=None) -> list[dict]:
     """Open deadlines and unanswered referrals of ``cases``, soonest first, each marked due or overdue."""
     now = now or timezone.now()

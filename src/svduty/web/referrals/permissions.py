@@ -165,6 +165,11 @@ def can_complete_referral(user, referral) -> bool:
     return is_receiver(user, referral) and referral.state == ReferralState.ACCEPTED
 
 
+def can_revoke_referral(user, referral) -> bool:
+    """The sending agency withdraws a referral not yet answered or not yet done (Primero's revoke)."""
+    return referral.state in (ReferralState.PENDING, ReferralState.ACCEPTED) and can_edit_case(user, referral.case)
+
+
 def can_view_incoming(user) -> bool:
     return is_caseworker(user)
 

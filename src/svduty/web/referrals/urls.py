@@ -20,6 +20,7 @@ urlpatterns = [
     path("referral/<int:pk>/", views_referrals.referral_detail, name="referral"),
     path("referral/<int:pk>/respond/", views_referrals.referral_respond, name="referral_respond"),
     path("referral/<int:pk>/done/", views_referrals.referral_done, name="referral_done"),
+    path("referral/<int:pk>/withdraw/", views_referrals.referral_revoke, name="referral_revoke"),
     path("services/", views_referrals.services, name="services"),
     path("pathways/", views_admin.pathways, name="pathways"),
     path("pathways/<slug:slug>/", views_admin.pathway_detail, name="pathway"),

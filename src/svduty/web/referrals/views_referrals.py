@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from svduty.web.core.views import check, require
 
@@ -76,6 +77,7 @@ def referral_detail(request, pk):
             "is_receiver": perms.is_receiver(request.user, referral),
             "can_respond": perms.can_respond_referral(request.user, referral),
             "can_complete": perms.can_complete_referral(request.user, referral),
+            "can_revoke": perms.can_revoke_referral(request.user, referral),
             "overdue": referral.is_overdue(),
         },
     )
@@ -128,6 +130,18 @@ def referral_done(request, pk):
     return _form_page(
         request, form, title=_("Record the referral as done"), button=_("Save"), caption=referral.service.name
     )
+
+
+@require_POST
+@require(perms.can_use_cases)
+def referral_revoke(request, pk):
+    referral = _referral(request, pk)
+    denied = check(request, perms.can_revoke_referral(request.user, referral))
+    if denied:
+        return denied
+    ops.revoke_referral(request.user, referral, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Referral withdrawn"))
+    return redirect("referrals:referral", referral.pk)
 
 
 @require(perms.can_view_services)
