@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from .conftest import ROLES, client_for
 
@@ -233,8 +234,167 @@ def test_matrix_covers_every_named_url():
         "commissioning:apply",
         "commissioning:document_upload",
         "commissioning:decline",
+        "referrals:case_step",
+        "referrals:case_reopen",
+        "referrals:referral_revoke",
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
+
+
+# -- referrals (svduty.web.referrals): its own roles beside the ones above ------------------------------------------
+# Role keys of tests/web/referrals_helpers.REFERRAL_USERS: caseworker = navigator (A&E navigator service), team_manager
+# = the navigators' manager, yjs / yjs_manager (youth justice), custody (police), mentor (a receiving service).
+REF_ADMIN = {"admin"}
+NAV_TEAM = {"caseworker", "team_manager"}
+YJS = {"yjs", "yjs_manager"}
+CASE_USERS = {"admin", "caseworker", "team_manager", "yjs", "yjs_manager", "custody", "mentor"}
+CASEWORKERS = CASE_USERS - {"admin"}
+AGGREGATES = {"admin", "officer", "chief_executive", "pcc", "analyst", "dpo"} | CASEWORKERS
+
+
+@pytest.fixture
+def ref_world(world):
+    from svduty.web.referrals import cases
+    from svduty.web.referrals.models import Service
+
+    from .referrals_helpers import nav_case, user
+
+    nav = nav_case()
+    closed = nav_case(ref="NHS-CLOSED")
+    cases.transition(user("navigator"), closed, "close", outcome="declined")
+    mentoring = Service.objects.get(name="Kick Off mentoring")
+    pending = cases.send_referral(user("navigator"), nav, mentoring)
+    accepted = cases.send_referral(user("navigator"), nav, mentoring)
+    cases.respond_referral(user("mentor"), accepted, accept=True)
+    from svduty.web.referrals.loading import get_pathway
+
+    yjs_case = cases.open_case(
+        user("custody"),
+        cases.NewCase(
+            pathway=get_pathway("operation-deter"),
+            date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 16, day=1),
+            incident_date=timezone.localdate(),
+            source_ref="PN-MATRIX",
+            consent="given",
+            arrest_notified_at=timezone.now(),
+        ),
+    )
+    return {"nav": nav, "closed": closed, "pending": pending, "accepted": accepted, "yjs": yjs_case}
+
+
+def referrals_matrix(r):
+    nav, yjs = r["nav"].pk, r["yjs"].pk
+    return [
+        ("referrals:cases", u("referrals:cases"), CASE_USERS),
+        ("referrals:overdue", u("referrals:overdue"), {"admin", "team_manager", "yjs_manager"}),
+        ("referrals:case_new", u("referrals:case_new", args=["a-and-e-navigator"]), NAV_TEAM),
+        ("referrals:case_new", u("referrals:case_new", args=["operation-deter"]), YJS | {"custody"}),
+        ("referrals:case", u("referrals:case", args=[nav]), NAV_TEAM | REF_ADMIN),
+        # custody opened it, the YJS owns it (unallocated: in the Act Now team's intake)
+        ("referrals:case", u("referrals:case", args=[yjs]), YJS | {"custody"} | REF_ADMIN),
+        ("referrals:case_identity", u("referrals:case_identity", args=[nav]), NAV_TEAM),
+        ("referrals:case_identity", u("referrals:case_identity", args=[yjs]), YJS),
+        ("referrals:case_consent", u("referrals:case_consent", args=[nav]), NAV_TEAM),
+        ("referrals:case_close", u("referrals:case_close", args=[nav]), NAV_TEAM),
+        ("referrals:case_close", u("referrals:case_close", args=[r["closed"].pk]), set()),
+        ("referrals:case_release", u("referrals:case_release", args=[yjs]), YJS),
+        ("referrals:deadline_done", u("referrals:deadline_done", args=[r["nav"].deadlines.first().pk]), NAV_TEAM),
+        ("referrals:refer", u("referrals:refer", args=[nav]), NAV_TEAM),
+        ("referrals:incoming", u("referrals:incoming"), CASEWORKERS),
+        ("referrals:referral", u("referrals:referral", args=[r["pending"].pk]), NAV_TEAM | REF_ADMIN | {"mentor"}),
+        ("referrals:referral_respond", u("referrals:referral_respond", args=[r["pending"].pk]), {"mentor"}),
+        ("referrals:referral_respond", u("referrals:referral_respond", args=[r["accepted"].pk]), set()),
+        ("referrals:referral_done", u("referrals:referral_done", args=[r["accepted"].pk]), {"mentor"}),
+        ("referrals:referral_done", u("referrals:referral_done", args=[r["pending"].pk]), set()),
+        ("referrals:services", u("referrals:services"), ALL_WITH_REFERRALS - {"public"}),
+        ("referrals:pathways", u("referrals:pathways"), AGGREGATES),
+        ("referrals:pathway", u("referrals:pathway", args=["operation-deter"]), AGGREGATES),
+        (
+            "referrals:pathway_comparison",
+            u("referrals:pathway_comparison", args=["operation-deter"]),
+            {"admin", "officer", "analyst"},
+        ),
+        ("referrals:access_log", u("referrals:access_log"), {"admin", "dpo"}),
+        ("referrals:retention", u("referrals:retention"), {"admin", "dpo"}),
+    ]
+
+
+def _ref_client(role):
+    from .referrals_helpers import REFERRAL_USERS, client_as
+
+    return client_as(REFERRAL_USERS[role]) if role in REFERRAL_USERS else client_for(role)
+
+
+def _all_with_referrals():
+    from .referrals_helpers import REFERRAL_USERS
+
+    return set(ROLES) | set(REFERRAL_USERS)
+
+
+ALL_WITH_REFERRALS = _all_with_referrals()
+
+
+@pytest.mark.django_db
+def test_referrals_urls_for_every_role(ref_world):
+    failures = []
+    clients = {role: _ref_client(role) for role in ALL_WITH_REFERRALS}
+    for name, url, allowed in referrals_matrix(ref_world):
+        for role, client in clients.items():
+            response = client.get(url)
+            ok = response.status_code == 200 if role in allowed else _denied(role, response)
+            if not ok:
+                failures.append(f"{name} {url} as {role}: {response.status_code} (allowed={role in allowed})")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["start_assessment", "take", "reopen", "withdraw"])
+def test_referrals_post_only_urls(ref_world, action):
+    """``referrals:case_step``, ``referrals:case_reopen`` and ``referrals:referral_revoke``: a fresh case per role."""
+    from .referrals_helpers import nav_case
+
+    for role in ALL_WITH_REFERRALS:
+        case = nav_case(ref=f"NHS-{role}")
+        if action == "withdraw":
+            from svduty.web.referrals import cases
+            from svduty.web.referrals.models import Service
+
+            from .referrals_helpers import user
+
+            referral = cases.send_referral(user("navigator"), case, Service.objects.get(name="Kick Off mentoring"))
+            url = u("referrals:referral_revoke", args=[referral.pk])
+        elif action == "reopen":
+            from svduty.web.referrals import cases
+
+            from .referrals_helpers import user
+
+            cases.transition(user("navigator"), case, "close", outcome="declined")
+            url = u("referrals:case_reopen", args=[case.pk])
+        else:
+            if action == "take":
+                type(case).objects.filter(pk=case.pk).update(assigned_to=None)
+            url = u("referrals:case_step", args=[case.pk, action])
+        response = _ref_client(role).post(url)
+        if role in NAV_TEAM:
+            assert response.status_code == 302 and "/sign-in/" not in response["Location"], (action, role)
+        else:
+            assert _denied(role, response), (action, role, response.status_code)
+
+
+@pytest.mark.django_db
+def test_referrals_roles_on_the_other_apps_urls(world):
+    """The referrals roles see no commissioning, funding or decisions page: only the public ones."""
+    from .referrals_helpers import REFERRAL_USERS
+
+    failures = []
+    for name, url, allowed in matrix(world):
+        for role in REFERRAL_USERS:
+            response = _ref_client(role).get(url)
+            expected_ok = allowed == ALL  # public pages only
+            ok = response.status_code == 200 if expected_ok else _denied(role, response)
+            if not ok:
+                failures.append(f"{name} {url} as {role}: {response.status_code}")
+    assert not failures, "\n".join(failures)

@@ -48,6 +48,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hotspots",
     "web",
     "delivery",
+    "referrals",
 )
 
 for _module in COMMAND_MODULES:

@@ -68,7 +68,8 @@ def demo_command(
     else:
         console.print(f"{demo.PARTNERSHIP_NAME} is already loaded in {where}: nothing changed")
     console.print(
-        f"Sign in as admin, officer, assessor, assessor2, assessor3, ceo, pcc, provider … provider10 "
+        f"Sign in as admin, officer, assessor, assessor2, assessor3, ceo, pcc, provider … provider10, "
+        f"navigator, navmanager, yjs, yjsmanager, custody, mentor, analyst, dpo "
         f"with the password [bold]{demo.DEMO_PASSWORD}[/bold] (demo accounts only)."
     )
 

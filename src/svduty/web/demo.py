@@ -45,6 +45,7 @@ from svduty.web.partnership.models import (
     Priority,
     Profile,
 )
+from svduty.web.referrals import demo as referrals_demo
 
 PARTNERSHIP_NAME = "Demoshire Serious Violence Partnership"
 DEMO_PASSWORD = "svduty-demo"
@@ -305,6 +306,7 @@ def load(today: date | None = None) -> bool:
         from svduty.web.programmes import demo as delivery_demo
 
         delivery_demo.load(today, *_delivery_people())  # programmes, returns, evidence (issue 18)
+        referrals_demo.load(today)
     return True
 
 

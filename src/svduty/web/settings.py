@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "svduty.web.public",
     "svduty.web.interventions",
     "svduty.web.programmes",
+    "svduty.web.referrals",
     "svduty.web.api",
 ]
 

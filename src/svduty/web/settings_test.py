@@ -81,6 +81,7 @@ SVDUTY_TEST_DATABASE = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 # Fast hashing in tests only; production keeps Django's PBKDF2 default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="svduty-private-"))
+WORKSPACE = Path(tempfile.mkdtemp(prefix="svduty-workspace-"))  # referrals: the pseudonymisation key lives here
 STATIC_ROOT = Path(tempfile.gettempdir()) / "svduty-static"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("public/", include("svduty.web.public.urls")),
     path("evidence/", include("svduty.web.interventions.urls")),
     path("delivery/", include("svduty.web.programmes.urls")),
+    path("referrals/", include("svduty.web.referrals.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

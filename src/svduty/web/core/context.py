@@ -23,6 +23,9 @@ NAV = [
     ("Returns", "programmes:returns", {Role.ADMIN, Role.OFFICER, Role.PROVIDER}),
     ("Board dashboard", "programmes:dashboard", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("Evidence", "interventions:library", None),
+    ("Cases", "referrals:cases", {Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN}),
+    ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
+    ("Access log", "referrals:access_log", {Role.DPO}),
     ("Public register", "public:decisions", None),
 ]
 

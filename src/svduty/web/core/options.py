@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     CHIEF_EXECUTIVE = "chief_executive", "Chief Executive (or nominee)"
     PCC = "pcc", "Police and Crime Commissioner"
     PROVIDER = "provider", "Provider"
+    # referrals: case management (svduty.web.referrals; scopes self/team/agency/partnership in referrals.CaseAccess)
+    CASEWORKER = "caseworker", "Caseworker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    ANALYST = "analyst", "Partnership analyst"
+    DPO = "dpo", "Data protection officer"
 
 
 PUBLIC = "public"

@@ -72,6 +72,14 @@ def home(request):
     if role == PUBLIC:
         return redirect("public:index")
     context = {"role": role}
+    if role in (Role.CASEWORKER, Role.TEAM_MANAGER, Role.ANALYST, Role.DPO):  # referrals roles
+        return redirect(
+            "referrals:access_log"
+            if role == Role.DPO
+            else "referrals:pathways"
+            if role == Role.ANALYST
+            else "referrals:cases"
+        )
     if role == Role.PROVIDER:
         context["applications"] = Application.objects.filter(organisation=organisation_of(request.user))
         context["open_rounds"] = [r for r in Round.objects.all() if r.is_open()]
