@@ -1,0 +1,544 @@
+"""ISTV (Cardiff Model) A&E assault extracts — CSV layouts through a mapping, and the XML submission form.
+
+Data elements: NHS Data Dictionary, Information Sharing to Tackle Violence Minimum Data Set (formerly ISB 1594),
+https://datadictionary.nhs.uk/data_dictionary/messages/supporting_data_sets/data_sets/information_sharing_to_tackle_
+violence_minimum_data_set.asp — see ``svduty.data.health_mapping`` for the element list and the code lists.
+
+Guarantees are the police.uk adapter's (``ingest_common``): one ``ingests`` row per file (source ``'istv'``, ``force``
+= site code, ``month`` = reporting period start), every assault either stored in ``ed_attendances`` or rejected
+with its line, field, reason and raw text (read = stored + rejected, CHECK-enforced), the same content again is a
+no-op, a changed file for the same site and reporting period replaces the old one, and each file is one
+transaction (kill-safe). A file whose period overlaps a *different* active period of the same site is refused
+whole: its assaults would be counted twice.
+
+Each assault's location description is geocoded, in order, from an LSOA column the ED filled, a postcode in the
+text (through the mapping's ONS postcode lookup), or a known place the mapping lists; otherwise it is kept
+unlocated. The free text itself is a personal-data risk: it is stored (``location_description``) for analysts but
+no report, table or export reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from xml.parsers import expat
+
+import pyarrow as pa
+
+from svduty.data import IngestError
+from svduty.data import agreements as agreements_mod
+from svduty.data.health_mapping import LSOA_CODE, IstvMapping, parse_age_band
+from svduty.data.ingest_common import FileResult, mark_if_unchanged, next_ingest_id, record_ingest, sha256_bytes
+from svduty.data.ingest_common import supersede as supersede_ingests
+from svduty.data.mapping import Marker
+from svduty.data.rms import _read as read_csv_records  # one CSV reader for every mapped extract
+from svduty.data.workspace import Workspace
+
+SOURCE = "istv"
+POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b")
+FIELDS = (
+    "site_code",
+    "period_start",
+    "period_end",
+    "arrival",
+    "assault_at",
+    "method",
+    "method_other",
+    "location_type",
+    "location_description",
+    "lsoa_code",
+    "age_band",
+    "sex",
+    "admitted",
+    "synthetic",
+)
+YES_NO = Marker(column="(admitted)")
+
+
+@dataclass
+class Header:
+    site_code: str
+    period_start: date
+    period_end: date
+    layout: str
+    synthetic: bool = False
+
+
+@dataclass
+class _Record:
+    line: int
+    raw: str
+    values: dict[str, str] | None  # canonical field -> text; None when the line cannot be split
+    problem: str | None = None  # why ``values`` is None
+
+
+@dataclass
+class _Parsed:
+    read: int = 0
+    rows: list[dict] = field(default_factory=list)
+    rejects: list[tuple[int, str, str, str | None, str | None]] = field(default_factory=list)
+    located: dict[str, int] = field(default_factory=dict)
+
+
+class _Reject(Exception):
+    def __init__(self, field_key: str, reason: str, value: str | None = None):
+        super().__init__(reason)
+        self.field_key, self.reason, self.value = field_key, reason, value
+
+
+def ingest(
+    ws: Workspace, path: Path, mapping: IstvMapping, agreement: agreements_mod.AgreementCheck | None = None
+) -> FileResult:
+    """Ingest one ISTV file (CSV or XML, told apart by content)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    return ingest_bytes(ws, data, mapping, display=str(path), file_name=path.name, agreement=agreement)
+
+
+def ingest_bytes(
+    ws: Workspace,
+    data: bytes,
+    mapping: IstvMapping,
+    *,
+    display: str,
+    file_name: str,
+    agreement: agreements_mod.AgreementCheck | None = None,
+) -> FileResult:
+    con = ws.con
+    result = FileResult(display, file_name, sha256_bytes(data), "ingested")
+    if mark_if_unchanged(con, result, SOURCE):
+        return result
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        header, records, names = _read_xml(data, mapping, display)
+    else:
+        header, records, names = _read_csv(data, mapping, display)
+    parsed = _parse(header, records, names, mapping, Geocoder.for_mapping(mapping, display))
+    if parsed.read != len(parsed.rows) + len(parsed.rejects):  # every assault accounted for: a bug if not
+        raise AssertionError(f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}")
+    result.force, result.month = header.site_code, header.period_start
+    with ws.transaction():
+        replaced = _same_submission(con, header, display)
+        ingest_id = next_ingest_id(con)
+        result.ingest_id = ingest_id
+        if replaced:
+            supersede_ingests(con, replaced, ingest_id)
+            result.status, result.replaced = "replaced", replaced
+            result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced) + "; "
+        result.rows_read, result.rows_stored, result.rows_rejected = parsed.read, len(parsed.rows), len(parsed.rejects)
+        record_ingest(con, result, SOURCE)
+        _store(con, parsed, header, ingest_id, mapping, file_name)
+        agreements_mod.record(con, ingest_id, agreement)
+    unlocated = parsed.located.get("unlocated", 0)
+    result.message += f"{len(parsed.rows) - unlocated} located, {unlocated} unlocated"
+    return result
+
+
+# -- reading -----------------------------------------------------------------------------------------------------
+def _read_csv(data: bytes, mapping: IstvMapping, display: str) -> tuple[Header, list[_Record], dict[str, str]]:
+    columns, raw_records = read_csv_records(data, mapping, display)
+    names = {key: getattr(mapping, key) for key in FIELDS if key not in ("synthetic",) and getattr(mapping, key)}
+    if mapping.synthetic_column and mapping.synthetic_column in columns:
+        names["synthetic"] = mapping.synthetic_column
+    index = {name: i for i, name in reversed(list(enumerate(columns)))}
+    records = []
+    for line, cells, raw in raw_records:
+        if cells is None:
+            records.append(_Record(line, raw, None, "cannot be read as CSV"))
+        elif len(cells) != len(columns):
+            records.append(_Record(line, raw, None, f"wrong number of fields ({len(cells)}, expected {len(columns)})"))
+        elif "\ufffd" in raw:
+            records.append(_Record(line, raw, None, f"not valid {mapping.encoding} text"))
+        else:
+            records.append(_Record(line, raw, {key: cells[index[col]].strip() for key, col in names.items()}))
+    header = _csv_header(records, mapping, display)
+    return header, records, names
+
+
+def _csv_header(records: list[_Record], mapping: IstvMapping, display: str) -> Header:
+    """The submission header of a flat file: the first row's site and period (or whole months of the arrivals)."""
+    site = mapping.site_code_value
+    start = end = None
+    for rec in records:
+        if rec.values is None:
+            continue
+        if mapping.site_code and not site:
+            site = rec.values.get("site_code") or None
+        if mapping.period_start and start is None:
+            try:
+                start = datetime.strptime(rec.values["period_start"], mapping.date_format).date()
+                end = datetime.strptime(rec.values["period_end"], mapping.date_format).date()
+            except ValueError:
+                start = end = None
+        if site and (start or not mapping.period_start):
+            break
+    if not site:
+        raise IngestError("no row gives a site code (SITE CODE (OF TREATMENT))", file=display)
+    if not mapping.period_start:
+        arrivals = []
+        for rec in records:
+            try:
+                if rec.values is not None:
+                    arrivals.append(datetime.strptime(rec.values["arrival"], mapping.datetime_format).date())
+            except ValueError:
+                continue
+        if not arrivals:
+            raise IngestError("no valid arrival date to take the reporting period from", file=display)
+        start = min(arrivals).replace(day=1)
+        last = max(arrivals)
+        end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if start is None or end is None:
+        raise IngestError(f"no row gives a valid reporting period (format {mapping.date_format})", file=display)
+    _check_period(start, end, display)
+    return Header(site, start, end, "csv", mapping.synthetic)
+
+
+def _check_period(start: date, end: date, display: str, line: int | None = None) -> None:
+    if end < start:
+        raise IngestError("reporting period ends before it starts", file=display, row=line)
+    if (end - start).days > 366:
+        raise IngestError("reporting period longer than a year: send monthly or quarterly files", file=display)
+
+
+def _read_xml(data: bytes, mapping: IstvMapping, display: str) -> tuple[Header, list[_Record], dict[str, str]]:
+    """The XML submission: expat (stdlib) with line numbers; DOCTYPEs refused, so no entity expansion at all."""
+    x = mapping.xml
+    if b"<!DOCTYPE" in data.upper():
+        raise IngestError("XML with a DOCTYPE declaration is refused (entity expansion risk)", file=display)
+    parser = expat.ParserCreate(namespace_separator="}")
+    stack: list[tuple[str, list[str]]] = []
+    header: dict[str, tuple[str, int]] = {}
+    assaults: list[tuple[int, int, dict[str, str]]] = []
+    current: dict[str, str] | None = None
+    start_line = 0
+
+    def start(name: str, _attrs: dict) -> None:
+        nonlocal current, start_line
+        local = name.rsplit("}", 1)[-1]
+        stack.append((local, []))
+        if local == x.assault:
+            current, start_line = {}, parser.CurrentLineNumber
+
+    def end(name: str) -> None:
+        nonlocal current
+        local, parts = stack.pop()
+        text = "".join(parts).strip()
+        parent = stack[-1][0] if stack else None
+        if local == x.assault and current is not None:
+            assaults.append((start_line, parser.CurrentLineNumber, current))
+            current = None
+        elif current is not None and parent == x.assault:
+            current[local] = text
+        elif parent == x.header:
+            header[local] = (text, parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = lambda text: stack[-1][1].append(text) if stack else None
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise IngestError(f"not well-formed XML ({expat.ErrorString(exc.code)})", file=display, row=exc.lineno) from None
+    parsed_header = _xml_header(header, mapping, display)
+    names = {
+        key: getattr(x, key)
+        for key in ("arrival", "assault_at", "method", "method_other", "location_type", "location_description")
+    }
+    names.update({"age_band": x.age_band, "sex": x.sex, "admitted": x.admitted})
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    records = [
+        _Record(first, "\n".join(lines[first - 1 : last]).strip(), {k: el.get(n, "") for k, n in names.items()})
+        for first, last, el in assaults
+    ]
+    return parsed_header, records, names
+
+
+def _xml_header(header: dict[str, tuple[str, int]], mapping: IstvMapping, display: str) -> Header:
+    x = mapping.xml
+    values = {}
+    for key, element in (("site_code", x.site_code), ("period_start", x.period_start), ("period_end", x.period_end)):
+        if not header.get(element, ("", 0))[0]:
+            raise IngestError(f"submission header lacks {element}", file=display, field=element)
+        values[key] = header[element]
+    dates = {}
+    for key in ("period_start", "period_end"):
+        text, line = values[key]
+        try:
+            dates[key] = datetime.strptime(text, x.date_format).date()
+        except ValueError:
+            element = getattr(x, key)
+            raise IngestError(f"not a date in the format {x.date_format}", file=display, row=line, field=element) from None
+    site = values["site_code"][0]
+    if not 3 <= len(site) <= 12:
+        raise IngestError("site code must be 3 to 12 characters", file=display, field=x.site_code)
+    _check_period(dates["period_start"], dates["period_end"], display, values["period_end"][1])
+    synthetic = header.get(x.synthetic, ("", 0))[0].lower() in ("true", "1", "yes", "y")
+    return Header(site, dates["period_start"], dates["period_end"], "xml", synthetic or mapping.synthetic)
+
+
+# -- geocoding ---------------------------------------------------------------------------------------------------
+class Geocoder:
+    """Location description → (LSOA, lat, lon, how) through the mapping's postcode lookup and known places."""
+
+    def __init__(self, places: dict, postcodes: dict[str, tuple[str, float | None, float | None]]):
+        self.postcodes = postcodes
+        ordered = sorted(places.items(), key=lambda kv: -len(kv[0]))
+        self.places = [(re.compile(r"\b" + re.escape(name.lower()) + r"\b"), place) for name, place in ordered]
+
+    @classmethod
+    def for_mapping(cls, mapping: IstvMapping, display: str) -> Geocoder:
+        return cls(mapping.places, _load_postcodes(mapping, display) if mapping.postcode_lookup else {})
+
+    def locate(self, text: str) -> tuple[str | None, float | None, float | None, str]:
+        if not text:
+            return None, None, None, "unlocated"
+        if self.postcodes:
+            for outward, inward in POSTCODE.findall(text.upper()):
+                hit = self.postcodes.get(outward + inward)
+                if hit:
+                    return hit[0], hit[1], hit[2], "postcode"
+        lowered = text.lower()
+        for pattern, place in self.places:
+            if pattern.search(lowered):
+                return place.lsoa_code, place.lat, place.lon, "place"
+        return None, None, None, "unlocated"
+
+
+def _load_postcodes(mapping: IstvMapping, display: str) -> dict[str, tuple[str, float | None, float | None]]:
+    lookup = mapping.postcode_lookup
+    assert lookup is not None
+    path = lookup.path if lookup.path.is_absolute() else (mapping.base_dir or Path.cwd()) / lookup.path
+    out: dict[str, tuple[str, float | None, float | None]] = {}
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            for row in csv.DictReader(f):
+                code = (row.get(lookup.lsoa_code) or "").strip()
+                if not LSOA_CODE.fullmatch(code):
+                    continue
+                lat = _float(row.get(lookup.latitude)) if lookup.latitude else None
+                lon = _float(row.get(lookup.longitude)) if lookup.longitude else None
+                out[(row.get(lookup.postcode) or "").replace(" ", "").upper()] = (code, lat, lon)
+    except OSError as exc:
+        raise IngestError(f"cannot read the postcode lookup {path} ({exc.strerror})", file=display) from exc
+    return out
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# -- validating --------------------------------------------------------------------------------------------------
+def _parse(
+    header: Header, records: list[_Record], names: dict[str, str], mapping: IstvMapping, geo: Geocoder
+) -> _Parsed:
+    parsed = _Parsed()
+    fmt = mapping.xml.datetime_format if header.layout == "xml" else mapping.datetime_format
+    for rec in records:
+        parsed.read += 1
+        if rec.values is None:
+            parsed.rejects.append((rec.line, "(row)", rec.problem or "cannot be read", None, rec.raw))
+            continue
+        try:
+            row = _assault(rec.values, header, mapping, fmt, geo)
+        except _Reject as rej:
+            value = None if rej.value is None else rej.value[:200]
+            parsed.rejects.append((rec.line, names.get(rej.field_key, rej.field_key), rej.reason, value, rec.raw))
+            continue
+        row["line"] = rec.line
+        parsed.rows.append(row)
+        parsed.located[row["located_by"] or "unlocated"] = parsed.located.get(row["located_by"] or "unlocated", 0) + 1
+    return parsed
+
+
+def _when(values: dict[str, str], key: str, fmt: str, blank_reason: str) -> datetime:
+    text = values.get(key, "")
+    if not text:
+        raise _Reject(key, blank_reason)
+    try:
+        return datetime.strptime(text, fmt)
+    except ValueError:
+        raise _Reject(key, f"not a valid date and time in the format {fmt}", text) from None
+
+
+def _assault(values: dict[str, str], header: Header, mapping: IstvMapping, fmt: str, geo: Geocoder) -> dict:
+    if header.layout == "csv":
+        _same_header(values, header, mapping)
+    arrival = _when(values, "arrival", fmt, "blank arrival date and time")
+    assault = _when(values, "assault_at", fmt, "blank assault date and time (mandatory)")
+    if arrival < assault:
+        raise _Reject("assault_at", "arrival before the assault", values["assault_at"])
+    if arrival - assault > timedelta(days=mapping.max_days_before_arrival):
+        raise _Reject("assault_at", f"assault more than {mapping.max_days_before_arrival} days before arrival")
+    if not header.period_start <= arrival.date() <= header.period_end:
+        raise _Reject("arrival", "arrival outside the submission's reporting period", values["arrival"])
+    method_code = values.get("method", "")
+    if not method_code:
+        raise _Reject("method", "blank assault method (mandatory)")
+    method = mapping.method_of(method_code)
+    if method is None:
+        raise _Reject("method", "assault method not in the data set's codes", method_code)
+    location_code = values.get("location_type", "")
+    if not location_code:
+        raise _Reject("location_type", "blank assault location type (mandatory)")
+    location = mapping.location_of(location_code)
+    if location is None:
+        raise _Reject("location_type", "assault location type not in the data set's codes", location_code)
+    bounds = None
+    if band := values.get("age_band", ""):
+        bounds = parse_age_band(band)
+        if bounds is None:
+            raise _Reject("age_band", "age band not understood (e.g. 16-24, 65+, under 16)", band)
+    sex = None
+    if sex_text := values.get("sex", ""):
+        if sex_text.lower() not in mapping.sex_values:
+            raise _Reject("sex", "sex not in the mapping's sex_values", sex_text)
+        sex = mapping.sex_values[sex_text.lower()]
+    admitted = _marker(values, "admitted", "not an admitted (yes/no) value")
+    synthetic = bool(_marker(values, "synthetic", "not a synthetic (true/false) value")) or header.synthetic
+    description = values.get("location_description", "") or None
+    given_lsoa = values.get("lsoa_code", "")
+    if given_lsoa:
+        if not LSOA_CODE.fullmatch(given_lsoa):
+            raise _Reject("lsoa_code", "not an LSOA code (E01/W01 + 6 digits)", given_lsoa)
+        lsoa, lat, lon, how = given_lsoa, None, None, "lsoa"
+    else:
+        lsoa, lat, lon, how = geo.locate(description or "")
+    return {
+        "arrived_at": arrival,
+        "assault_at": assault,
+        "age": bounds[0] if bounds and bounds[0] == bounds[1] else None,
+        "age_band": band or None,
+        "age_min": bounds[0] if bounds else None,
+        "age_max": bounds[1] if bounds else None,
+        "sex": sex,
+        "mechanism": method.mechanism,
+        "method_code": method_code,
+        "method_label": method.label,
+        "method_other": values.get("method_other", "") or None,
+        "assault_location": location.group,
+        "location_type_code": location_code,
+        "location_type_label": location.label,
+        "location_description": description,
+        "lsoa_code": lsoa,
+        "lat": lat,
+        "lon": lon,
+        "located_by": None if how == "unlocated" else how,
+        "admitted": admitted,
+        "synthetic": synthetic,
+    }
+
+
+def _same_header(values: dict[str, str], header: Header, mapping: IstvMapping) -> None:
+    if mapping.site_code and values.get("site_code", "") != header.site_code:
+        raise _Reject("site_code", "site code differs from the file's", values.get("site_code"))
+    if mapping.period_start:
+        try:
+            start = datetime.strptime(values["period_start"], mapping.date_format).date()
+            end = datetime.strptime(values["period_end"], mapping.date_format).date()
+        except ValueError:
+            raise _Reject("period_start", f"not a date in the format {mapping.date_format}") from None
+        if (start, end) != (header.period_start, header.period_end):
+            raise _Reject("period_start", "reporting period differs from the file's", f"{start} to {end}")
+
+
+def _marker(values: dict[str, str], key: str, reason: str) -> bool | None:
+    text = values.get(key, "")
+    try:
+        return YES_NO.parse(text)
+    except ValueError:
+        raise _Reject(key, reason, text) from None
+
+
+# -- storing -----------------------------------------------------------------------------------------------------
+def _same_submission(con, header: Header, display: str) -> list[int]:
+    """Active ingests of the same site and period (replaced); an overlapping different period is refused."""
+    rows = con.execute(
+        """SELECT s.ingest_id, s.period_start, s.period_end FROM istv_submissions s JOIN ingests i USING (ingest_id)
+           WHERE i.status = 'active' AND s.site_code = ? AND s.period_start <= ? AND s.period_end >= ?
+           ORDER BY 1""",
+        [header.site_code, header.period_end, header.period_start],
+    ).fetchall()
+    same = [int(r[0]) for r in rows if (r[1], r[2]) == (header.period_start, header.period_end)]
+    other = [r for r in rows if (r[1], r[2]) != (header.period_start, header.period_end)]
+    if other:
+        i, s, e = other[0]
+        raise IngestError(
+            f"reporting period {header.period_start} to {header.period_end} overlaps ingest #{i} of site "
+            f"{header.site_code} ({s} to {e}): its assaults would be counted twice; send the same period to "
+            "replace it, or non-overlapping periods",
+            file=display,
+        )
+    return same
+
+
+COLUMNS = (
+    "arrived_at",
+    "assault_at",
+    "age",
+    "age_band",
+    "age_min",
+    "age_max",
+    "sex",
+    "mechanism",
+    "method_code",
+    "method_label",
+    "method_other",
+    "assault_location",
+    "location_type_code",
+    "location_type_label",
+    "location_description",
+    "lsoa_code",
+    "lat",
+    "lon",
+    "located_by",
+    "admitted",
+    "synthetic",
+)
+TYPES = {"arrived_at": pa.timestamp("us"), "assault_at": pa.timestamp("us"), "lat": pa.float64(), "lon": pa.float64()}
+TYPES.update({k: pa.int32() for k in ("age", "age_min", "age_max")})
+TYPES.update({k: pa.bool_() for k in ("admitted", "synthetic")})
+
+
+def _store(con, parsed: _Parsed, header: Header, ingest_id: int, mapping: IstvMapping, file_name: str) -> None:
+    con.execute(
+        "INSERT INTO istv_submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            ingest_id,
+            header.site_code,
+            header.period_start,
+            header.period_end,
+            header.layout,
+            mapping.name,
+            header.synthetic or any(r["synthetic"] for r in parsed.rows),
+        ],
+    )
+    base = ingest_id * 4294967296
+    table = pa.table(
+        {
+            "attendance_id": pa.array([base + r["line"] for r in parsed.rows], pa.int64()),
+            "line": pa.array([r["line"] for r in parsed.rows], pa.int64()),
+            **{c: pa.array([r[c] for r in parsed.rows], TYPES.get(c, pa.string())) for c in COLUMNS},
+        }
+    )
+    con.register("istv_rows", table)
+    try:
+        cols = ", ".join(COLUMNS)
+        con.execute(
+            f"""INSERT INTO ed_attendances (attendance_id, ingest_id, line, site_code, {cols})
+                SELECT attendance_id, ?, line, ?, {cols} FROM istv_rows""",
+            [ingest_id, header.site_code],
+        )
+    finally:
+        con.unregister("istv_rows")
+    if parsed.rejects:
+        con.executemany(
+            "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(ingest_id, file_name, *r) for r in parsed.rejects],
+        )
