@@ -98,7 +98,9 @@ def ingest_bytes(
     columns, records = read_csv_records(data, mapping, display)
     parsed = _parse(columns, records, mapping)
     if parsed.read != len(parsed.rows) + len(parsed.rejects):
-        raise AssertionError(f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}")
+        raise AssertionError(
+            f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}"
+        )
     months = [r["month"] for r in parsed.rows]
     result.month = min(months) if months else None
     with ws.transaction():

@@ -119,7 +119,9 @@ def ingest_bytes(
         header, records, names = _read_csv(data, mapping, display)
     parsed = _parse(header, records, names, mapping, Geocoder.for_mapping(mapping, display))
     if parsed.read != len(parsed.rows) + len(parsed.rejects):  # every assault accounted for: a bug if not
-        raise AssertionError(f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}")
+        raise AssertionError(
+            f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}"
+        )
     result.force, result.month = header.site_code, header.period_start
     with ws.transaction():
         replaced = _same_submission(con, header, display)
@@ -242,7 +244,9 @@ def _read_xml(data: bytes, mapping: IstvMapping, display: str) -> tuple[Header, 
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise IngestError(f"not well-formed XML ({expat.ErrorString(exc.code)})", file=display, row=exc.lineno) from None
+        raise IngestError(
+            f"not well-formed XML ({expat.ErrorString(exc.code)})", file=display, row=exc.lineno
+        ) from None
     parsed_header = _xml_header(header, mapping, display)
     names = {
         key: getattr(x, key)
@@ -271,7 +275,9 @@ def _xml_header(header: dict[str, tuple[str, int]], mapping: IstvMapping, displa
             dates[key] = datetime.strptime(text, x.date_format).date()
         except ValueError:
             element = getattr(x, key)
-            raise IngestError(f"not a date in the format {x.date_format}", file=display, row=line, field=element) from None
+            raise IngestError(
+                f"not a date in the format {x.date_format}", file=display, row=line, field=element
+            ) from None
     site = values["site_code"][0]
     if not 3 <= len(site) <= 12:
         raise IngestError("site code must be 3 to 12 characters", file=display, field=x.site_code)
