@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "svduty.web.commissioning",
     "svduty.web.decisions",
     "svduty.web.public",
+    "svduty.web.agreements",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("svduty.web.commissioning.urls")),
     path("decisions/", include("svduty.web.decisions.urls")),
     path("public/", include("svduty.web.public.urls")),
+    path("agreements/", include("svduty.web.agreements.urls")),
     path("admin/", admin.site.urls),
 ]
 
