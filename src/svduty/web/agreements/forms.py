@@ -44,6 +44,9 @@ class AgreementForm(GovukMessages, forms.ModelForm):
         ]
         widgets = {
             "parties": forms.CheckboxSelectMultiple,
+            "gateway": forms.RadioSelect,
+            "article_6": forms.RadioSelect,
+            "status": forms.RadioSelect,
             "starts_on": DateInput(),
             "review_on": DateInput(),
             "ends_on": DateInput(),
