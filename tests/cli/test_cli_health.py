@@ -76,3 +76,42 @@ def test_bad_mapping_is_one_line(tmp_path):
     mapping.write_text('name = "x"\nmethods = {}\nlocation_types = {}\nsite_code = ""\n')
     result = runner.invoke(app, ["ingest", "istv", str(tmp_path / "none.csv"), "--mapping", str(mapping)])
     assert result.exit_code == 1 and "site_code" in result.stderr and "Traceback" not in result.output
+
+
+def test_dual_kde_and_analyst_descriptions(tmp_path):
+    import csv
+
+    from svduty.data.workspace import Workspace
+
+    ws, out = str(tmp_path / "ws"), tmp_path / "ex"
+    runner.invoke(app, ["examples", "--out", str(out)])
+    assert runner.invoke(app, ["ingest", "police-uk", "--sample", "-w", ws]).exit_code == 0
+    assert runner.invoke(app, ["ingest", "istv", str(out / "istv.csv"), str(out / "istv.xml"), "-w", ws]).exit_code == 0
+    stem = tmp_path / "maps" / "ed-vs-police"
+    result = runner.invoke(app, ["dual-kde", "--from", "2021-06", "--to", "2021-09", "--out", str(stem), "-w", ws])
+    assert result.exit_code == 0, result.output
+    meta = json.loads(stem.with_suffix(".json").read_text())
+    assert meta["synthetic"] is True and meta["method"] == "ratio"
+    with Workspace.open(ws, read_only=True) as w:
+        located = w.con.execute("SELECT count(*) FROM ed_attendances WHERE lat IS NOT NULL").fetchone()[0]
+        police = w.con.execute(
+            "SELECT count(*) FROM incidents WHERE lat IS NOT NULL AND offence_group = 'Violence and sexual offences' "
+            "AND month BETWEEN DATE '2021-06-01' AND DATE '2021-09-01'"
+        ).fetchone()[0]
+    assert (meta["ed_assaults"], meta["police_violence"]) == (located, police)
+    assert all(stem.with_suffix(s).exists() for s in (".geojson", ".csv", ".svg", ".png"))
+    assert "Cheapside" not in stem.with_suffix(".geojson").read_text()  # no free text in exports
+
+    refused = runner.invoke(app, ["ed-descriptions", "--analyst", " ", "--purpose", "x", "--out", "d.csv", "-w", ws])
+    assert refused.exit_code == 1 and "reads of free-text locations are logged" in refused.stderr
+    target = tmp_path / "descriptions.csv"
+    ok = runner.invoke(
+        app, ["ed-descriptions", "--analyst", "A. Analyst", "--purpose", "venue check", "--out", str(target), "-w", ws]
+    )
+    assert ok.exit_code == 0, ok.output
+    rows = list(csv.DictReader(target.open()))
+    assert len(rows) > 0 and any("Cheapside" in r["description"] for r in rows)
+    with Workspace.open(ws, read_only=True) as w:
+        assert w.con.execute("SELECT analyst, purpose, rows FROM description_reads").fetchall() == [
+            ("A. Analyst", "venue check", len(rows))
+        ]

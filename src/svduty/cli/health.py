@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -189,3 +190,106 @@ def agreements_require(
     with user_errors(), Workspace.create(workspace) as ws:
         agreements_mod.set_required(ws.con, on)
     console.print(f"ingests without a current agreement are now {'refused' if on else 'warned about'}")
+
+
+@app.command(
+    "ed-descriptions",
+    epilog=(
+        "Example:\n\n  svduty ed-descriptions --analyst 'A. Analyst' --purpose 'check pub names in the town centre' "
+        "--out descriptions.csv\n\nThe free text may name people or addresses: it is written only to the file you "
+        "name, and every read is logged in the workspace (description_reads)."
+    ),
+)
+def ed_descriptions(
+    analyst: Annotated[str, typer.Option("--analyst", help="Your name (logged).")],
+    purpose: Annotated[str, typer.Option("--purpose", help="Why you need the free text (logged).")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Analysts only: ISTV free-text location descriptions (kept out of every report and export)."""
+    import csv
+
+    with user_errors(), Workspace.open(workspace) as ws:
+        rows = istv.location_descriptions(ws, analyst=analyst, purpose=purpose)
+    try:
+        with out.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(
+                ["attendance_id", "site_code", "month", "location_type", "description", "lsoa", "located_by"]
+            )
+            writer.writerows(rows)
+    except OSError as exc:
+        err_console.print(f"[bold red]error:[/] {out}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    console.print(f"wrote {len(rows):,} descriptions to {out}; the read is logged in the workspace")
+
+
+@app.command(
+    "dual-kde",
+    epilog=(
+        "Example:\n\n  svduty dual-kde --from 2021-06 --to 2021-09 --out ed-vs-police\n\n"
+        "ED (ISTV) assault locations against police-recorded violence of the same months on one grid with one "
+        "bandwidth, as sfhotspot's hotspot_dual_kde: ratio (default), log, diff or sum."
+    ),
+)
+def dual_kde_command(
+    method: Annotated[str, typer.Option("--method", help="ratio, log, diff or sum.")] = "ratio",
+    from_month: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
+    to_month: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
+    cell: Annotated[float | None, typer.Option("--cell", help="Cell size in metres (default: extent / 50).")] = None,
+    bandwidth: Annotated[float | None, typer.Option("--bandwidth", help="Bandwidth in metres.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output stem: OUT.geojson/.csv/.json/.svg/.png.")] = Path(
+        "dual-kde"
+    ),
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Dual kernel density of ED assault locations vs police-recorded violence (hotspot layer from A&E data)."""
+    import numpy as np
+
+    from svduty.analysis import AnalysisError, health
+    from svduty.cli.common import month_option
+    from svduty.cli.hotspots import _write_outputs
+    from svduty.report import maps
+
+    start, end = month_option(from_month, "--from"), month_option(to_month, "--to")
+    period = (start or date(1900, 1, 1), end or date(2999, 12, 1)) if (start or end) else None
+    out = out.with_suffix("") if out.suffix else out
+    with user_errors():
+        with Workspace.open(workspace, read_only=True) as ws:
+            grid, table = health.ed_police_dual_kde(ws.con, period, method=method, cell_size=cell, bandwidth=bandwidth)
+            source = health.sources(ws.con)["ed"]
+        value = table["value"].to_numpy(dtype=float)
+        shown = np.where(np.isfinite(value), value, np.nan)
+        synthetic = bool(table.attrs.get("synthetic"))
+        meta = {
+            "method": method,
+            "bandwidth_m": table.attrs["bandwidth"],
+            "cell_size_m": grid.cell_size,
+            "cells": grid.n_cells,
+            "ed_assaults": int(table["count_a"].sum()),
+            "police_violence": int(table["count_b"].sum()),
+            "synthetic": synthetic,
+            "source": f"{source}; police-recorded violence of the same months",
+        }
+        fig = maps.grid_map(
+            grid,
+            shown,
+            title=f"ED assaults vs police-recorded violence ({method})",
+            subtitle=f"quartic kernel, bandwidth {table.attrs['bandwidth']:,.0f} m, {grid.cell_size:g} m cells",
+            value_label={"ratio": "ED density / police density", "log": "log(ED / police)"}.get(method, method),
+            source=meta["source"],
+            synthetic=synthetic,
+        )
+        try:
+            columns = {c: table[c].to_numpy() for c in ("count_a", "count_b", "kde_a", "kde_b", "value")}
+            written = _write_outputs(out, grid, columns, meta)
+            written.append(maps.save(fig, out.with_suffix(".svg")))
+            written.append(maps.save(fig, out.with_suffix(".png")))
+        except OSError as exc:
+            raise AnalysisError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    console.print(
+        f"dual KDE ({method}): {meta['ed_assaults']:,} ED assaults vs {meta['police_violence']:,} police records "
+        f"on {grid.n_cells:,} cells"
+    )
+    for path in written:
+        console.print(f"  wrote {path}")

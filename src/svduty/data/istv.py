@@ -31,7 +31,14 @@ import pyarrow as pa
 from svduty.data import IngestError
 from svduty.data import agreements as agreements_mod
 from svduty.data.health_mapping import LSOA_CODE, IstvMapping, parse_age_band
-from svduty.data.ingest_common import FileResult, mark_if_unchanged, next_ingest_id, record_ingest, sha256_bytes
+from svduty.data.ingest_common import (
+    FileResult,
+    mark_if_unchanged,
+    next_ingest_id,
+    now_utc,
+    record_ingest,
+    sha256_bytes,
+)
 from svduty.data.ingest_common import supersede as supersede_ingests
 from svduty.data.mapping import Marker
 from svduty.data.rms import _read as read_csv_records  # one CSV reader for every mapped extract
@@ -548,3 +555,31 @@ def _store(con, parsed: _Parsed, header: Header, ingest_id: int, mapping: IstvMa
             "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(ingest_id, file_name, *r) for r in parsed.rejects],
         )
+
+
+def location_descriptions(
+    ws: Workspace, *, analyst: str, purpose: str, period: tuple[date, date] | None = None
+) -> list[tuple]:
+    """The free-text location descriptions, for an analyst who names themself and the purpose; the read is logged.
+
+    (attendance_id, site_code, arrival month, location type, description, LSOA, how located) of ISTV rows with a
+    description. Nothing else in svduty reads the free text: reports and exports carry codes and LSOAs only.
+    """
+    if not analyst.strip() or not purpose.strip():
+        raise IngestError("give the analyst's name and the purpose: reads of free-text locations are logged")
+    where, params = "ingest_id IS NOT NULL AND location_description IS NOT NULL", []
+    if period is not None:
+        where += " AND date_trunc('month', arrived_at)::DATE BETWEEN ? AND ?"
+        params += [period[0], period[1]]
+    with ws.transaction() as con:
+        rows = con.execute(
+            f"""SELECT attendance_id, site_code, strftime(arrived_at, '%Y-%m'), location_type_label,
+                       location_description, lsoa_code, located_by
+                FROM ed_attendances WHERE {where} ORDER BY attendance_id""",
+            params,
+        ).fetchall()
+        con.execute(
+            "INSERT INTO description_reads VALUES (?, ?, ?, ?)",
+            [now_utc(), analyst.strip(), purpose.strip(), len(rows)],
+        )
+    return rows

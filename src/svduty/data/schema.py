@@ -334,6 +334,14 @@ _V4 = (
     """,
     "CREATE TABLE workspace_settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
     """
+    CREATE TABLE description_reads (             -- append-only: who read ISTV free-text locations, and why
+        read_at       TIMESTAMP NOT NULL,
+        analyst       VARCHAR NOT NULL,
+        purpose       VARCHAR NOT NULL,
+        rows          BIGINT NOT NULL
+    )
+    """,
+    """
     CREATE TABLE ingest_agreements (             -- the agreement each ingest came under (NULL = none was current)
         ingest_id     INTEGER PRIMARY KEY,
         reference     VARCHAR,
