@@ -42,6 +42,7 @@ from svduty.data.ingest_common import (
 from svduty.data.ingest_common import supersede as supersede_ingests
 from svduty.data.mapping import Marker
 from svduty.data.rms import _read as read_csv_records  # one CSV reader for every mapped extract
+from svduty.data.rms import _strptime  # cached: extracts repeat dates and times
 from svduty.data.workspace import Workspace
 
 SOURCE = "istv"
@@ -375,7 +376,7 @@ def _when(values: dict[str, str], key: str, fmt: str, blank_reason: str) -> date
     if not text:
         raise _Reject(key, blank_reason)
     try:
-        return datetime.strptime(text, fmt)
+        return _strptime(text, fmt)
     except ValueError:
         raise _Reject(key, f"not a valid date and time in the format {fmt}", text) from None
 
@@ -453,8 +454,8 @@ def _same_header(values: dict[str, str], header: Header, mapping: IstvMapping) -
         raise _Reject("site_code", "site code differs from the file's", values.get("site_code"))
     if mapping.period_start:
         try:
-            start = datetime.strptime(values["period_start"], mapping.date_format).date()
-            end = datetime.strptime(values["period_end"], mapping.date_format).date()
+            start = _strptime(values["period_start"], mapping.date_format).date()
+            end = _strptime(values["period_end"], mapping.date_format).date()
         except ValueError:
             raise _Reject("period_start", f"not a date in the format {mapping.date_format}") from None
         if (start, end) != (header.period_start, header.period_end):
