@@ -19,17 +19,15 @@ no report, table or export reads it.
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from xml.parsers import expat
 
 import pyarrow as pa
 
 from svduty.data import IngestError
 from svduty.data import agreements as agreements_mod
+from svduty.data.geocode import Geocoder
 from svduty.data.health_mapping import LSOA_CODE, IstvMapping, parse_age_band
 from svduty.data.ingest_common import (
     FileResult,
@@ -40,47 +38,13 @@ from svduty.data.ingest_common import (
     sha256_bytes,
 )
 from svduty.data.ingest_common import supersede as supersede_ingests
+from svduty.data.istv_layouts import Header, Record, read_csv, read_xml
 from svduty.data.mapping import Marker
-from svduty.data.rms import _read as read_csv_records  # one CSV reader for every mapped extract
 from svduty.data.rms import _strptime  # cached: extracts repeat dates and times
 from svduty.data.workspace import Workspace
 
 SOURCE = "istv"
-POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b")
-FIELDS = (
-    "site_code",
-    "period_start",
-    "period_end",
-    "arrival",
-    "assault_at",
-    "method",
-    "method_other",
-    "location_type",
-    "location_description",
-    "lsoa_code",
-    "age_band",
-    "sex",
-    "admitted",
-    "synthetic",
-)
 YES_NO = Marker(column="(admitted)")
-
-
-@dataclass
-class Header:
-    site_code: str
-    period_start: date
-    period_end: date
-    layout: str
-    synthetic: bool = False
-
-
-@dataclass
-class _Record:
-    line: int
-    raw: str
-    values: dict[str, str] | None  # canonical field -> text; None when the line cannot be split
-    problem: str | None = None  # why ``values`` is None
 
 
 @dataclass
@@ -122,9 +86,9 @@ def ingest_bytes(
     if mark_if_unchanged(con, result, SOURCE):
         return result
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        header, records, names = _read_xml(data, mapping, display)
+        header, records, names = read_xml(data, mapping, display)
     else:
-        header, records, names = _read_csv(data, mapping, display)
+        header, records, names = read_csv(data, mapping, display)
     parsed = _parse(header, records, names, mapping, Geocoder.for_mapping(mapping, display))
     if parsed.read != len(parsed.rows) + len(parsed.rejects):  # every assault accounted for: a bug if not
         raise AssertionError(
@@ -148,209 +112,9 @@ def ingest_bytes(
     return result
 
 
-# -- reading -----------------------------------------------------------------------------------------------------
-def _read_csv(data: bytes, mapping: IstvMapping, display: str) -> tuple[Header, list[_Record], dict[str, str]]:
-    columns, raw_records = read_csv_records(data, mapping, display)
-    names = {key: getattr(mapping, key) for key in FIELDS if key not in ("synthetic",) and getattr(mapping, key)}
-    if mapping.synthetic_column and mapping.synthetic_column in columns:
-        names["synthetic"] = mapping.synthetic_column
-    index = {name: i for i, name in reversed(list(enumerate(columns)))}
-    records = []
-    for line, cells, raw in raw_records:
-        if cells is None:
-            records.append(_Record(line, raw, None, "cannot be read as CSV"))
-        elif len(cells) != len(columns):
-            records.append(_Record(line, raw, None, f"wrong number of fields ({len(cells)}, expected {len(columns)})"))
-        elif "\ufffd" in raw:
-            records.append(_Record(line, raw, None, f"not valid {mapping.encoding} text"))
-        else:
-            records.append(_Record(line, raw, {key: cells[index[col]].strip() for key, col in names.items()}))
-    header = _csv_header(records, mapping, display)
-    return header, records, names
-
-
-def _csv_header(records: list[_Record], mapping: IstvMapping, display: str) -> Header:
-    """The submission header of a flat file: the first row's site and period (or whole months of the arrivals)."""
-    site = mapping.site_code_value
-    start = end = None
-    for rec in records:
-        if rec.values is None:
-            continue
-        if mapping.site_code and not site:
-            site = rec.values.get("site_code") or None
-        if mapping.period_start and start is None:
-            try:
-                start = datetime.strptime(rec.values["period_start"], mapping.date_format).date()
-                end = datetime.strptime(rec.values["period_end"], mapping.date_format).date()
-            except ValueError:
-                start = end = None
-        if site and (start or not mapping.period_start):
-            break
-    if not site:
-        raise IngestError("no row gives a site code (SITE CODE (OF TREATMENT))", file=display)
-    if not mapping.period_start:
-        arrivals = []
-        for rec in records:
-            try:
-                if rec.values is not None:
-                    arrivals.append(datetime.strptime(rec.values["arrival"], mapping.datetime_format).date())
-            except ValueError:
-                continue
-        if not arrivals:
-            raise IngestError("no valid arrival date to take the reporting period from", file=display)
-        start = min(arrivals).replace(day=1)
-        last = max(arrivals)
-        end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    if start is None or end is None:
-        raise IngestError(f"no row gives a valid reporting period (format {mapping.date_format})", file=display)
-    _check_period(start, end, display)
-    return Header(site, start, end, "csv", mapping.synthetic)
-
-
-def _check_period(start: date, end: date, display: str, line: int | None = None) -> None:
-    if end < start:
-        raise IngestError("reporting period ends before it starts", file=display, row=line)
-    if (end - start).days > 366:
-        raise IngestError("reporting period longer than a year: send monthly or quarterly files", file=display)
-
-
-def _read_xml(data: bytes, mapping: IstvMapping, display: str) -> tuple[Header, list[_Record], dict[str, str]]:
-    """The XML submission: expat (stdlib) with line numbers; DOCTYPEs refused, so no entity expansion at all."""
-    x = mapping.xml
-    if b"<!DOCTYPE" in data.upper():
-        raise IngestError("XML with a DOCTYPE declaration is refused (entity expansion risk)", file=display)
-    parser = expat.ParserCreate(namespace_separator="}")
-    stack: list[tuple[str, list[str]]] = []
-    header: dict[str, tuple[str, int]] = {}
-    assaults: list[tuple[int, int, dict[str, str]]] = []
-    current: dict[str, str] | None = None
-    start_line = 0
-
-    def start(name: str, _attrs: dict) -> None:
-        nonlocal current, start_line
-        local = name.rsplit("}", 1)[-1]
-        stack.append((local, []))
-        if local == x.assault:
-            current, start_line = {}, parser.CurrentLineNumber
-
-    def end(name: str) -> None:
-        nonlocal current
-        local, parts = stack.pop()
-        text = "".join(parts).strip()
-        parent = stack[-1][0] if stack else None
-        if local == x.assault and current is not None:
-            assaults.append((start_line, parser.CurrentLineNumber, current))
-            current = None
-        elif current is not None and parent == x.assault:
-            current[local] = text
-        elif parent == x.header:
-            header[local] = (text, parser.CurrentLineNumber)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = lambda text: stack[-1][1].append(text) if stack else None
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise IngestError(
-            f"not well-formed XML ({expat.ErrorString(exc.code)})", file=display, row=exc.lineno
-        ) from None
-    parsed_header = _xml_header(header, mapping, display)
-    names = {
-        key: getattr(x, key)
-        for key in ("arrival", "assault_at", "method", "method_other", "location_type", "location_description")
-    }
-    names.update({"age_band": x.age_band, "sex": x.sex, "admitted": x.admitted})
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    records = [
-        _Record(first, "\n".join(lines[first - 1 : last]).strip(), {k: el.get(n, "") for k, n in names.items()})
-        for first, last, el in assaults
-    ]
-    return parsed_header, records, names
-
-
-def _xml_header(header: dict[str, tuple[str, int]], mapping: IstvMapping, display: str) -> Header:
-    x = mapping.xml
-    values = {}
-    for key, element in (("site_code", x.site_code), ("period_start", x.period_start), ("period_end", x.period_end)):
-        if not header.get(element, ("", 0))[0]:
-            raise IngestError(f"submission header lacks {element}", file=display, field=element)
-        values[key] = header[element]
-    dates = {}
-    for key in ("period_start", "period_end"):
-        text, line = values[key]
-        try:
-            dates[key] = datetime.strptime(text, x.date_format).date()
-        except ValueError:
-            element = getattr(x, key)
-            raise IngestError(
-                f"not a date in the format {x.date_format}", file=display, row=line, field=element
-            ) from None
-    site = values["site_code"][0]
-    if not 3 <= len(site) <= 12:
-        raise IngestError("site code must be 3 to 12 characters", file=display, field=x.site_code)
-    _check_period(dates["period_start"], dates["period_end"], display, values["period_end"][1])
-    synthetic = header.get(x.synthetic, ("", 0))[0].lower() in ("true", "1", "yes", "y")
-    return Header(site, dates["period_start"], dates["period_end"], "xml", synthetic or mapping.synthetic)
-
-
-# -- geocoding ---------------------------------------------------------------------------------------------------
-class Geocoder:
-    """Location description → (LSOA, lat, lon, how) through the mapping's postcode lookup and known places."""
-
-    def __init__(self, places: dict, postcodes: dict[str, tuple[str, float | None, float | None]]):
-        self.postcodes = postcodes
-        ordered = sorted(places.items(), key=lambda kv: -len(kv[0]))
-        self.places = [(re.compile(r"\b" + re.escape(name.lower()) + r"\b"), place) for name, place in ordered]
-
-    @classmethod
-    def for_mapping(cls, mapping: IstvMapping, display: str) -> Geocoder:
-        return cls(mapping.places, _load_postcodes(mapping, display) if mapping.postcode_lookup else {})
-
-    def locate(self, text: str) -> tuple[str | None, float | None, float | None, str]:
-        if not text:
-            return None, None, None, "unlocated"
-        if self.postcodes:
-            for outward, inward in POSTCODE.findall(text.upper()):
-                hit = self.postcodes.get(outward + inward)
-                if hit:
-                    return hit[0], hit[1], hit[2], "postcode"
-        lowered = text.lower()
-        for pattern, place in self.places:
-            if pattern.search(lowered):
-                return place.lsoa_code, place.lat, place.lon, "place"
-        return None, None, None, "unlocated"
-
-
-def _load_postcodes(mapping: IstvMapping, display: str) -> dict[str, tuple[str, float | None, float | None]]:
-    lookup = mapping.postcode_lookup
-    assert lookup is not None
-    path = lookup.path if lookup.path.is_absolute() else (mapping.base_dir or Path.cwd()) / lookup.path
-    out: dict[str, tuple[str, float | None, float | None]] = {}
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            for row in csv.DictReader(f):
-                code = (row.get(lookup.lsoa_code) or "").strip()
-                if not LSOA_CODE.fullmatch(code):
-                    continue
-                lat = _float(row.get(lookup.latitude)) if lookup.latitude else None
-                lon = _float(row.get(lookup.longitude)) if lookup.longitude else None
-                out[(row.get(lookup.postcode) or "").replace(" ", "").upper()] = (code, lat, lon)
-    except OSError as exc:
-        raise IngestError(f"cannot read the postcode lookup {path} ({exc.strerror})", file=display) from exc
-    return out
-
-
-def _float(text: str | None) -> float | None:
-    try:
-        return float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-
-
 # -- validating --------------------------------------------------------------------------------------------------
 def _parse(
-    header: Header, records: list[_Record], names: dict[str, str], mapping: IstvMapping, geo: Geocoder
+    header: Header, records: list[Record], names: dict[str, str], mapping: IstvMapping, geo: Geocoder
 ) -> _Parsed:
     parsed = _Parsed()
     fmt = mapping.xml.datetime_format if header.layout == "xml" else mapping.datetime_format
