@@ -93,7 +93,7 @@ def test_dual_kde_and_analyst_descriptions(tmp_path):
     meta = json.loads(stem.with_suffix(".json").read_text())
     assert meta["synthetic"] is True and meta["method"] == "ratio"
     with Workspace.open(ws, read_only=True) as w:
-        located = w.con.execute("SELECT count(*) FROM ed_attendances WHERE lat IS NOT NULL").fetchone()[0]
+        located = w.con.execute("SELECT count(*) FROM ed_assaults WHERE lat IS NOT NULL").fetchone()[0]
         police = w.con.execute(
             "SELECT count(*) FROM incidents WHERE lat IS NOT NULL AND offence_group = 'Violence and sexual offences' "
             "AND month BETWEEN DATE '2021-06-01' AND DATE '2021-09-01'"

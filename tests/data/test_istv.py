@@ -50,7 +50,7 @@ def raw_xml_counts(path: Path) -> Counter:
 def stored_counts(ws: Workspace, file_name: str) -> Counter:
     rows = ws.con.execute(
         """SELECT strftime(arrived_at, '%Y-%m'), method_code, location_type_code, count(*)
-           FROM ed_attendances e JOIN ingests i USING (ingest_id) WHERE i.file_name = ? GROUP BY ALL""",
+           FROM ed_assaults e JOIN ingests i USING (ingest_id) WHERE i.file_name = ? GROUP BY ALL""",
         [file_name],
     ).fetchall()
     return Counter({(m, code, loc): n for m, code, loc, n in rows})
@@ -77,7 +77,7 @@ def test_rows_are_labelled_synthetic_and_geocoded_from_known_places(ws, examples
     assert ws.con.execute("SELECT bool_and(synthetic) FROM ed_attendances").fetchone() == (True,)
     assert ws.con.execute("SELECT bool_and(synthetic) FROM istv_submissions").fetchone() == (True,)
     # every description naming a gazetteer place is located to that place's LSOA; the others are unlocated
-    rows = ws.con.execute("SELECT location_description, lsoa_code, located_by FROM ed_attendances").fetchall()
+    rows = ws.con.execute("SELECT location_description, lsoa_code, located_by FROM ed_assaults").fetchall()
     for description, lsoa, how in rows:
         named = [p for p in mapping.places if description and p.lower() in description.lower()]
         if named:
@@ -168,6 +168,7 @@ def test_reingest_is_a_noop_and_a_changed_file_replaces_the_same_site_and_period
     result = istv.ingest(ws, changed, mapping)
     assert result.status == "replaced" and result.rows_stored == 350
     assert ws.con.execute("SELECT count(*) FROM ed_attendances").fetchone() == (350,)
+    assert ws.con.execute("SELECT count(*) FROM istv_assaults").fetchone() == (350,)  # detail goes with its rows
     assert ws.con.execute("SELECT count(*) FROM ingests WHERE status = 'superseded'").fetchone() == (1,)
 
 
@@ -207,7 +208,7 @@ def test_postcodes_in_descriptions_use_the_mappings_lookup(ws, tmp_path):
     path = tmp_path / "pc.csv"
     path.write_text(HEADER + GOOD.replace("outside shops on Cheapside", "car park ec2v6dn"))
     istv.ingest(ws, path, mapping)
-    assert ws.con.execute("SELECT lsoa_code, located_by, lat FROM ed_attendances").fetchone() == (
+    assert ws.con.execute("SELECT lsoa_code, located_by, lat FROM ed_assaults").fetchone() == (
         "E01032739",
         "postcode",
         51.5151,

@@ -81,7 +81,7 @@ def _accounted_once(ws: Workspace, result) -> None:
     rejected = ws.con.execute("SELECT count(*) FROM rejects").fetchone()
     assert (stored[0], rejected[0]) == (result.rows_stored, result.rows_rejected)
     (lines,) = ws.con.execute(
-        "SELECT count(DISTINCT line) FROM (SELECT line FROM ed_attendances UNION ALL SELECT line FROM rejects)"
+        "SELECT count(DISTINCT line) FROM (SELECT line FROM istv_assaults UNION ALL SELECT line FROM rejects)"
     ).fetchone()
     assert lines == result.rows_read
 

@@ -32,6 +32,7 @@ def snapshot(ws_dir: Path) -> tuple:
             ws.con.execute("SELECT count(*), coalesce(sum(attendance_id), 0) FROM ed_attendances").fetchone(),
             ws.con.execute("SELECT ingest_id, sha256, status FROM ingests ORDER BY 1").fetchall(),
             ws.con.execute("SELECT count(*) FROM istv_submissions").fetchone(),
+            ws.con.execute("SELECT count(*) FROM istv_assaults").fetchone(),
             ws.con.execute("SELECT count(*) FROM rejects").fetchone(),
         )
 

@@ -1,6 +1,7 @@
 """Partner health data in the SNA: success measure 1 from admissions, ED (ISTV) assaults, the gap they fill, dual KDE.
 
-Pure functions over the workspace tables (``hospital_admissions``, ``ed_attendances``, ``incidents``,
+Pure functions over the workspace tables (``hospital_admissions``, ``ed_assaults`` = ``ed_attendances`` with its
+ISTV detail, ``incidents``,
 ``population``); each result says which source it rests on (``source`` / ``synthetic``), so a report can name it.
 
 * :func:`sharp_object_admissions` — success measure 1, hospital admissions for assault by a sharp object (ICD-10
@@ -211,7 +212,7 @@ def ed_assaults_by_month(
                    count(*) AS attendances,
                    count(*) FILTER (WHERE coalesce(e.age_max, e.age) <= 24) AS under_25,
                    bool_or(e.synthetic) AS synthetic
-            FROM ed_attendances e WHERE {where}
+            FROM ed_assaults e WHERE {where}
             GROUP BY ALL ORDER BY month, source, attendances DESC, method, location_type""",
         params,
     ).df()
@@ -253,7 +254,7 @@ def ed_not_in_police(
             ed AS (
                 SELECT coalesce(l.lsoa21, e.lsoa_code) AS lsoa, date_trunc('month', e.arrived_at)::DATE AS month,
                        count(*) AS ed, bool_or(e.synthetic) AS synthetic
-                FROM ed_attendances e LEFT JOIN {_LSOA21} l ON l.code = e.lsoa_code
+                FROM ed_assaults e LEFT JOIN {_LSOA21} l ON l.code = e.lsoa_code
                 WHERE e.lsoa_code IS NOT NULL AND {where}
                   AND date_trunc('month', e.arrived_at)::DATE IN (SELECT month FROM months)
                 GROUP BY ALL),
@@ -268,7 +269,7 @@ def ed_not_in_police(
         params,
     ).df()
     unlocated = con.execute(
-        f"""SELECT count(*) FROM ed_attendances e WHERE e.lsoa_code IS NULL AND {where}
+        f"""SELECT count(*) FROM ed_assaults e WHERE e.lsoa_code IS NULL AND {where}
             AND date_trunc('month', e.arrived_at)::DATE IN (
                 SELECT DISTINCT month FROM incidents)""",
         params,
@@ -343,7 +344,7 @@ def ed_points(
     return con.execute(
         f"""SELECT e.lat, e.lon, date_trunc('month', e.arrived_at)::DATE AS month, e.mechanism,
                    e.assault_location, e.synthetic
-            FROM ed_attendances e WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {where}""",
+            FROM ed_assaults e WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL AND {where}""",
         params,
     ).df()
 

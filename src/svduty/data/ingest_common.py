@@ -20,6 +20,7 @@ INGEST_OWNED_TABLES: tuple[str, ...] = (
     "incidents",
     "rejects",
     "ed_attendances",
+    "istv_assaults",
     "hospital_admissions",
 )
 INCIDENT_OWNED_TABLES: tuple[str, ...] = ("involvements", "incident_synthetic_fields")

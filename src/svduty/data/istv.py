@@ -256,29 +256,22 @@ def _same_submission(con, header: Header, display: str) -> list[int]:
     return same
 
 
-COLUMNS = (
-    "arrived_at",
+ED_COLUMNS = ("arrived_at", "age", "age_band", "sex", "mechanism", "assault_location", "lsoa_code", "admitted")
+ISTV_COLUMNS = (
     "assault_at",
-    "age",
-    "age_band",
     "age_min",
     "age_max",
-    "sex",
-    "mechanism",
     "method_code",
     "method_label",
     "method_other",
-    "assault_location",
     "location_type_code",
     "location_type_label",
     "location_description",
-    "lsoa_code",
+    "located_by",
     "lat",
     "lon",
-    "located_by",
-    "admitted",
-    "synthetic",
 )
+COLUMNS = (*ED_COLUMNS, *ISTV_COLUMNS, "synthetic")
 TYPES = {"arrived_at": pa.timestamp("us"), "assault_at": pa.timestamp("us"), "lat": pa.float64(), "lon": pa.float64()}
 TYPES.update({k: pa.int32() for k in ("age", "age_min", "age_max")})
 TYPES.update({k: pa.bool_() for k in ("admitted", "synthetic")})
@@ -307,10 +300,15 @@ def _store(con, parsed: _Parsed, header: Header, ingest_id: int, mapping: IstvMa
     )
     con.register("istv_rows", table)
     try:
-        cols = ", ".join(COLUMNS)
+        ed, extra = ", ".join(ED_COLUMNS), ", ".join(ISTV_COLUMNS)
         con.execute(
-            f"""INSERT INTO ed_attendances (attendance_id, ingest_id, line, site_code, {cols})
-                SELECT attendance_id, ?, line, ?, {cols} FROM istv_rows""",
+            f"""INSERT INTO ed_attendances (attendance_id, ingest_id, {ed}, synthetic)
+                SELECT attendance_id, ?, {ed}, synthetic FROM istv_rows""",
+            [ingest_id],
+        )
+        con.execute(
+            f"""INSERT INTO istv_assaults (attendance_id, ingest_id, line, site_code, {extra})
+                SELECT attendance_id, ?, line, ?, {extra} FROM istv_rows""",
             [ingest_id, header.site_code],
         )
     finally:
@@ -340,7 +338,7 @@ def location_descriptions(
         rows = con.execute(
             f"""SELECT attendance_id, site_code, strftime(arrived_at, '%Y-%m'), location_type_label,
                        location_description, lsoa_code, located_by
-                FROM ed_attendances WHERE {where} ORDER BY attendance_id""",
+                FROM ed_assaults WHERE {where} ORDER BY attendance_id""",
             params,
         ).fetchall()
         con.execute(

@@ -268,24 +268,37 @@ _V3 = (
 )
 
 # v4: partner health data. ISTV assaults go into ``ed_attendances`` (so every reader of it — the SNA's A&E section,
-# success measures — sees real extracts and the synthetic layer alike); the ISTV data set's own coded values sit
-# beside the coarse ``mechanism`` / ``assault_location`` the synthetic generator writes.
+# success measures — sees real extracts and the synthetic layer alike) with the coarse ``mechanism`` /
+# ``assault_location`` the synthetic generator writes; the data set's own coded values go into ``istv_assaults``.
 _V4 = (
-    "ALTER TABLE ed_attendances ADD COLUMN line BIGINT",  # line (CSV) or line of the <Assault> element (XML)
-    "ALTER TABLE ed_attendances ADD COLUMN site_code VARCHAR",  # SITE CODE (OF TREATMENT)
-    "ALTER TABLE ed_attendances ADD COLUMN assault_at TIMESTAMP",  # ASSAULT DATE AND TIME
-    "ALTER TABLE ed_attendances ADD COLUMN age_min INTEGER",  # bounds of the age band as sent ('16-24' -> 16, 24)
-    "ALTER TABLE ed_attendances ADD COLUMN age_max INTEGER",
-    "ALTER TABLE ed_attendances ADD COLUMN method_code VARCHAR",  # ASSAULT METHOD as sent
-    "ALTER TABLE ed_attendances ADD COLUMN method_label VARCHAR",
-    "ALTER TABLE ed_attendances ADD COLUMN method_other VARCHAR",  # ASSAULT METHOD OTHER DESCRIPTION
-    "ALTER TABLE ed_attendances ADD COLUMN location_type_code VARCHAR",  # ASSAULT LOCATION TYPE as sent
-    "ALTER TABLE ed_attendances ADD COLUMN location_type_label VARCHAR",
-    # ASSAULT LOCATION DESCRIPTION: free text, a personal-data risk; never in reports or exports by default
-    "ALTER TABLE ed_attendances ADD COLUMN location_description VARCHAR",
-    "ALTER TABLE ed_attendances ADD COLUMN located_by VARCHAR",  # 'postcode' | 'place' | 'lsoa' | NULL = unlocated
-    "ALTER TABLE ed_attendances ADD COLUMN lat DOUBLE",
-    "ALTER TABLE ed_attendances ADD COLUMN lon DOUBLE",
+    """
+    CREATE TABLE istv_assaults (                 -- what the ISTV data set says beyond ed_attendances' columns
+        attendance_id        BIGINT PRIMARY KEY, -- = ed_attendances.attendance_id (ingest_id * 2^32 + line)
+        ingest_id            INTEGER NOT NULL,
+        line                 BIGINT NOT NULL,    -- line (CSV) or line of the <Assault> element (XML)
+        site_code            VARCHAR NOT NULL,   -- SITE CODE (OF TREATMENT)
+        assault_at           TIMESTAMP NOT NULL, -- ASSAULT DATE AND TIME
+        age_min              INTEGER,            -- bounds of the age band as sent ('16-24' -> 16, 24)
+        age_max              INTEGER,
+        method_code          VARCHAR NOT NULL,   -- ASSAULT METHOD as sent
+        method_label         VARCHAR,
+        method_other         VARCHAR,            -- ASSAULT METHOD OTHER DESCRIPTION
+        location_type_code   VARCHAR NOT NULL,   -- ASSAULT LOCATION TYPE as sent
+        location_type_label  VARCHAR,
+        -- ASSAULT LOCATION DESCRIPTION: free text, a personal-data risk; read only by `svduty ed-descriptions`
+        location_description VARCHAR,
+        located_by           VARCHAR,            -- 'postcode' | 'place' | 'lsoa' | NULL = unlocated
+        lat                  DOUBLE,
+        lon                  DOUBLE
+    )
+    """,
+    # ed_attendances keeps its v1 columns (the synthetic generator and other writers insert by position);
+    # this view is every attendance with its ISTV detail where it came from an extract.
+    """
+    CREATE VIEW ed_assaults AS
+    SELECT e.*, a.* EXCLUDE (attendance_id, ingest_id)
+    FROM ed_attendances e LEFT JOIN istv_assaults a USING (attendance_id)
+    """,
     """
     CREATE TABLE istv_submissions (              -- the submission header of each ISTV file
         ingest_id     INTEGER PRIMARY KEY,

@@ -556,9 +556,7 @@ def _store(con, inc, filled, people, ed) -> None:
             "INSERT INTO involvements SELECT incident_id, person_id, role, age, age_band, sex, true FROM syn_inv"
         )
         con.execute(
-            """INSERT INTO ed_attendances (attendance_id, ingest_id, arrived_at, age, age_band, sex, mechanism,
-                      assault_location, lsoa_code, admitted, synthetic)
-               SELECT attendance_id, NULL, arrived_at, age, age_band, sex, mechanism,
+            """INSERT INTO ed_attendances SELECT attendance_id, NULL, arrived_at, age, age_band, sex, mechanism,
                       assault_location, lsoa_code, admitted, true FROM syn_ed"""
         )
     finally:
