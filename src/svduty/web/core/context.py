@@ -18,6 +18,7 @@ NAV = [
     ("My applications", "commissioning:my_applications", {Role.PROVIDER}),
     ("Assessments", "commissioning:assessor_queue", {Role.ASSESSOR}),
     ("Decision records", "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("Public register", "public:decisions", None),
 ]
 
