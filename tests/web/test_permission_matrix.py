@@ -130,7 +130,25 @@ def delivery_matrix(w):
         ("programmes:dashboard_csv", u("programmes:dashboard_csv"), LEADERSHIP),
         ("programmes:dashboard_xlsx", u("programmes:dashboard_xlsx"), LEADERSHIP),
         ("programmes:dashboard_pdf", u("programmes:dashboard_pdf"), LEADERSHIP),
+        # agreements: the register is for the partnership; signed copies (signatories' names) for officers and leaders
+        ("agreements:list", u("agreements:list"), PARTNERS),
+        ("agreements:new", u("agreements:new"), STAFF),
+        ("agreements:detail", u("agreements:detail", args=[_agreement().pk]), PARTNERS),
+        ("agreements:edit", u("agreements:edit", args=[_agreement().pk]), STAFF),
+        (
+            "agreements:copy_download",
+            u("agreements:copy_download", args=[_agreement().signed_copies.first().pk]),
+            LEADERSHIP,
+        ),
+        ("agreements:export", u("agreements:export"), STAFF),
+        ("agreements:ingests", u("agreements:ingests"), PARTNERS),
     ]
+
+
+def _agreement():
+    from svduty.web.agreements.models import DataSharingAgreement
+
+    return DataSharingAgreement.objects.get(reference="DSA-DEMO-001")
 
 
 def post_matrix(w):
@@ -154,6 +172,7 @@ def post_matrix(w):
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.closed_round.pk]), set()),
         ("commissioning:document_upload", lambda: u("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
         ("commissioning:decline", lambda: u("commissioning:decline", args=[fresh_submitted()]), STAFF),
+        ("agreements:copy_upload", lambda: u("agreements:copy_upload", args=[_agreement().pk]), STAFF),
     ]
 
 
@@ -179,7 +198,7 @@ def test_every_url_for_every_role(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_post_only_urls(world, index):
     name, make_url, allowed = post_matrix(world)[index]
     for role in ROLES:
@@ -237,6 +256,7 @@ def test_matrix_covers_every_named_url():
         "referrals:case_step",
         "referrals:case_reopen",
         "referrals:referral_revoke",
+        "agreements:copy_upload",
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()

@@ -43,6 +43,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ingest",
     "population",
     "rms",
+    "health",
     "synth",
     "sna",
     "hotspots",

@@ -21,7 +21,13 @@ import duckdb
 from svduty.data import IngestError
 
 # Tables whose rows belong to an ingest and are removed when it is superseded.
-INGEST_OWNED_TABLES: tuple[str, ...] = ("incidents", "rejects", "ed_attendances")
+INGEST_OWNED_TABLES: tuple[str, ...] = (
+    "incidents",
+    "rejects",
+    "ed_attendances",
+    "istv_assaults",
+    "hospital_admissions",
+)
 INCIDENT_OWNED_TABLES: tuple[str, ...] = ("involvements", "incident_synthetic_fields")
 
 

@@ -5,7 +5,9 @@ release migrates forward in order, each step in its own transaction, recorded in
 The tables follow ``docs/architecture.md`` (after DESIGN.md): ``incidents``, ``persons``, ``involvements``,
 ``ed_attendances``, ``population``, ``ingests`` and ``rejects`` (v1); ``lsoa_lookup`` and the synthetic-layer
 bookkeeping ``synthetic_layers``, ``synthetic_columns``, ``incident_synthetic_fields`` (v2); views ``lsoa_areas`` and
-``lsoa_population`` that bridge LSOA 2011/2021 codes to districts and residents (v3).
+``lsoa_population`` that bridge LSOA 2011/2021 codes to districts and residents (v3); partner health data — ISTV
+submissions and their assaults in ``ed_attendances``, ``hospital_admissions``, and the data-sharing agreement each
+ingest came under (v4).
 """
 
 from __future__ import annotations
@@ -265,10 +267,107 @@ _V3 = (
     """,
 )
 
+# v4: partner health data. ISTV assaults go into ``ed_attendances`` (so every reader of it — the SNA's A&E section,
+# success measures — sees real extracts and the synthetic layer alike) with the coarse ``mechanism`` /
+# ``assault_location`` the synthetic generator writes; the data set's own coded values go into ``istv_assaults``.
+_V4 = (
+    """
+    CREATE TABLE istv_assaults (                 -- what the ISTV data set says beyond ed_attendances' columns
+        attendance_id        BIGINT PRIMARY KEY, -- = ed_attendances.attendance_id (ingest_id * 2^32 + line)
+        ingest_id            INTEGER NOT NULL,
+        line                 BIGINT NOT NULL,    -- line (CSV) or line of the <Assault> element (XML)
+        site_code            VARCHAR NOT NULL,   -- SITE CODE (OF TREATMENT)
+        assault_at           TIMESTAMP NOT NULL, -- ASSAULT DATE AND TIME
+        age_min              INTEGER,            -- bounds of the age band as sent ('16-24' -> 16, 24)
+        age_max              INTEGER,
+        method_code          VARCHAR NOT NULL,   -- ASSAULT METHOD as sent
+        method_label         VARCHAR,
+        method_other         VARCHAR,            -- ASSAULT METHOD OTHER DESCRIPTION
+        location_type_code   VARCHAR NOT NULL,   -- ASSAULT LOCATION TYPE as sent
+        location_type_label  VARCHAR,
+        -- ASSAULT LOCATION DESCRIPTION: free text, a personal-data risk; read only by `svduty ed-descriptions`
+        location_description VARCHAR,
+        located_by           VARCHAR,            -- 'postcode' | 'place' | 'lsoa' | NULL = unlocated
+        lat                  DOUBLE,
+        lon                  DOUBLE
+    )
+    """,
+    # ed_attendances keeps its v1 columns (the synthetic generator and other writers insert by position);
+    # this view is every attendance with its ISTV detail where it came from an extract.
+    """
+    CREATE VIEW ed_assaults AS
+    SELECT e.*, a.* EXCLUDE (attendance_id, ingest_id)
+    FROM ed_attendances e LEFT JOIN istv_assaults a USING (attendance_id)
+    """,
+    """
+    CREATE TABLE istv_submissions (              -- the submission header of each ISTV file
+        ingest_id     INTEGER PRIMARY KEY,
+        site_code     VARCHAR NOT NULL,
+        period_start  DATE NOT NULL,
+        period_end    DATE NOT NULL,
+        layout        VARCHAR NOT NULL,          -- 'csv' | 'xml'
+        mapping_name  VARCHAR NOT NULL,
+        synthetic     BOOLEAN NOT NULL DEFAULT false
+    )
+    """,
+    """
+    CREATE TABLE hospital_admissions (           -- admitted patient care extracts (HES-style), one row per admission
+        admission_id  BIGINT NOT NULL,           -- ingest_id * 2^32 + line
+        ingest_id     INTEGER NOT NULL,
+        line          BIGINT NOT NULL,
+        admitted_on   DATE NOT NULL,
+        month         DATE NOT NULL,
+        age           INTEGER,
+        age_band      VARCHAR,                   -- as sent
+        age_min       INTEGER,                   -- band bounds (equal to age when an age is given)
+        age_max       INTEGER,
+        sex           VARCHAR,
+        cause_code    VARCHAR NOT NULL,          -- ICD-10 external cause, normalised ('X99.1' -> 'X991')
+        cause_group   VARCHAR NOT NULL,          -- 'X99 assault by sharp object' | 'X85-Y09 other assault' | 'other'
+        sharp_object  BOOLEAN NOT NULL,          -- ICD-10 X99
+        assault       BOOLEAN NOT NULL,          -- ICD-10 X85-Y09
+        lsoa_code     VARCHAR,                   -- residence LSOA
+        lad_code      VARCHAR,                   -- residence local authority
+        provider      VARCHAR,
+        synthetic     BOOLEAN NOT NULL DEFAULT false
+    )
+    """,
+    """
+    CREATE TABLE data_sharing_agreements (       -- current agreements as exported from the web register
+        reference     VARCHAR PRIMARY KEY,
+        title         VARCHAR,
+        datasets      VARCHAR[] NOT NULL,        -- ingest sources it covers: 'istv', 'admissions', 'rms', ...
+        status        VARCHAR NOT NULL,          -- 'draft' | 'active' | 'expired' | 'withdrawn'
+        starts_on     DATE,
+        review_on     DATE,
+        ends_on       DATE,
+        loaded_from   VARCHAR,
+        loaded_at     TIMESTAMP NOT NULL
+    )
+    """,
+    "CREATE TABLE workspace_settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """
+    CREATE TABLE description_reads (             -- append-only: who read ISTV free-text locations, and why
+        read_at       TIMESTAMP NOT NULL,
+        analyst       VARCHAR NOT NULL,
+        purpose       VARCHAR NOT NULL,
+        rows          BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE ingest_agreements (             -- the agreement each ingest came under (NULL = none was current)
+        ingest_id     INTEGER PRIMARY KEY,
+        reference     VARCHAR,
+        checked       VARCHAR NOT NULL           -- 'current' | 'not current' | 'none' | 'named, not in register'
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables", _V1),
     Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
     Migration(3, "views lsoa_areas and lsoa_population (either LSOA vintage → district, residents)", _V3),
+    Migration(4, "ISTV submissions and assaults, hospital admissions, data-sharing agreements", _V4),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -5,7 +5,14 @@ from __future__ import annotations
 import duckdb
 
 # What the rows of each source's files are: crimes, or the residents and area lookups the rates rest on.
-ROW_KINDS = {"police.uk": "incident", "rms": "incident", "population": "population", "lsoa-lookup": "population"}
+ROW_KINDS = {
+    "police.uk": "incident",
+    "rms": "incident",
+    "population": "population",
+    "lsoa-lookup": "population",
+    "istv": "ed_attendance",
+    "admissions": "hospital_admission",
+}
 
 
 def workspace_status(con: duckdb.DuckDBPyConnection) -> dict:
@@ -14,6 +21,16 @@ def workspace_status(con: duckdb.DuckDBPyConnection) -> dict:
     ``totals`` adds every file's rows; ``totals_by_kind`` keeps incident rows apart from population rows (residents
     and the LSOA lookup), which are not crimes and must not be read as such.
     """
+    # a workspace opened read-only may predate schema v4 (no partner-data tables yet)
+    v4 = _has_table(con, "istv_submissions")
+    partner_cols = (
+        "s.site_code, s.period_start, s.period_end, s.layout, a.reference, a.checked"
+        if v4
+        else ("NULL, NULL, NULL, NULL, NULL, NULL")
+    )
+    partner_joins = (
+        "LEFT JOIN istv_submissions s USING (ingest_id) LEFT JOIN ingest_agreements a USING (ingest_id)" if v4 else ""
+    )
     ingests = [
         {
             "file": path,
@@ -24,11 +41,16 @@ def workspace_status(con: duckdb.DuckDBPyConnection) -> dict:
             "rows_read": int(read),
             "rows_stored": int(stored),
             "rows_rejected": int(rejected),
+            **_partner_fields(source, site, start, end, layout, agreement, checked),
         }
-        for path, source, force, month, sha, read, stored, rejected in con.execute(
-            """SELECT path, source, force, month, sha256, rows_read, rows_stored, rows_rejected
-               FROM ingests WHERE status = 'active' ORDER BY source, force, month, path"""
-        ).fetchall()
+        for path, source, force, month, sha, read, stored, rejected, site, start, end, layout, agreement, checked in (
+            con.execute(
+                f"""SELECT i.path, i.source, i.force, i.month, i.sha256, i.rows_read, i.rows_stored, i.rows_rejected,
+                          {partner_cols}
+                   FROM ingests i {partner_joins}
+                   WHERE i.status = 'active' ORDER BY i.source, i.force, i.month, i.path"""
+            ).fetchall()
+        )
     ]
     counts = [
         {"force": force, "month": month.strftime("%Y-%m"), "crime_type": crime_type, "incidents": int(n)}
@@ -52,6 +74,15 @@ def workspace_status(con: duckdb.DuckDBPyConnection) -> dict:
         for key in ("rows_read", "rows_stored", "rows_rejected"):
             totals[key] += f[key]
     incidents_row = con.execute("SELECT count(*) FROM incidents").fetchone()
+    health = (
+        con.execute(
+            """SELECT (SELECT count(*) FROM ed_attendances WHERE ingest_id IS NOT NULL),
+                      (SELECT count(*) FROM ed_attendances WHERE ingest_id IS NULL),
+                      (SELECT count(*) FROM hospital_admissions)"""
+        ).fetchone()
+        if v4
+        else None
+    )
     superseded_row = con.execute("SELECT count(*) FROM ingests WHERE status = 'superseded'").fetchone()
     return {
         "incidents": int(incidents_row[0]) if incidents_row else 0,
@@ -61,4 +92,22 @@ def workspace_status(con: duckdb.DuckDBPyConnection) -> dict:
         "totals": {key: sum(f[key] for f in ingests) for key in ("rows_read", "rows_stored", "rows_rejected")},
         "totals_by_kind": by_kind,
         "superseded_files": int(superseded_row[0]) if superseded_row else 0,
+        "ed_attendances": {"ingested": int(health[0]), "synthetic_layer": int(health[1])} if health else {},
+        "hospital_admissions": int(health[2]) if health else 0,
     }
+
+
+def _partner_fields(source, site, start, end, layout, agreement, checked) -> dict:
+    """ISTV files add their submission header; every file says the data-sharing agreement it came under."""
+    out: dict = {}
+    if source == "istv" and site is not None:
+        out["site_code"], out["layout"] = site, layout
+        out["reporting_period"] = {"start": start.isoformat(), "end": end.isoformat()}
+    if checked is not None:
+        out["agreement"] = {"reference": agreement, "checked": checked}
+    return out
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])

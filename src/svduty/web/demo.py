@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from svduty.web.agreements import demo as agreements_demo
 from svduty.web.commissioning.models import (
     Answer,
     Application,
@@ -684,6 +685,7 @@ def _load(today: date) -> None:
     )
     meeting.attendees.set([o for o in orgs.values()][:8])
     BoardDecision.objects.create(meeting=meeting, text="Recommend the 8 awards (£467,000) to the PCC for decision.")
+    agreements_demo.load(officer, today)
     BoardAction.objects.create(
         meeting=meeting,
         text="Share the refreshed SNA with all partners",

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "svduty.web.programmes",
     "svduty.web.referrals",
     "svduty.web.api",
+    "svduty.web.agreements",
 ]
 
 MIDDLEWARE = [

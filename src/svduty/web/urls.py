@@ -19,6 +19,7 @@ urlpatterns = [
     path("delivery/", include("svduty.web.programmes.urls")),
     path("referrals/", include("svduty.web.referrals.urls")),
     path("api/v1/", api.urls),
+    path("agreements/", include("svduty.web.agreements.urls")),
     path("admin/", admin.site.urls),
 ]
 

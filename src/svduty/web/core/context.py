@@ -26,6 +26,7 @@ NAV = [
     ("Cases", "referrals:cases", {Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN}),
     ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
     ("Access log", "referrals:access_log", {Role.DPO}),
+    ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("Public register", "public:decisions", None),
 ]
 
