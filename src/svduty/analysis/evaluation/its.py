@@ -177,15 +177,19 @@ def _fit(y: np.ndarray, X: pd.DataFrame, family: str, lags: int, offset: np.ndar
     if family == "negbin":
         import warnings
 
-        from statsmodels.tools.sm_exceptions import ConvergenceWarning
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
         model = sm.NegativeBinomial(y, X, loglike_method="nb2", offset=offset)
-        with warnings.catch_warnings():
+        # start from the Poisson fit (the NB2 mean model), dispersion 0.1: Newton from zeros can overflow
+        poisson = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
+        start = np.append(np.asarray(poisson.params), 0.1)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", ConvergenceWarning)
-            res = model.fit(method="newton", cov_type="HAC", cov_kwds=cov, disp=0, maxiter=200)
-            if not res.mle_retvals.get("converged", True):
-                res = model.fit(method="bfgs", cov_type="HAC", cov_kwds=cov, disp=0, maxiter=2000)
-        if not res.mle_retvals.get("converged", True):
+            warnings.simplefilter("ignore", HessianInversionWarning)  # dispersion at its boundary (no excess)
+            res = model.fit(start, method="bfgs", cov_type="HAC", cov_kwds=cov, disp=0, maxiter=2000)
+            if not res.mle_retvals.get("converged", True) or not np.all(np.isfinite(res.params)):
+                res = model.fit(start, method="nm", cov_type="HAC", cov_kwds=cov, disp=0, maxiter=20000)
+        if not res.mle_retvals.get("converged", True) or not np.all(np.isfinite(res.params)):
             raise EvaluationError("the negative-binomial fit did not converge: use --model poisson or ols")
         return res
     raise EvaluationError(f"--model {family!r} is not one of {', '.join(MODELS)}")
