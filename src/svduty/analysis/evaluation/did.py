@@ -73,9 +73,7 @@ def _demean(a: np.ndarray) -> np.ndarray:
     return a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean(axis=(0, 1), keepdims=True)
 
 
-def cluster_ols(
-    y: np.ndarray, X: np.ndarray, *, absorbed_k: int
-) -> tuple[np.ndarray, np.ndarray, int]:
+def cluster_ols(y: np.ndarray, X: np.ndarray, *, absorbed_k: int) -> tuple[np.ndarray, np.ndarray, int]:
     """OLS of demeaned ``y`` (units × periods) on demeaned ``X`` (units × periods × k); CR1 covariance by unit.
 
     Returns (coefficients, covariance, clusters). ``absorbed_k`` = fixed effects that count toward K.
@@ -180,8 +178,9 @@ def event_study(w: Wide, alpha: float = 0.05, window: tuple[int, int] | None = N
     table = pd.DataFrame({"event_time": times, "estimate": beta, "se": se})
     table["ci_low"], table["ci_high"] = beta - crit * se, beta + crit * se
     table["p"] = 2 * stats.t.sf(np.abs(beta / np.where(se > 0, se, np.nan)), G - 1)
-    ref = pd.DataFrame({"event_time": [-1], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0],
-                        "p": [np.nan]})
+    ref = pd.DataFrame(
+        {"event_time": [-1], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0], "p": [np.nan]}
+    )
     table = pd.concat([table, ref]).sort_values("event_time").reset_index(drop=True)
     leads = [i for i, k in enumerate(times) if k < -1]
     out: dict[str, Any] = {"table": table}

@@ -109,8 +109,10 @@ class ITSResult:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()} for r in
-            frame.to_dict("records")]
+    return [
+        {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
 
 
 # -- design --------------------------------------------------------------------------------------------------------
@@ -223,7 +225,9 @@ def fit_its(
     n_pre, n_post = t0, len(frame) - t0
     X, rhs = design_matrix(periods, t0, t_end=t_end, seasonality=seasonality, frequency=frequency)
     if n_pre < 3 or n_post < 2:
-        raise EvaluationError(f"ITS needs at least 3 periods before and 2 after the interruption (has {n_pre}, {n_post})")
+        raise EvaluationError(
+            f"ITS needs at least 3 periods before and 2 after the interruption (has {n_pre}, {n_post})"
+        )
     if len(frame) - X.shape[1] < 3:
         raise EvaluationError(
             f"{len(frame)} periods are too few for {X.shape[1]} parameters (try --seasonality fourier or none)"
@@ -341,8 +345,11 @@ def _effects(
             "phase": np.where(
                 np.arange(len(X1)) < t0,
                 "before",
-                np.where(t_end is not None and np.arange(len(X1)) > (t_end if t_end is not None else 0), "after end",
-                         "intervention"),
+                np.where(
+                    t_end is not None and np.arange(len(X1)) > (t_end if t_end is not None else 0),
+                    "after end",
+                    "intervention",
+                ),
             ),
         }
     )
@@ -414,8 +421,14 @@ def _placebo(frame, family, t0, seasonality, frequency, rate, alpha) -> dict[str
         return {"done": False, "reason": "the pre-period is too short for a placebo fit"}
     try:
         res = fit_its(
-            pre, pre["period"].iloc[fake], seasonality=used, family=family, frequency=frequency, alpha=alpha,
-            rate=rate, checks=False,
+            pre,
+            pre["period"].iloc[fake],
+            seasonality=used,
+            family=family,
+            frequency=frequency,
+            alpha=alpha,
+            rate=rate,
+            checks=False,
         )
     except (EvaluationError, ValueError, np.linalg.LinAlgError) as exc:
         return {"done": False, "reason": str(exc)}

@@ -68,6 +68,7 @@ class Selection:
     lsoas: tuple[str, ...] = ()  # restrict to these LSOA codes (any vintage)
     cells: tuple[tuple[float, float], ...] = ()  # hotspot grid cell centres (BNG metres)
     cell_size: float | None = None
+    log: bool = False  # analyse log(1 + value): effects read as approximate proportional changes
 
     @property
     def scope(self) -> sna.Scope:
@@ -137,10 +138,28 @@ def crime_type_label(crime_types: tuple[str, ...]) -> str:
     for value in crime_types or ("sv",):
         v = value.strip().lower()
         words.append(
-            "serious violence" if v == "sv" else "all recorded crime (excluding anti-social behaviour)" if v == "all"
+            "serious violence"
+            if v == "sv"
+            else "all recorded crime (excluding anti-social behaviour)"
+            if v == "all"
             else value
         )
     return " + ".join(words)
+
+
+def series_label(sel: Selection) -> str:
+    """What the series counts, in words: the crime types, or the A&E measure."""
+    if sel.measure.startswith("ed-"):
+        return MEASURES[sel.measure]
+    crimes = crime_type_label(sel.crime_types)
+    return f"{crimes}, charged or summonsed" if sel.measure == "charged" else crimes
+
+
+def axis_title(sel: Selection) -> str:
+    noun = {"crimes": "Crimes", "charged": "Charged crimes"}.get(sel.measure, "Attendances")
+    if sel.log:
+        return f"log(1 + {noun.lower()}{' per 1,000 residents' if sel.rate else ''} per {sel.frequency})"
+    return f"{noun}{' per 1,000 residents' if sel.rate else ''} per {sel.frequency}"
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, sel: Selection) -> tuple[dict[str, object], sna.Period]:
@@ -260,17 +279,13 @@ def outcome_series(con: duckdb.DuckDBPyConnection, sel: Selection) -> OutcomeSer
             [*params, period.start, period.end],
         ).df()
         synthetic = bool(frame["synthetic"].any()) if len(frame) else False
-    frame = _all_periods(period, sel.frequency).merge(
-        _as_periods(frame)[["period", "count"]], on="period", how="left"
-    )
+    frame = _all_periods(period, sel.frequency).merge(_as_periods(frame)[["period", "count"]], on="period", how="left")
     frame["count"] = frame["count"].fillna(0).astype(int)
     residents = _residents(con, sel, lsoas, lsoa_notes)
     frame["residents"] = residents
     frame = _with_value(frame, sel)
     frame.insert(1, "label", period_labels(frame["period"], sel.frequency))
-    label = MEASURES[sel.measure] if sel.measure.startswith("ed-") else (
-        f"{crime_type_label(sel.crime_types)}: {MEASURES[sel.measure]}"
-    )
+    label = series_label(sel)
     area = _area_words(sel, notes)
     out_notes = {
         **{k: notes.get(k) for k in ("forces", "sources", "area_kind", "data_start", "data_end")},
@@ -313,7 +328,9 @@ def _residents(
     con: duckdb.DuckDBPyConnection, sel: Selection, lsoas: pd.DataFrame, lsoa_notes: dict[str, object]
 ) -> float | None:
     if sel.lsoas:
-        pop = _lsoa_residents(con, list(sel.lsoas), int(pd.Timestamp(lsoa_notes.get("period_end") or date.today()).year))
+        pop = _lsoa_residents(
+            con, list(sel.lsoas), int(pd.Timestamp(lsoa_notes.get("period_end") or date.today()).year)
+        )
         value = float(pop.sum()) if len(pop) else None
     else:
         value = lsoa_notes.get("residents")  # type: ignore[assignment]
@@ -340,12 +357,14 @@ def _lsoa_residents(con: duckdb.DuckDBPyConnection, codes: list[str], year: int)
 
 def _with_value(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     frame["value"] = frame["count"] / frame["residents"] * 1000 if sel.rate else frame["count"].astype(float)
+    if sel.log:  # units of very different size: compare proportional changes (exp(b) − 1 ≈ % change)
+        frame["value"] = np.log1p(frame["value"])
     return frame
 
 
 def _area_words(sel: Selection, notes: dict[str, object]) -> str:
     forces = notes.get("forces") or []
-    words = sel.area or (", ".join(str(f) for f in forces[:2]) if forces else "the workspace")
+    words = sel.area or (f"the {' and '.join(str(f) for f in forces[:2])} area" if forces else "the workspace")
     if sel.lsoas:
         words += f", {len(sel.lsoas)} selected LSOA{'s' if len(sel.lsoas) > 1 else ''}"
     if sel.cells:
@@ -400,7 +419,7 @@ def panel_series(con: duckdb.DuckDBPyConnection, sel: Selection, unit: str = "ls
     frame = _with_value(frame, sel)
     frame.insert(2, "label", period_labels(frame["period"], sel.frequency))
     synthetic = bool(counts["synthetic"].any()) if len(counts) else False
-    label = f"{crime_type_label(sel.crime_types)}: {MEASURES[sel.measure]}"
+    label = series_label(sel)
     out_notes = {
         **{k: notes.get(k) for k in ("forces", "sources", "area_kind", "data_start", "data_end")},
         "period_start": period.start,

@@ -134,7 +134,7 @@ class SynthResult:
             "interruption": f"{self.periods[self.t0]:%Y-%m}",
             "n_pre": int(self.t0),
             "n_post": int(len(self.periods) - self.t0),
-            "donors": int(len(self.weights)),
+            "donors": len(self.weights),
             "predictors": self.predictors,
             "weights": [
                 {"unit": r.unit, "unit_name": r.unit_name, "weight": float(r.weight)} for r in top.itertuples()
@@ -160,9 +160,7 @@ def _fit_one(y1: np.ndarray, Y0: np.ndarray, t0: int, predictors: str) -> tuple[
     return w, v, y1 - Y0 @ w
 
 
-def placebo_in_space(
-    Y: np.ndarray, t0: int, predictors: str = "outcomes"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def placebo_in_space(Y: np.ndarray, t0: int, predictors: str = "outcomes") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each column of ``Y`` (periods × donors) as a placebo treated unit against the others: (pre RMSPE, post RMSPE,
     gaps periods × donors)."""
     T, J = Y.shape
