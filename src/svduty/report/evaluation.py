@@ -286,7 +286,7 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
     ]
     design = (
         f"Interrupted time series (segmented regression) of {d['value_label']}, {r.family}, "
-        f"{ {'month': 'month-of-year indicators', 'fourier': 'Fourier seasonality', 'none': 'no seasonality'}[r.seasonality] }"
+        f"{SEASONALITY_WORDS[r.seasonality]}"
         f", {r.n_pre} {word}s before and {r.n_post} from the interruption ({r.interruption})"
         + (f", intervention ending {r.end}" if r.end else "")
         + "."
@@ -308,8 +308,9 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
         ]
         + (
             [
-                f"After the intervention ended ({r.end}): level {j['after_end']:+.3g} (95% CI {j['after_end_ci'][0]:.3g} "
-                f"to {j['after_end_ci'][1]:.3g}; {fmt_p(j['after_end_p'])}), slope {j['time_since_end']:+.3g} "
+                f"After the intervention ended ({r.end}): level {j['after_end']:+.3g} "
+                f"(95% CI {j['after_end_ci'][0]:.3g} to {j['after_end_ci'][1]:.3g}; {fmt_p(j['after_end_p'])}), "
+                f"slope {j['time_since_end']:+.3g} "
                 f"({fmt_p(j['time_since_end_p'])}) — relative to the level and slope during the intervention."
             ]
             if r.end
@@ -326,6 +327,7 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
     return context, {"series": table, "coefficients": r.coefficients}
 
 
+SEASONALITY_WORDS = {"month": "month-of-year indicators", "fourier": "Fourier seasonality", "none": "no seasonality"}
 ITS_METHOD = (
     "Segmented regression (Wagner et al. 2002; Bernal, Cummins & Gasparrini 2017): the outcome is modelled with a "
     "linear trend, seasonality and, from the interruption, a change of level and a change of slope. The "
