@@ -10,8 +10,10 @@ with an end of the intervention, ``after_end`` and ``time_since_end`` let the ef
 (a temporary effect shows as ``b4 ≈ −b2``). Seasonality is month-of-year (or quarter) indicators, Fourier terms
 (two harmonics of the year for months, one for quarters) or none.
 
-- ``ols``: least squares; standard errors Newey–West HAC (Bartlett kernel, small-sample corrected), with the lag
-  from the Newey–West (1994) rule ``floor(4·(n/100)^(2/9))`` unless given; t reference distribution.
+- ``ols``: least squares; standard errors Newey–West HAC (Bartlett kernel), with the lag from the Newey–West
+  (1994) rule ``floor(4·(n/100)^(2/9))`` unless given, and the small-sample correction of ``hac`` (variance
+  rescaled to be unbiased, t reference with Satterthwaite degrees of freedom, under a working AR(1) model):
+  without it Newey–West on 36 months finds a "significant" change in a quarter of series that have none.
 - ``poisson``: GLM Poisson (log link) with log(residents/1,000) as offset when rates are asked for, HAC sandwich
   standard errors (so over-dispersion and autocorrelation do not shrink them); coefficients are log rate ratios.
 - ``negbin``: negative binomial (NB2, dispersion by maximum likelihood), same offset and HAC errors.
@@ -34,15 +36,11 @@ import statsmodels.api as sm
 from scipy import stats
 
 from svduty.analysis.evaluation import EvaluationError
+from svduty.analysis.evaluation.hac import newey_west_lags, small_sample, working_rho
 
 SEASONALITY = ("month", "fourier", "none")
 MODELS = ("ols", "poisson", "negbin")
 INTERVENTION_TERMS = ("post", "time_since", "after_end", "time_since_end")
-
-
-def newey_west_lags(n: int) -> int:
-    """Newey & West (1994) rule of thumb for the Bartlett-kernel bandwidth: floor(4·(n/100)^(2/9))."""
-    return int(np.floor(4 * (n / 100) ** (2 / 9)))
 
 
 @dataclass
@@ -75,6 +73,8 @@ class ITSResult:
             "level_change": float(level["estimate"]),
             "level_change_ci": [float(level["ci_low"]), float(level["ci_high"])],
             "level_change_p": float(level["p"]),
+            "level_change_se": float(level["se"]),
+            "level_change_se_hac": float(level["se_hac"]),
             "slope_change": float(slope["estimate"]),
             "slope_change_ci": [float(slope["ci_low"]), float(slope["ci_high"])],
             "slope_change_p": float(slope["p"]),
@@ -244,10 +244,22 @@ def fit_its(
     names = list(X.columns)
     params = pd.Series(np.asarray(res.params)[: len(names)], index=names)
     cov = np.asarray(res.cov_params())[: len(names), : len(names)]
-    use_t = family == "ols"
-    crit = stats.t.ppf(1 - alpha / 2, res.df_resid) if use_t else stats.norm.ppf(1 - alpha / 2)
-    coefficients = _coef_table(params, cov, crit, res.df_resid if use_t else None, alpha)
-    table, effect = _effects(frame, X, params, cov, crit, family, scale, offset, t0, t_end)
+    if family == "ols":  # small-sample correction of the HAC variance (see ``hac``)
+        rho_w = float(working_rho(np.asarray(res.resid)))
+        Xa = X.to_numpy(dtype=float)
+
+        def adjust(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return small_sample(Xa, lags, rho_w, rows)
+
+    else:
+        rho_w = None
+
+        def adjust(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            rows = np.atleast_2d(rows)
+            return np.ones(len(rows)), np.full(len(rows), np.inf)
+
+    coefficients = _coef_table(params, cov, adjust, alpha)
+    table, effect = _effects(frame, X, params, cov, adjust, alpha, family, scale, offset, t0, t_end)
     dep = "rate per 1,000" if rate and family == "ols" else "count"
     model = f"{dep} ~ {rhs}" + (" + offset(log(residents/1000))" if rate and family != "ols" else "")
     result = ITSResult(
@@ -270,6 +282,13 @@ def fit_its(
         scale="additive" if family == "ols" else "log",
         value_label=value_label,
     )
+    if rho_w is not None:
+        level_row = coefficients.set_index("term").loc["post"]
+        result.checks["hac_small_sample"] = {
+            "working_rho": rho_w,
+            "level_change_variance_factor": float((level_row["se"] / level_row["se_hac"]) ** 2),
+            "level_change_df": float(level_row["df"]),
+        }
     if family == "negbin":
         result.checks["negbin_alpha"] = float(np.asarray(res.params)[-1])
     if checks:
@@ -278,10 +297,12 @@ def fit_its(
     return result
 
 
-def _coef_table(params: pd.Series, cov: np.ndarray, crit: float, df: float | None, alpha: float) -> pd.DataFrame:
-    se = np.sqrt(np.diag(cov))
+def _coef_table(params: pd.Series, cov: np.ndarray, adjust, alpha: float) -> pd.DataFrame:
+    raw = np.sqrt(np.diag(cov))
+    factor, df = adjust(np.eye(len(params)))
+    se = raw * np.sqrt(factor)
+    crit = stats.t.ppf(1 - alpha / 2, df)
     z = params.to_numpy() / se
-    p = 2 * (stats.t.sf(np.abs(z), df) if df is not None else stats.norm.sf(np.abs(z)))
     return pd.DataFrame(
         {
             "term": params.index,
@@ -289,7 +310,9 @@ def _coef_table(params: pd.Series, cov: np.ndarray, crit: float, df: float | Non
             "se": se,
             "ci_low": params.to_numpy() - crit * se,
             "ci_high": params.to_numpy() + crit * se,
-            "p": p,
+            "p": 2 * stats.t.sf(np.abs(z), df),
+            "se_hac": raw,
+            "df": df,
         }
     )
 
@@ -299,7 +322,8 @@ def _effects(
     X: pd.DataFrame,
     params: pd.Series,
     cov: np.ndarray,
-    crit: float,
+    adjust,
+    alpha: float,
     family: str,
     scale: np.ndarray,
     offset: np.ndarray | None,
@@ -315,20 +339,26 @@ def _effects(
     X0 = X0.to_numpy(dtype=float)
     b = params.to_numpy()
     off = np.zeros(len(X1)) if offset is None else offset
+    q = 1 - alpha / 2
+
+    def se_crit(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        factor, df = adjust(rows)
+        return np.sqrt(np.einsum("ij,jk,ik->i", rows, cov, rows) * factor), stats.t.ppf(q, df)
+
     if family == "ols":
         fit1, fit0 = X1 @ b, X0 @ b
         grad1, grad0 = X1, X0
-        cf_se = np.sqrt(np.einsum("ij,jk,ik->i", X0, cov, X0))
-        cf_low, cf_high = fit0 - crit * cf_se, fit0 + crit * cf_se
+        cf_se, cf_crit = se_crit(X0)
+        cf_low, cf_high = fit0 - cf_crit * cf_se, fit0 + cf_crit * cf_se
     else:  # means of the value (count / scale) under the log link; delta-method gradients
         mu1, mu0 = np.exp(X1 @ b + off) / scale, np.exp(X0 @ b + off) / scale
         fit1, fit0 = mu1, mu0
         grad1, grad0 = X1 * mu1[:, None], X0 * mu0[:, None]
-        eta_se = np.sqrt(np.einsum("ij,jk,ik->i", X0, cov, X0))
-        cf_low, cf_high = fit0 * np.exp(-crit * eta_se), fit0 * np.exp(crit * eta_se)
+        eta_se, cf_crit = se_crit(X0)
+        cf_low, cf_high = fit0 * np.exp(-cf_crit * eta_se), fit0 * np.exp(cf_crit * eta_se)
     grad = grad1 - grad0
     eff = fit1 - fit0
-    eff_se = np.sqrt(np.einsum("ij,jk,ik->i", grad, cov, grad))
+    eff_se, eff_crit = se_crit(grad)
     observed = frame["value"].to_numpy(dtype=float)
     table = pd.DataFrame(
         {
@@ -340,8 +370,8 @@ def _effects(
             "counterfactual_low": cf_low,
             "counterfactual_high": cf_high,
             "effect": np.where(np.arange(len(X1)) >= t0, eff, 0.0),
-            "effect_low": np.where(np.arange(len(X1)) >= t0, eff - crit * eff_se, 0.0),
-            "effect_high": np.where(np.arange(len(X1)) >= t0, eff + crit * eff_se, 0.0),
+            "effect_low": np.where(np.arange(len(X1)) >= t0, eff - eff_crit * eff_se, 0.0),
+            "effect_high": np.where(np.arange(len(X1)) >= t0, eff + eff_crit * eff_se, 0.0),
             "phase": np.where(
                 np.arange(len(X1)) < t0,
                 "before",
@@ -356,27 +386,32 @@ def _effects(
     last = t_end if t_end is not None else len(X1) - 1
     window = slice(t0, last + 1)
     g_sum = grad[window].sum(axis=0)
-    total, total_se = float(eff[window].sum()), float(np.sqrt(g_sum @ cov @ g_sum))
+    total = float(eff[window].sum())
+    total_se_a, total_crit_a = se_crit(g_sum[None, :])
+    total_se, total_crit = float(total_se_a[0]), float(total_crit_a[0])
     cf_total = float(fit0[window].sum())
     # relative = Σeffect / Σcounterfactual; gradient by the quotient rule
     g_cf = grad0[window].sum(axis=0)
     g_rel = (g_sum * cf_total - total * g_cf) / cf_total**2 if cf_total else np.full_like(g_sum, np.nan)
     rel = total / cf_total if cf_total else float("nan")
-    rel_se = float(np.sqrt(g_rel @ cov @ g_rel)) if cf_total else float("nan")
-    first_se = float(eff_se[t0])
+    rel_se_a, rel_crit_a = se_crit(g_rel[None, :]) if cf_total else (np.array([np.nan]), np.array([np.nan]))
+    rel_se, rel_crit = float(rel_se_a[0]), float(rel_crit_a[0])
+    first_se, first_crit = float(eff_se[t0]), float(eff_crit[t0])
     effect = {
         "window": f"{frame['period'].iloc[t0]:%Y-%m} to {frame['period'].iloc[last]:%Y-%m}",
         "periods": int(last - t0 + 1),
         "first_period_effect": float(eff[t0]),
-        "first_period_effect_ci": [float(eff[t0] - crit * first_se), float(eff[t0] + crit * first_se)],
+        "first_period_effect_ci": [float(eff[t0] - first_crit * first_se), float(eff[t0] + first_crit * first_se)],
         "last_period_effect": float(eff[last]),
         "cumulative": total,
-        "cumulative_ci": [total - crit * total_se, total + crit * total_se],
-        "cumulative_p": float(2 * stats.norm.sf(abs(total / total_se))) if total_se else None,
+        "cumulative_ci": [total - total_crit * total_se, total + total_crit * total_se],
+        "cumulative_p": float(2 * stats.t.sf(abs(total / total_se), adjust(g_sum[None, :])[1][0]))
+        if total_se
+        else None,
         "counterfactual_total": cf_total,
         "observed_total": float(observed[window].sum()),
         "relative": rel,
-        "relative_ci": [rel - crit * rel_se, rel + crit * rel_se],
+        "relative_ci": [rel - rel_crit * rel_se, rel + rel_crit * rel_se],
     }
     return table, effect
 
@@ -465,6 +500,11 @@ def _notes(result: ITSResult, frame: pd.DataFrame, family: str) -> list[str]:
             f"The placebo interruption at {placebo['interruption']} also shows a level change "
             f"(p = {placebo['level_change_p']:.3f}): the pre-period was not stable, so part of the estimate may "
             "not be the intervention."
+        )
+    if family != "ols":
+        notes.append(
+            "The HAC errors of the log-link model have no small-sample correction (the OLS ones do): on short "
+            "series they can be too narrow, so read its interval as a lower bound on the uncertainty."
         )
     if result.n_pre < 12:
         notes.append(f"Only {result.n_pre} periods before the interruption: trend and seasonality are poorly known.")
