@@ -82,7 +82,7 @@ def test_weights_and_gaps_match_pysyncon():
 
 
 def test_placebo_p_value_equals_brute_force_permutation():
-    panel, units, periods, Y = factor_panel(seed=5, J=15, T=24, t0=16, effect=-4.0)
+    panel, _units, periods, Y = factor_panel(seed=5, J=15, T=24, t0=16, effect=-4.0)
     r = synth.estimate(panel, ["u000"], periods[16])
     t0 = 16
 
@@ -104,7 +104,7 @@ def test_placebo_p_value_equals_brute_force_permutation():
 
 
 def test_means_predictors_and_errors():
-    panel, units, periods, _ = factor_panel(J=12)
+    panel, _units, periods, _ = factor_panel(J=12)
     r = synth.estimate(panel, ["u000"], periods[20], predictors="means")
     assert r.weights["weight"].sum() == pytest.approx(1)
     assert r.v.sum() == pytest.approx(1)
