@@ -50,6 +50,10 @@ run: install
 	$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 3
 	$(BIN)/svduty sna --workspace $(WORKSPACE) --out out/sna
 	@echo "SNA report: out/sna/index.html and out/sna/sna.pdf"
+	$(BIN)/svduty evaluate its --workspace $(WORKSPACE) --out out/evaluation-its --crime-type all --interruption 2020-04 --natural-experiment --question "Did recorded crime in the City of London fall from April 2020, beyond its trend and seasonal pattern?" --context "The first COVID-19 lockdown in England began on 23 March 2020: a natural experiment the partnership did not choose."
+	$(BIN)/svduty evaluate did --workspace $(WORKSPACE) --out out/evaluation-did --crime-type all --area "City of London" --treated E01032739 --treated E01032740 --interruption 2020-04 --log --question "Did the first lockdown cut recorded crime more, in proportion, in the City's two busiest LSOAs (001F, 001G) than in its four others?"
+	$(BIN)/svduty evaluate synth --workspace $(WORKSPACE) --out out/evaluation-synth --crime-type all --treated E01000005 --interruption 2020-04 --log --question "Did recorded crime in City of London 001E fall from April 2020 more than in a weighted combination of other LSOAs where the force recorded crime?"
+	@echo "Evaluation reports: out/evaluation-its, out/evaluation-did, out/evaluation-synth (index.html, evaluation.pdf, result.json)"
 	$(BIN)/svduty demo --workspace $(WORKSPACE)
 	$(BIN)/svduty serve --workspace $(WORKSPACE) --host 127.0.0.1 --port 8000
 

@@ -413,7 +413,7 @@ def did_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
     checks = [
         _check(
             "Pre-trend test (leads jointly zero)",
-            f"{fmt_p(r.pretrend_p)} (statistic {r.pretrend_f:.2f}, df {r.pretrend_df})"
+            f"{fmt_p(r.pretrend_p)} ({r.pretrend_test}; statistic {r.pretrend_f:.2f}, df {r.pretrend_df})"
             if r.pretrend_p is not None
             else "no pre-periods to test",
             None if r.pretrend_p is None else r.pretrend_p >= 0.05,

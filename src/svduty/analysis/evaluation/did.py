@@ -107,6 +107,7 @@ class DiDResult:
     pretrend_f: float | None = None
     pretrend_p: float | None = None
     pretrend_df: tuple[int, int] | None = None
+    pretrend_test: str = ""
     twfe: dict[str, Any] = field(default_factory=dict)
     group_time: pd.DataFrame | None = None
     means: pd.DataFrame | None = None  # period, treated mean, comparison mean
@@ -129,6 +130,7 @@ class DiDResult:
             "pretrend_f": self.pretrend_f,
             "pretrend_p": self.pretrend_p,
             "pretrend_df": list(self.pretrend_df) if self.pretrend_df else None,
+            "pretrend_test": self.pretrend_test,
             "twfe": self.twfe,
             "event_study": _records(self.event),
             "group_time": _records(self.group_time) if self.group_time is not None else None,
@@ -189,10 +191,12 @@ def event_study(w: Wide, alpha: float = 0.05, window: tuple[int, int] | None = N
         q = len(leads)
         wald = float(b @ np.linalg.pinv(V) @ b)
         df2 = G - 1
-        if q <= df2:
-            out.update(f=wald / q, p=float(stats.f.sf(wald / q, q, df2)), df=(q, df2))
-        else:  # more leads than clusters: the cluster covariance has rank < q; use the χ² form
-            out.update(f=wald / q, p=float(stats.chi2.sf(wald, q)), df=(q, df2))
+        if q <= df2:  # cluster-robust Wald test of all leads, as F(q, G−1)
+            out.update(f=wald / q, p=float(stats.f.sf(wald / q, q, df2)), df=(q, df2), test="joint")
+        else:  # more leads than clusters: the covariance has rank < q, so test the mean lead (1 df) instead
+            g = np.full(q, 1 / q)
+            t_stat = float(g @ b / np.sqrt(g @ V @ g))
+            out.update(f=t_stat**2, p=float(2 * stats.t.sf(abs(t_stat), df2)), df=(1, df2), test="mean lead")
     return out
 
 
@@ -301,6 +305,7 @@ def estimate(
         estimator = "Callaway–Sant'Anna (staggered adoption)"
         event = cs["dynamic"]
         pre_f, pre_p, pre_df = cs.get("pretrend_chi2"), cs.get("pretrend_p"), (cs.get("pretrend_df") or 0, 0)
+        pre_test = "joint Wald (χ²) on pre-adoption ATT(g, t)"
         notes.append(
             "Adoption is staggered: the headline is Callaway–Sant'Anna, valid when effects differ by cohort or "
             "over time; the two-way fixed-effects estimate is shown for comparison only."
@@ -311,6 +316,10 @@ def estimate(
         estimator = "two-way fixed effects (unit and period), SEs clustered by unit"
         event = es["table"]
         pre_f, pre_p, pre_df = es.get("f"), es.get("p"), es.get("df")
+        pre_test = {
+            "joint": "joint Wald F on all leads",
+            "mean lead": "t test of the mean lead (more leads than clusters: a joint test is impossible)",
+        }.get(es.get("test", ""), "")
     if G < 30:
         notes.append(
             f"Only {G} clusters: cluster-robust errors are unreliable with few clusters (Cameron, Gelbach & Miller "
@@ -344,6 +353,7 @@ def estimate(
         pretrend_f=pre_f,
         pretrend_p=pre_p,
         pretrend_df=pre_df,
+        pretrend_test=pre_test,
         twfe=static | {"callaway_santanna_att": cs["att"], "callaway_santanna_se": cs["se"]},
         group_time=cs["group_time"],
         means=means,

@@ -15,7 +15,7 @@ from typing import Any
 
 NAMES = {
     1: "Level 1: correlation or before/after without controls",
-    2: "Level 2: before/after with controls for trend, no comparison group",
+    2: "Level 2: before/after without a comparable comparison group",
     3: "Level 3: before/after with a comparison group",
     4: "Level 4: comparison group and controls for unobserved differences",
     5: "Level 5: random assignment",
