@@ -62,6 +62,25 @@ def test_series_counts_equal_raw_counts(con, raw):
         outcome_series(con, Selection(crime_types=("Knife crime",)))
 
 
+def test_lsoa_list_and_hotspot_cells(con, raw):
+    from pyproj import Transformer
+
+    codes = ("E01000001", "E01000005")
+    sel = outcome_series(con, Selection(crime_types=("sv",), lsoas=codes))
+    sv = raw[raw["Crime type"].isin(SV)]
+    assert sel.frame["count"].sum() == int(sv["LSOA code"].isin(codes).sum())
+    # hotspot cells: the two busiest 250 m cells, found independently with pyproj (WGS84 -> British National Grid)
+    located = sv.dropna(subset=["Longitude", "Latitude"])
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = to_bng.transform(located["Longitude"].astype(float).to_numpy(), located["Latitude"].astype(float).to_numpy())
+    cx, cy = np.floor(x / 250) * 250 + 125, np.floor(y / 250) * 250 + 125
+    top = pd.Series(list(zip(cx, cy, strict=True))).value_counts().head(2)
+    cells = outcome_series(con, Selection(crime_types=("sv",), cells=tuple(top.index), cell_size=250))
+    assert cells.frame["count"].sum() == int(top.sum())
+    with pytest.raises(EvaluationError, match="cell size"):
+        outcome_series(con, Selection(cells=tuple(top.index)))
+
+
 def test_lsoa_panel_counts_equal_raw_counts(con, raw):
     panel = panel_series(con, Selection(crime_types=("all",), area="City of London"), "lsoa")
     rec = raw[
@@ -214,3 +233,57 @@ def test_user_errors_are_one_line(city_of_london_workspace, tmp_path):
         ],
     )
     assert outside.exit_code == 1 and "outside the series" in outside.output
+
+
+@pytest.mark.slow
+def test_synthetic_inputs_are_labelled_in_every_output(city_of_london_workspace, tmp_path):
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(city_of_london_workspace, ws)
+    assert runner.invoke(app, ["synth", "--workspace", str(ws)]).exit_code == 0
+    out = tmp_path / "ed"
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "its",
+            "--workspace",
+            str(ws),
+            "--out",
+            str(out),
+            "--measure",
+            "ed-assaults",
+            "--interruption",
+            "2020-04",
+            "--seasonality",
+            "fourier",
+            "--model",
+            "poisson",
+            "--no-pdf",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output.replace("\n", " ")
+    j = json.loads((out / "result.json").read_text())
+    assert j["synthetic"] is True and j["data"]["synthetic"] is True
+    assert "SYNTHETIC data" in (out / "index.html").read_text()
+    table = pd.read_csv(out / "tables" / "series.csv")
+    assert table["synthetic"].all()
+    # crime counts from police.uk stay real even in a workspace with a synthetic layer
+    real = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "its",
+            "--workspace",
+            str(ws),
+            "--out",
+            str(tmp_path / "real"),
+            "--interruption",
+            "2020-04",
+            "--no-pdf",
+        ],
+    )
+    assert real.exit_code == 0
+    assert json.loads((tmp_path / "real" / "result.json").read_text())["synthetic"] is False

@@ -109,12 +109,15 @@ def ratio_chart(placebos: pd.DataFrame, treated_ratio: float, treated_name: str)
         ]
     )
     frame["ratio"] = frame["ratio"].replace([np.inf], np.nan)
+    frame = frame.dropna().sort_values("ratio", ascending=False)
+    if len(frame) > 30:  # the 30 largest ratios, and the treated unit wherever it ranks
+        frame = pd.concat([frame.head(30), frame[frame["kind"] == "treated"]]).drop_duplicates("unit")
     return (
-        alt.Chart(frame.dropna())
+        alt.Chart(frame)
         .mark_bar()
         .encode(
             y=alt.Y("unit:N", sort="-x", title="", axis=alt.Axis(labelLimit=220)),
-            x=alt.X("ratio:Q", title="Post/pre RMSPE ratio"),
+            x=alt.X("ratio:Q", title="Post/pre RMSPE ratio (log scale)", scale=alt.Scale(type="log")),
             color=alt.Color(
                 "kind:N", title="", scale=alt.Scale(domain=["treated", "placebo"], range=[OKABE_ITO[5], "#b1b4b6"])
             ),

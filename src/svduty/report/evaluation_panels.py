@@ -163,7 +163,10 @@ def synth_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, p
     )
     kpis = [
         {"value": f"{r.att:+,.1f}", "label": f"mean gap per {word} after the intervention"},
-        {"value": fmt_pct_signed(r.relative), "label": "relative to the synthetic control"},
+        {
+            "value": f"{math.expm1(r.att):+.0%}" if d.get("log") else fmt_pct_signed(r.relative),
+            "label": "in proportion (exp(gap) − 1)" if d.get("log") else "relative to the synthetic control",
+        },
         {"value": f"{r.p_value:.3f}", "label": "placebo-in-space p-value"},
         {"value": f"{r.pre_rmspe:,.2f}", "label": "pre-period RMSPE"},
         {"value": f"{r.ratio:.2f}", "label": "post/pre RMSPE ratio"},

@@ -197,15 +197,19 @@ def estimate(
     missing = sorted(set(treated) - set(cols))
     if missing:
         raise EvaluationError(f"treated units not in the panel: {', '.join(missing[:5])}")
-    donors = [c for c in cols if c not in set(treated)]
-    if len(donors) < 2:
-        raise EvaluationError("synthetic control needs at least 2 donor units")
     hits = np.flatnonzero(periods == pd.Timestamp(interruption))
     if not len(hits):
         raise EvaluationError(f"--interruption {pd.Timestamp(interruption):%Y-%m} is not a period of the series")
     t0 = int(hits[0])
     if t0 < 3 or len(periods) - t0 < 1:
         raise EvaluationError(f"synthetic control needs at least 3 pre-periods and 1 post-period (has {t0})")
+    donors = [c for c in cols if c not in set(treated)]
+    # a donor whose pre-period never changes (e.g. an LSOA with no crime in any month before) carries nothing to
+    # match on, and as a placebo it is fitted perfectly (pre-period RMSPE 0, ratio infinite): leave it out
+    constant = [c for c in donors if np.ptp(wide[c].to_numpy(dtype=float)[:t0]) == 0]
+    donors = [c for c in donors if c not in set(constant)]
+    if len(donors) < 2:
+        raise EvaluationError("synthetic control needs at least 2 donor units")
     y1 = wide[treated].sum(axis=1).to_numpy(dtype=float)
     Y0 = wide[donors].to_numpy(dtype=float)
     w, v, gap = _fit_one(y1, Y0, t0, predictors)
@@ -245,6 +249,8 @@ def estimate(
         placebo_time=placebo_in_time(y1, Y0, t0, periods, predictors, placebo_time_shift),
     )
     result.notes = _notes(result, y1, t0)
+    if constant:
+        result.notes.append(f"{len(constant)} donor(s) with the same value in every pre-period were left out of the pool.")
     return result
 
 
