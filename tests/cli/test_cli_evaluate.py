@@ -161,6 +161,27 @@ def test_did_synth_and_power_commands(city_of_london_workspace, tmp_path):
     assert did.exit_code == 0, did.output
     j = json.loads((tmp_path / "did" / "result.json").read_text())
     assert j["n_treated"] == 2 and j["n_control"] == 4 and j["clusters"] == 6
+    adoption = tmp_path / "adoption.csv"
+    adoption.write_text("unit,first_month\nE01032739,2020-04\nE01032740,2020-04\nE01000005,2020-07\n")
+    stag = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "did",
+            *common,
+            "--out",
+            str(tmp_path / "stag"),
+            "--area",
+            "City of London",
+            "--adoption",
+            str(adoption),
+            "--log",
+        ],
+    )
+    assert stag.exit_code == 0, stag.output
+    sj = json.loads((tmp_path / "stag" / "result.json").read_text())
+    assert sj["staggered"] is True and sj["estimator"].startswith("Callaway")
+    assert {g["cohort"] for g in sj["group_time"]} == {16, 19}  # positions of 2020-04 and 2020-07
     syn = runner.invoke(
         app,
         [

@@ -442,7 +442,10 @@ def power_command(
     question: Question = None,
     pdf: Pdf = True,
 ) -> None:
-    """Minimum detectable effect for a planned ITS or DiD, from the noise of the partnership's own data."""
+    """Minimum detectable effect for a planned ITS or DiD, from the noise of the partnership's own data.
+
+    The noise is measured on the selected series: restrict it with --from/--to to months without an intervention.
+    """
     from svduty.analysis.evaluation import EvaluationError
     from svduty.analysis.evaluation import power as pw
     from svduty.analysis.evaluation.series import outcome_series, panel_series

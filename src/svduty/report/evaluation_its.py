@@ -66,7 +66,7 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
             "Residual autocorrelation (Ljung–Box)",
             f"lag {c['ljung_box_lag']}: {fmt_p(c['ljung_box_p'])}; Durbin–Watson {c['durbin_watson']:.2f}; "
             f"lag-1 autocorrelation {c['residual_lag1_autocorrelation']:.2f}. Standard errors are Newey–West "
-            f"HAC with {r.hac_lags} lag{'s' if r.hac_lags != 1 else ''}.",
+            f"HAC with {r.hac_lags} lag{'s' if r.hac_lags != 1 else ''}" + _small_sample_words(c) + ".",
             c["ljung_box_p"] >= 0.05,
         ),
         _check(
@@ -176,13 +176,27 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
 
 
 SEASONALITY_WORDS = {"month": "month-of-year indicators", "fourier": "Fourier seasonality", "none": "no seasonality"}
+
+
+def _small_sample_words(checks: dict[str, Any]) -> str:
+    ss = checks.get("hac_small_sample")
+    if not ss:
+        return ""
+    return (
+        f", corrected for the short series (working AR(1) ρ = {ss['working_rho']:.2f}: level-change variance × "
+        f"{ss['level_change_variance_factor']:.2f}, t with {ss['level_change_df']:.1f} df)"
+    )
+
+
 ITS_METHOD = (
     "Segmented regression (Wagner et al. 2002; Bernal, Cummins & Gasparrini 2017): the outcome is modelled with a "
     "linear trend, seasonality and, from the interruption, a change of level and a change of slope. The "
     "counterfactual is the same model with the intervention terms removed. Standard errors are Newey–West "
     "heteroskedasticity-and-autocorrelation consistent (Bartlett kernel, lag from the Newey–West 1994 rule "
-    "unless given); Poisson and negative-binomial models use a log link with log(residents/1,000) as offset for "
-    "rates. Fitted with statsmodels."
+    "unless given), with a small-sample correction for OLS (the variance rescaled to be unbiased and a t reference "
+    "with Satterthwaite degrees of freedom, under a working AR(1) model; Bell & McCaffrey 2002, Imbens & Kolesár "
+    "2016), without which Newey–West on a few years of months finds effects that are not there; Poisson and "
+    "negative-binomial models use a log link with log(residents/1,000) as offset for rates. Fitted with statsmodels."
 )
 
 

@@ -250,7 +250,9 @@ def estimate(
     )
     result.notes = _notes(result, y1, t0)
     if constant:
-        result.notes.append(f"{len(constant)} donor(s) with the same value in every pre-period were left out of the pool.")
+        result.notes.append(
+            f"{len(constant)} donor(s) with the same value in every pre-period were left out of the pool."
+        )
     return result
 
 
