@@ -127,7 +127,7 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
     coef_cols = [
         Column("term", "Term"),
         Column("estimate", "Estimate", _num(4), True),
-        Column("se", "HAC SE", _num(4), True),
+        Column("se", "SE (corrected HAC)", _num(4), True),
         Column("ci_low", "95% low", _num(4), True),
         Column("ci_high", "95% high", _num(4), True),
         Column("p", "p", lambda v: fmt_p(v).removeprefix("p = ").removeprefix("p "), True),
@@ -167,7 +167,11 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
         "figures": figures,
         "checks": checks,
         "coefficients": make_table(
-            r.coefficients, coef_cols, "Model coefficients (HAC standard errors)", "tables/coefficients.csv", limit=40
+            r.coefficients,
+            coef_cols,
+            "Model coefficients (Newey–West standard errors, small-sample corrected for OLS)",
+            "tables/coefficients.csv",
+            limit=40,
         ),
         "limitations": its_limitations(report),
         "method": ITS_METHOD,

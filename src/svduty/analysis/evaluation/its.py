@@ -244,29 +244,15 @@ def fit_its(
     names = list(X.columns)
     params = pd.Series(np.asarray(res.params)[: len(names)], index=names)
     cov = np.asarray(res.cov_params())[: len(names), : len(names)]
-    if family == "ols":  # small-sample correction of the HAC variance (see ``hac``)
-        rho_w = float(working_rho(np.asarray(res.resid)))
-        Xa = X.to_numpy(dtype=float)
-
-        def adjust(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            return small_sample(Xa, lags, rho_w, rows)
-
-    else:
-        rho_w = None
-
-        def adjust(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            rows = np.atleast_2d(rows)
-            return np.ones(len(rows)), np.full(len(rows), np.inf)
-
+    rho_w = float(working_rho(np.asarray(res.resid))) if family == "ols" else None
+    adjust = _adjuster(X, lags, rho_w)
     coefficients = _coef_table(params, cov, adjust, alpha)
     table, effect = _effects(frame, X, params, cov, adjust, alpha, family, scale, offset, t0, t_end)
     dep = "rate per 1,000" if rate and family == "ols" else "count"
     model = f"{dep} ~ {rhs}" + (" + offset(log(residents/1000))" if rate and family != "ols" else "")
     result = ITSResult(
         model=model,
-        family={"ols": "OLS", "poisson": "GLM Poisson (log link)", "negbin": "negative binomial NB2 (log link)"}[
-            family
-        ],
+        family=FAMILY_NAMES[family],
         seasonality=seasonality,
         frequency=frequency,
         interruption=f"{periods.iloc[t0]:%Y-%m}",
@@ -295,6 +281,58 @@ def fit_its(
         result.checks.update(_checks(res, frame, family, y, X, t0, seasonality, frequency, rate, alpha))
         result.notes += _notes(result, frame, family)
     return result
+
+
+def _window_effect(frame, observed, eff, eff_se, eff_crit, fit0, grad, grad0, se_crit, adjust, t0, t_end) -> dict:
+    """Sums over the intervention window: cumulative and relative effect, with intervals (delta method)."""
+    last = t_end if t_end is not None else len(eff) - 1
+    window = slice(t0, last + 1)
+    g_sum = grad[window].sum(axis=0)
+    total = float(eff[window].sum())
+    total_se_a, total_crit_a = se_crit(g_sum[None, :])
+    total_se, total_crit = float(total_se_a[0]), float(total_crit_a[0])
+    cf_total = float(fit0[window].sum())
+    # relative = Σeffect / Σcounterfactual; gradient by the quotient rule
+    g_cf = grad0[window].sum(axis=0)
+    g_rel = (g_sum * cf_total - total * g_cf) / cf_total**2 if cf_total else np.full_like(g_sum, np.nan)
+    rel = total / cf_total if cf_total else float("nan")
+    rel_se_a, rel_crit_a = se_crit(g_rel[None, :]) if cf_total else (np.array([np.nan]), np.array([np.nan]))
+    rel_se, rel_crit = float(rel_se_a[0]), float(rel_crit_a[0])
+    first_se, first_crit = float(eff_se[t0]), float(eff_crit[t0])
+    effect = {
+        "window": f"{frame['period'].iloc[t0]:%Y-%m} to {frame['period'].iloc[last]:%Y-%m}",
+        "periods": int(last - t0 + 1),
+        "first_period_effect": float(eff[t0]),
+        "first_period_effect_ci": [float(eff[t0] - first_crit * first_se), float(eff[t0] + first_crit * first_se)],
+        "last_period_effect": float(eff[last]),
+        "cumulative": total,
+        "cumulative_ci": [total - total_crit * total_se, total + total_crit * total_se],
+        "cumulative_p": float(2 * stats.t.sf(abs(total / total_se), adjust(g_sum[None, :])[1][0]))
+        if total_se
+        else None,
+        "counterfactual_total": cf_total,
+        "observed_total": float(observed[window].sum()),
+        "relative": rel,
+        "relative_ci": [rel - rel_crit * rel_se, rel + rel_crit * rel_se],
+    }
+    return effect
+
+
+def _adjuster(X: pd.DataFrame, lags: int, rho_w: float | None):
+    """rows → (variance factors, degrees of freedom): the small-sample correction of ``hac`` for OLS (working
+    AR(1) with ``rho_w``); none (normal reference) for the log-link models."""
+    Xa = X.to_numpy(dtype=float)
+
+    def adjust(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if rho_w is None:
+            rows = np.atleast_2d(rows)
+            return np.ones(len(rows)), np.full(len(rows), np.inf)
+        return small_sample(Xa, lags, rho_w, rows)
+
+    return adjust
+
+
+FAMILY_NAMES = {"ols": "OLS", "poisson": "GLM Poisson (log link)", "negbin": "negative binomial NB2 (log link)"}
 
 
 def _coef_table(params: pd.Series, cov: np.ndarray, adjust, alpha: float) -> pd.DataFrame:
@@ -383,36 +421,7 @@ def _effects(
             ),
         }
     )
-    last = t_end if t_end is not None else len(X1) - 1
-    window = slice(t0, last + 1)
-    g_sum = grad[window].sum(axis=0)
-    total = float(eff[window].sum())
-    total_se_a, total_crit_a = se_crit(g_sum[None, :])
-    total_se, total_crit = float(total_se_a[0]), float(total_crit_a[0])
-    cf_total = float(fit0[window].sum())
-    # relative = Σeffect / Σcounterfactual; gradient by the quotient rule
-    g_cf = grad0[window].sum(axis=0)
-    g_rel = (g_sum * cf_total - total * g_cf) / cf_total**2 if cf_total else np.full_like(g_sum, np.nan)
-    rel = total / cf_total if cf_total else float("nan")
-    rel_se_a, rel_crit_a = se_crit(g_rel[None, :]) if cf_total else (np.array([np.nan]), np.array([np.nan]))
-    rel_se, rel_crit = float(rel_se_a[0]), float(rel_crit_a[0])
-    first_se, first_crit = float(eff_se[t0]), float(eff_crit[t0])
-    effect = {
-        "window": f"{frame['period'].iloc[t0]:%Y-%m} to {frame['period'].iloc[last]:%Y-%m}",
-        "periods": int(last - t0 + 1),
-        "first_period_effect": float(eff[t0]),
-        "first_period_effect_ci": [float(eff[t0] - first_crit * first_se), float(eff[t0] + first_crit * first_se)],
-        "last_period_effect": float(eff[last]),
-        "cumulative": total,
-        "cumulative_ci": [total - total_crit * total_se, total + total_crit * total_se],
-        "cumulative_p": float(2 * stats.t.sf(abs(total / total_se), adjust(g_sum[None, :])[1][0]))
-        if total_se
-        else None,
-        "counterfactual_total": cf_total,
-        "observed_total": float(observed[window].sum()),
-        "relative": rel,
-        "relative_ci": [rel - rel_crit * rel_se, rel + rel_crit * rel_se],
-    }
+    effect = _window_effect(frame, observed, eff, eff_se, eff_crit, fit0, grad, grad0, se_crit, adjust, t0, t_end)
     return table, effect
 
 
@@ -485,7 +494,8 @@ def _notes(result: ITSResult, frame: pd.DataFrame, family: str) -> list[str]:
     if c.get("ljung_box_p") is not None and c["ljung_box_p"] < 0.05:
         notes.append(
             f"Residuals remain autocorrelated (Ljung–Box p = {c['ljung_box_p']:.3f} at lag {c['ljung_box_lag']}): "
-            "HAC errors allow for it, but with a short series they may still be too narrow."
+            "the HAC errors allow for it (with the short-series correction for OLS), but the less the series "
+            "resembles its working AR(1) model, the less exact the interval."
         )
     if family == "ols" and float(frame["count"].mean()) < 10:
         notes.append("Counts are small (mean under 10 a period): a Poisson or negative-binomial model fits better.")
