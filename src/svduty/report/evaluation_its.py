@@ -24,41 +24,7 @@ from svduty.report.sna import Column, make_table
 
 
 # -- ITS -----------------------------------------------------------------------------------------------------------
-def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    r, d = report.result, report.data
-    j = r.to_json()
-    word = _period_word(d)
-    level, eff = r.coef("post"), r.effect
-    log = r.scale == "log"
-    step = (
-        f"{(math.exp(level['estimate']) - 1) * 100:+.1f}% (rate ratio {math.exp(level['estimate']):.2f}, 95% CI "
-        f"{math.exp(level['ci_low']):.2f} to {math.exp(level['ci_high']):.2f}; {fmt_p(level['p'])})"
-        if log
-        else f"{fmt_signed(level['estimate'])} per {word} (95% CI {level['ci_low']:,.1f} to {level['ci_high']:,.1f}; "
-        f"{fmt_p(level['p'])})"
-    )
-    rel, rel_ci = eff["relative"], eff["relative_ci"]
-    direction = "lower" if rel < 0 else "higher"
-    summary = (
-        f"From {r.interruption}{' to ' + r.end if r.end else ''}, {d['label']} in {d['area']} {_was(d)} "
-        f"{abs(rel) * 100:.0f}% {direction} than the pre-existing trend and seasonality predict (95% interval "
-        f"{rel_ci[0] * 100:+.0f}% to {rel_ci[1] * 100:+.0f}%): about {abs(eff['cumulative']):,.0f} "
-        f"{'fewer' if eff['cumulative'] < 0 else 'more'} over {eff['periods']} {word}s "
-        f"({eff['observed_total']:,.0f} observed against {eff['counterfactual_total']:,.0f} expected). "
-        f"The immediate step was {step}; {chance_words(level['ci_low'], level['ci_high'])}."
-    )
-    slope = r.coef("time_since")
-    kpis = [
-        {"value": fmt_pct_signed(rel), "label": f"change against the counterfactual, {eff['window']}"},
-        {"value": f"{rel_ci[0] * 100:+.0f}% to {rel_ci[1] * 100:+.0f}%", "label": "95% interval"},
-        {"value": f"{eff['cumulative']:+,.0f}", "label": f"cumulative effect ({d['value_label']})"},
-        {
-            "value": f"level {level['estimate']:+.3g}" if log else f"{level['estimate']:+,.1f}",
-            "label": "level change" + (" (log rate ratio)" if log else f" per {word}") + f", {fmt_p(level['p'])}",
-        },
-        {"value": f"{slope['estimate']:+.3g}", "label": f"slope change per {word}, {fmt_p(slope['p'])}"},
-        {"value": f"{r.n_pre} + {r.n_post}", "label": f"{word}s before + after"},
-    ]
+def _its_checks(r: Any):
     c = r.checks
     placebo = c.get("placebo", {})
     checks = [
@@ -87,7 +53,10 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
                 c["pearson_dispersion"] < 1.5 or r.family.startswith("negative"),
             )
         )
-    table = r.table
+    return checks
+
+
+def _its_figures(r: Any, d: dict[str, Any], word: str, summary: str, eff: dict[str, Any], table: pd.DataFrame):
     interruption = pd.Timestamp(r.interruption + "-01")
     end = pd.Timestamp(r.end + "-01") if r.end else None
     cols = [
@@ -124,6 +93,47 @@ def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
             d,
         ),
     ]
+    return figures
+
+
+def its_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    r, d = report.result, report.data
+    j = r.to_json()
+    word = _period_word(d)
+    level, eff = r.coef("post"), r.effect
+    log = r.scale == "log"
+    step = (
+        f"{(math.exp(level['estimate']) - 1) * 100:+.1f}% (rate ratio {math.exp(level['estimate']):.2f}, 95% CI "
+        f"{math.exp(level['ci_low']):.2f} to {math.exp(level['ci_high']):.2f}; {fmt_p(level['p'])})"
+        if log
+        else f"{fmt_signed(level['estimate'])} per {word} (95% CI {level['ci_low']:,.1f} to {level['ci_high']:,.1f}; "
+        f"{fmt_p(level['p'])})"
+    )
+    rel, rel_ci = eff["relative"], eff["relative_ci"]
+    direction = "lower" if rel < 0 else "higher"
+    summary = (
+        f"From {r.interruption}{' to ' + r.end if r.end else ''}, {d['label']} in {d['area']} {_was(d)} "
+        f"{abs(rel) * 100:.0f}% {direction} than the pre-existing trend and seasonality predict (95% interval "
+        f"{rel_ci[0] * 100:+.0f}% to {rel_ci[1] * 100:+.0f}%): about {abs(eff['cumulative']):,.0f} "
+        f"{'fewer' if eff['cumulative'] < 0 else 'more'} over {eff['periods']} {word}s "
+        f"({eff['observed_total']:,.0f} observed against {eff['counterfactual_total']:,.0f} expected). "
+        f"The immediate step was {step}; {chance_words(level['ci_low'], level['ci_high'])}."
+    )
+    slope = r.coef("time_since")
+    kpis = [
+        {"value": fmt_pct_signed(rel), "label": f"change against the counterfactual, {eff['window']}"},
+        {"value": f"{rel_ci[0] * 100:+.0f}% to {rel_ci[1] * 100:+.0f}%", "label": "95% interval"},
+        {"value": f"{eff['cumulative']:+,.0f}", "label": f"cumulative effect ({d['value_label']})"},
+        {
+            "value": f"level {level['estimate']:+.3g}" if log else f"{level['estimate']:+,.1f}",
+            "label": "level change" + (" (log rate ratio)" if log else f" per {word}") + f", {fmt_p(level['p'])}",
+        },
+        {"value": f"{slope['estimate']:+.3g}", "label": f"slope change per {word}, {fmt_p(slope['p'])}"},
+        {"value": f"{r.n_pre} + {r.n_post}", "label": f"{word}s before + after"},
+    ]
+    checks = _its_checks(r)
+    table = r.table
+    figures = _its_figures(r, d, word, summary, eff, table)
     coef_cols = [
         Column("term", "Term"),
         Column("estimate", "Estimate", _num(4), True),

@@ -34,27 +34,30 @@ def _proportion(d: dict[str, Any], est: float, ci: tuple[float, float] | None) -
 
 
 # -- DiD -----------------------------------------------------------------------------------------------------------
-def did_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    r, d = report.result, report.data
-    word = _period_word(d)
-    summary = (
-        f"Compared with {r.n_control} comparison {d.get('unit_word', 'unit')}s, the {r.n_treated} treated "
-        f"{d.get('unit_word', 'unit')}{'s' if r.n_treated != 1 else ''} changed by {r.att:+,.2f} "
-        f"{d['value_label']} per {d.get('unit_word', 'unit')} and {word} after adoption (95% CI {r.ci[0]:,.2f} to "
-        f"{r.ci[1]:,.2f}; {fmt_p(r.p)}){_proportion(d, r.att, r.ci)}; {chance_words(*r.ci)}."
-        + (f" The pre-trend test gives {fmt_p(r.pretrend_p)}." if r.pretrend_p is not None else "")
-    )
-    kpis = [
-        {"value": f"{r.att:+,.2f}", "label": f"average effect per {d.get('unit_word', 'unit')} and {word}"},
-        {"value": f"{r.ci[0]:,.2f} to {r.ci[1]:,.2f}", "label": "95% interval"},
-        {"value": fmt_p(r.p), "label": r.estimator},
-        {"value": f"{r.n_treated} / {r.n_control}", "label": "treated / comparison units"},
-        {"value": fmt_p(r.pretrend_p), "label": "pre-trend test"},
-        {"value": f"{r.twfe['att']:+,.2f}", "label": "two-way fixed effects estimate"},
+def _did_checks(r: Any):
+    checks = [
+        _check(
+            "Pre-trend test (leads jointly zero)",
+            f"{fmt_p(r.pretrend_p)} ({r.pretrend_test}; statistic {r.pretrend_f:.2f}, df {r.pretrend_df})"
+            if r.pretrend_p is not None
+            else "no pre-periods to test",
+            None if r.pretrend_p is None else r.pretrend_p >= 0.05,
+        ),
+        _check(
+            "Staggered adoption",
+            "yes: Callaway–Sant'Anna is the headline"
+            if r.staggered
+            else "no: one adoption date, two-way fixed effects is valid",
+            True,
+        ),
+        _check("Clusters", f"{r.clusters} units", r.clusters >= 30),
     ]
-    means = r.means
-    interruption = pd.Timestamp(means.loc[means["post"], "period"].iloc[0])
-    event = r.event
+    return checks
+
+
+def _did_figures(
+    r: Any, d: dict[str, Any], word: str, means: pd.DataFrame, event: pd.DataFrame, interruption: pd.Timestamp
+):
     ev_cols = [
         Column("event_time", f"{word.capitalize()}s since adoption"),
         Column("estimate", "Estimate", _num(3), True),
@@ -89,23 +92,32 @@ def did_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.
             open_table=False,
         ),
     ]
-    checks = [
-        _check(
-            "Pre-trend test (leads jointly zero)",
-            f"{fmt_p(r.pretrend_p)} ({r.pretrend_test}; statistic {r.pretrend_f:.2f}, df {r.pretrend_df})"
-            if r.pretrend_p is not None
-            else "no pre-periods to test",
-            None if r.pretrend_p is None else r.pretrend_p >= 0.05,
-        ),
-        _check(
-            "Staggered adoption",
-            "yes: Callaway–Sant'Anna is the headline"
-            if r.staggered
-            else "no: one adoption date, two-way fixed effects is valid",
-            True,
-        ),
-        _check("Clusters", f"{r.clusters} units", r.clusters >= 30),
+    return figures
+
+
+def did_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    r, d = report.result, report.data
+    word = _period_word(d)
+    summary = (
+        f"Compared with {r.n_control} comparison {d.get('unit_word', 'unit')}s, the {r.n_treated} treated "
+        f"{d.get('unit_word', 'unit')}{'s' if r.n_treated != 1 else ''} changed by {r.att:+,.2f} "
+        f"{d['value_label']} per {d.get('unit_word', 'unit')} and {word} after adoption (95% CI {r.ci[0]:,.2f} to "
+        f"{r.ci[1]:,.2f}; {fmt_p(r.p)}){_proportion(d, r.att, r.ci)}; {chance_words(*r.ci)}."
+        + (f" The pre-trend test gives {fmt_p(r.pretrend_p)}." if r.pretrend_p is not None else "")
+    )
+    kpis = [
+        {"value": f"{r.att:+,.2f}", "label": f"average effect per {d.get('unit_word', 'unit')} and {word}"},
+        {"value": f"{r.ci[0]:,.2f} to {r.ci[1]:,.2f}", "label": "95% interval"},
+        {"value": fmt_p(r.p), "label": r.estimator},
+        {"value": f"{r.n_treated} / {r.n_control}", "label": "treated / comparison units"},
+        {"value": fmt_p(r.pretrend_p), "label": "pre-trend test"},
+        {"value": f"{r.twfe['att']:+,.2f}", "label": "two-way fixed effects estimate"},
     ]
+    means = r.means
+    interruption = pd.Timestamp(means.loc[means["post"], "period"].iloc[0])
+    event = r.event
+    figures = _did_figures(r, d, word, means, event, interruption)
+    checks = _did_checks(r)
     limitations = [
         "Parallel trends: the comparison units must have moved as the treated ones would have without the "
         "intervention; the pre-trend test can find a violation but cannot prove its absence.",
@@ -149,30 +161,7 @@ DID_METHOD = (
 
 
 # -- synthetic control ---------------------------------------------------------------------------------------------
-def synth_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    r, d = report.result, report.data
-    word = _period_word(d)
-    name = d.get("treated_name") or ", ".join(r.treated)
-    ranks = 1 + int(np.sum(r.placebos["ratio"].to_numpy() >= r.ratio - 1e-12))
-    relative = _proportion(d, r.att, None) if d.get("log") else f" ({fmt_pct_signed(r.relative)})"
-    summary = (
-        f"After {r.periods[r.t0]:%B %Y}, {name} was {abs(r.att):,.2f} {d['value_label']} per {word} "
-        f"{'below' if r.att < 0 else 'above'} its synthetic control{relative}, over {len(r.periods) - r.t0} "
-        f"{word}s. Among {len(r.placebos) + 1} units it ranks {ranks} by post/pre RMSPE ratio: placebo p = "
-        f"{r.p_value:.3f} (smallest possible {1 / (len(r.placebos) + 1):.3f})."
-    )
-    kpis = [
-        {"value": f"{r.att:+,.1f}", "label": f"mean gap per {word} after the intervention"},
-        {
-            "value": f"{math.expm1(r.att):+.0%}" if d.get("log") else fmt_pct_signed(r.relative),
-            "label": "in proportion (exp(gap) − 1)" if d.get("log") else "relative to the synthetic control",
-        },
-        {"value": f"{r.p_value:.3f}", "label": "placebo-in-space p-value"},
-        {"value": f"{r.pre_rmspe:,.2f}", "label": "pre-period RMSPE"},
-        {"value": f"{r.ratio:.2f}", "label": "post/pre RMSPE ratio"},
-        {"value": str(int((r.weights["weight"] > 1e-6).sum())), "label": f"donors with weight (of {len(r.weights)})"},
-    ]
-    interruption = r.periods[r.t0]
+def _synth_figures(r: Any, d: dict[str, Any], name: str, word: str, interruption: pd.Timestamp):
     w = r.weights[r.weights["weight"] > 1e-6].head(20).assign(label=lambda f: f["unit_name"])
     t_cols = [
         Column("period", word.capitalize(), lambda v: f"{pd.Timestamp(v):%Y-%m}"),
@@ -227,6 +216,10 @@ def synth_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, p
             d,
         ),
     ]
+    return figures
+
+
+def _synth_checks(r: Any):
     pt = r.placebo_time
     checks = [
         _check("Pre-period fit", f"RMSPE {r.pre_rmspe:,.2f}", not any("loose" in n for n in r.notes)),
@@ -247,6 +240,35 @@ def synth_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, p
             (pt["rmspe_ratio"] < r.ratio) if pt.get("done") and pt.get("rmspe_ratio") is not None else None,
         ),
     ]
+    return checks
+
+
+def synth_context(report: EvaluationReport) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    r, d = report.result, report.data
+    word = _period_word(d)
+    name = d.get("treated_name") or ", ".join(r.treated)
+    ranks = 1 + int(np.sum(r.placebos["ratio"].to_numpy() >= r.ratio - 1e-12))
+    relative = _proportion(d, r.att, None) if d.get("log") else f" ({fmt_pct_signed(r.relative)})"
+    summary = (
+        f"After {r.periods[r.t0]:%B %Y}, {name} was {abs(r.att):,.2f} {d['value_label']} per {word} "
+        f"{'below' if r.att < 0 else 'above'} its synthetic control{relative}, over {len(r.periods) - r.t0} "
+        f"{word}s. Among {len(r.placebos) + 1} units it ranks {ranks} by post/pre RMSPE ratio: placebo p = "
+        f"{r.p_value:.3f} (smallest possible {1 / (len(r.placebos) + 1):.3f})."
+    )
+    kpis = [
+        {"value": f"{r.att:+,.1f}", "label": f"mean gap per {word} after the intervention"},
+        {
+            "value": f"{math.expm1(r.att):+.0%}" if d.get("log") else fmt_pct_signed(r.relative),
+            "label": "in proportion (exp(gap) − 1)" if d.get("log") else "relative to the synthetic control",
+        },
+        {"value": f"{r.p_value:.3f}", "label": "placebo-in-space p-value"},
+        {"value": f"{r.pre_rmspe:,.2f}", "label": "pre-period RMSPE"},
+        {"value": f"{r.ratio:.2f}", "label": "post/pre RMSPE ratio"},
+        {"value": str(int((r.weights["weight"] > 1e-6).sum())), "label": f"donors with weight (of {len(r.weights)})"},
+    ]
+    interruption = r.periods[r.t0]
+    figures = _synth_figures(r, d, name, word, interruption)
+    checks = _synth_checks(r)
     context = {
         "title": f"Evaluation: {d['label']} in {name} against a synthetic control",
         "design_name": "Synthetic control",
