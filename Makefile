@@ -7,6 +7,7 @@ RUN_STAMP  := $(VENV)/.run-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 WORKSPACE ?= workspace
 OUT ?= out/sna
+OUT_EVAL ?= out
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -83,6 +84,10 @@ run: install system-packages
 	@$(BIN)/svduty status --workspace $(WORKSPACE) | tail -n 3
 	@echo "==> building the Strategic Needs Assessment into $(OUT) (about 1 minute)"
 	@$(BIN)/svduty sna --workspace $(WORKSPACE) --out $(OUT)
+	@echo "==> evaluating the April 2020 lockdown on real City of London data: ITS, DiD and synthetic control (about 1 minute)"
+	@$(BIN)/svduty evaluate its --workspace $(WORKSPACE) --out $(OUT_EVAL)/evaluation-its --crime-type all --interruption 2020-04 --natural-experiment --question "Did recorded crime in the City of London fall from April 2020, beyond its trend and seasonal pattern?" --context "The first COVID-19 lockdown in England began on 23 March 2020: a natural experiment the partnership did not choose."
+	@$(BIN)/svduty evaluate did --workspace $(WORKSPACE) --out $(OUT_EVAL)/evaluation-did --crime-type all --area "City of London" --treated E01032739 --treated E01032740 --interruption 2020-04 --log --question "Did the first lockdown cut recorded crime more, in proportion, in the City's two busiest LSOAs (001F, 001G) than in its four others?"
+	@$(BIN)/svduty evaluate synth --workspace $(WORKSPACE) --out $(OUT_EVAL)/evaluation-synth --crime-type all --treated E01000005 --interruption 2020-04 --log --question "Did recorded crime in City of London 001E fall from April 2020 more than in a weighted combination of other LSOAs where the force recorded crime?"
 	@echo "==> loading the demo partnership into the web app's SQLite database (about 20 seconds)"
 	@$(BIN)/svduty demo --workspace $(WORKSPACE)
 	@echo ""
@@ -91,6 +96,7 @@ run: install system-packages
 	@echo "  public register    http://$(HOST):$(PORT)/public/decisions/"
 	@echo "  360Giving data     http://$(HOST):$(PORT)/public/360giving.json (and .csv)"
 	@echo "  SNA report         $(OUT)/index.html and $(OUT)/sna.pdf"
+	@echo "  evaluation reports $(OUT_EVAL)/evaluation-its, -did, -synth (index.html, evaluation.pdf, result.json)"
 	@echo "  demo accounts      admin, officer, assessor, ceo, pcc, provider (password svduty-demo)"
 	@echo "==> starting the web app (Ctrl+C to stop)"
 	@$(BIN)/svduty serve --workspace $(WORKSPACE) --host $(HOST) --port $(PORT)

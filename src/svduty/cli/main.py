@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "synth",
     "sna",
     "hotspots",
+    "evaluate",
     "web",
     "delivery",
     "referrals",
