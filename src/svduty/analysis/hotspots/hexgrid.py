@@ -1,0 +1,254 @@
+"""Hexagonal grids in British National Grid: cells, point-in-cell, contiguity weights and kernel density at centres.
+
+Hexagons are pointy-topped with ``cell_size`` the distance across flats (left to right), as ``sf::st_make_grid(...,
+square = FALSE)`` and so sfhotspot's ``grid_type = "hex"`` define it: area √3/2 · s², rows ``s·√3/2`` apart, odd rows
+shifted east by half a cell ("odd-r" offset layout). The lattice is anchored on BNG's origin — global row 0 at
+northing 0, even rows with a centre at easting 0 — so grids for different periods or crime types line up cell for
+cell, as the square grids do. Hexagons have one kind of neighbour (six, sharing an edge), the same distance away,
+which is why analysts prefer them for Gi*: no rook/queen choice, no corner-only neighbours.
+
+A hexagon is the Voronoi cell of its centre in this lattice, so a point belongs to the cell with the nearest centre;
+the nearest centre is always in one of the two rows either side of the point (see :meth:`HexGrid.flat_index`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from svduty.analysis import AnalysisError
+
+SQRT3 = math.sqrt(3.0)
+
+
+@dataclass(frozen=True)
+class HexGrid:
+    """A lattice of pointy-topped hexagons; ``x0, y0`` is the centre of local cell (row 0, col 0).
+
+    Local row 0 is an even global row, so a local row's parity is its global parity. ``cells`` holds flat indices
+    ``row * ncols + col`` (row 0 south) of the cells in use, ascending; per-cell arrays are aligned with it, as for
+    :class:`~svduty.analysis.hotspots.grid.Grid`.
+    """
+
+    kind: ClassVar[str] = "hex"
+    x0: float
+    y0: float
+    cell_size: float
+    nrows: int
+    ncols: int
+    cells: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.nrows, self.ncols)
+
+    @property
+    def origin(self) -> tuple[float, float]:
+        return (self.x0, self.y0)
+
+    @property
+    def n_cells(self) -> int:
+        return int(self.cells.size)
+
+    @property
+    def is_full(self) -> bool:
+        return self.n_cells == self.nrows * self.ncols
+
+    @property
+    def row_step(self) -> float:
+        return self.cell_size * SQRT3 / 2.0
+
+    @property
+    def circumradius(self) -> float:
+        """Centre-to-corner distance, s / √3."""
+        return self.cell_size / SQRT3
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.cells // self.ncols
+
+    @property
+    def cols(self) -> np.ndarray:
+        return self.cells % self.ncols
+
+    @property
+    def cell_area_km2(self) -> float:
+        return SQRT3 / 2.0 * self.cell_size**2 / 1e6
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) of the full lattice's hexagons."""
+        s, r = self.cell_size, self.circumradius
+        return (
+            self.x0 - s / 2,
+            self.y0 - r,
+            self.x0 + (self.ncols - 1) * s + s,
+            self.y0 + (self.nrows - 1) * self.row_step + r,
+        )
+
+    def _centre(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.x0 + (cols + 0.5 * (rows & 1)) * self.cell_size, self.y0 + rows * self.row_step
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cell-centre coordinates (x, y) of the cells in use."""
+        return self._centre(self.rows, self.cols)
+
+    def flat_index(self, x, y) -> np.ndarray:
+        """Flat lattice index of the hexagon holding each point (nearest centre); -1 off the lattice."""
+        x = np.asarray(x, dtype=float).ravel()
+        y = np.asarray(y, dtype=float).ravel()
+        finite = np.isfinite(x) & np.isfinite(y)
+        xs = np.where(finite, x, self.x0)
+        ys = np.where(finite, y, self.y0)
+        r0 = np.floor((ys - self.y0) / self.row_step).astype(np.int64)
+        best_d = np.full(x.size, np.inf)
+        best_r = np.zeros(x.size, dtype=np.int64)
+        best_c = np.zeros(x.size, dtype=np.int64)
+        for r in (r0, r0 + 1):
+            c = np.round((xs - self.x0) / self.cell_size - 0.5 * (r & 1)).astype(np.int64)
+            cx, cy = self._centre(r, c)
+            d = (xs - cx) ** 2 + (ys - cy) ** 2
+            better = d < best_d
+            best_d = np.where(better, d, best_d)
+            best_r = np.where(better, r, best_r)
+            best_c = np.where(better, c, best_c)
+        ok = finite & (best_r >= 0) & (best_r < self.nrows) & (best_c >= 0) & (best_c < self.ncols)
+        return np.where(ok, best_r * self.ncols + best_c, -1)
+
+    def cell_index(self, x, y) -> np.ndarray:
+        """Position in ``cells`` of the hexagon holding each point; -1 when the point is off the grid's cells."""
+        flat = self.flat_index(x, y)
+        if self.is_full:
+            return flat
+        pos = np.clip(np.searchsorted(self.cells, flat), 0, max(self.n_cells - 1, 0))
+        return np.where((flat >= 0) & (self.cells[pos] == flat), pos, -1)
+
+    def polygons(self) -> np.ndarray:
+        """Corner coordinates of each cell in use, shape (n_cells, 7, 2): closed rings, anticlockwise, in BNG."""
+        cx, cy = self.centres()
+        angles = np.deg2rad(30.0 + 60.0 * np.arange(7))  # pointy top: corners at 30°, 90°, …
+        r = self.circumradius
+        ring_x = cx[:, None] + r * np.cos(angles)[None, :]
+        ring_y = cy[:, None] + r * np.sin(angles)[None, :]
+        ring_x[:, -1], ring_y[:, -1] = ring_x[:, 0], ring_y[:, 0]
+        return np.stack([ring_x, ring_y], axis=2)
+
+
+def make_hex_grid(
+    x,
+    y,
+    cell_size: float | None = None,
+    *,
+    extent: tuple[float, float, float, float] | None = None,
+    within: float | None = None,
+) -> HexGrid:
+    """A hexagonal grid of ``cell_size`` metres (across flats) whose hexagons cover the points (or ``extent``).
+
+    ``cell_size=None``: the shorter side of the extent / 50 (sfhotspot's rule, as for square grids). ``within``
+    keeps only hexagons whose centre is within that many metres of a point.
+    """
+    px = np.asarray(x, dtype=float).ravel()
+    py = np.asarray(y, dtype=float).ravel()
+    ok = np.isfinite(px) & np.isfinite(py)
+    px, py = px[ok], py[ok]
+    if extent is None:
+        if px.size == 0:
+            raise AnalysisError("no points with coordinates to build a grid from")
+        extent = (float(px.min()), float(py.min()), float(px.max()), float(py.max()))
+    xmin, ymin, xmax, ymax = (float(v) for v in extent)
+    if not (xmax >= xmin and ymax >= ymin):
+        raise AnalysisError(f"extent {extent} is not (xmin, ymin, xmax, ymax)")
+    if cell_size is None:
+        cell_size = max(1.0, round(min(xmax - xmin, ymax - ymin) / 50.0))
+    s = float(cell_size)
+    if not (np.isfinite(s) and s > 0):
+        raise AnalysisError(f"cell size must be a positive number of metres, got {cell_size}")
+    dy = s * SQRT3 / 2.0
+    r_min = int(math.floor(ymin / dy)) - 1
+    r_min -= r_min % 2  # local row 0 is an even global row
+    r_max = int(math.ceil(ymax / dy)) + 1
+    c_min = int(math.floor(xmin / s)) - 1
+    c_max = int(math.ceil(xmax / s)) + 1
+    nrows, ncols = r_max - r_min + 1, c_max - c_min + 1
+    if nrows * ncols > 50_000_000:
+        raise AnalysisError(f"a {s:g} m hex grid over this extent has {nrows * ncols:,} cells; use a larger cell size")
+    grid = HexGrid(c_min * s, r_min * dy, s, nrows, ncols, np.arange(nrows * ncols, dtype=np.int64))
+    # keep only hexagons that reach the extent (the lattice is padded by a row/column on each side)
+    cx, cy = grid.centres()
+    r = grid.circumradius
+    keep = (cx + s / 2 >= xmin) & (cx - s / 2 <= xmax) & (cy + r >= ymin) & (cy - r <= ymax)
+    if within is not None:
+        if not (np.isfinite(within) and within > 0):
+            raise AnalysisError(f"`within` must be a positive number of metres, got {within}")
+        if px.size == 0:
+            raise AnalysisError("`within` needs points")
+        dist, _ = cKDTree(np.column_stack([px, py])).query(
+            np.column_stack([cx, cy]), k=1, distance_upper_bound=float(within) * (1 + 1e-12)
+        )
+        keep &= np.isfinite(dist)
+    return HexGrid(grid.x0, grid.y0, s, nrows, ncols, grid.cells[keep])
+
+
+# odd-r offset neighbours: (d_row, d_col) for even and for odd rows
+_EVEN = ((0, -1), (0, 1), (-1, -1), (-1, 0), (1, -1), (1, 0))
+_ODD = ((0, -1), (0, 1), (-1, 0), (-1, 1), (1, 0), (1, 1))
+
+
+def hex_contiguity_weights(grid: HexGrid) -> sparse.csr_array:
+    """Binary contiguity between the hexagons in use: the (up to) six that share an edge with each."""
+    nr, nc = grid.nrows, grid.ncols
+    flat = grid.cells
+    pos = np.full(nr * nc, -1, dtype=np.int64)
+    pos[flat] = np.arange(flat.size)
+    r = flat // nc
+    c = flat % nc
+    odd = (r & 1).astype(bool)
+    rows, cols = [], []
+    for (er, ec), (orow, ocol) in zip(_EVEN, _ODD, strict=True):
+        rr = r + np.where(odd, orow, er)
+        cc = c + np.where(odd, ocol, ec)
+        ok = (rr >= 0) & (rr < nr) & (cc >= 0) & (cc < nc)
+        nb = np.full(flat.size, -1, dtype=np.int64)
+        nb[ok] = pos[rr[ok] * nc + cc[ok]]
+        ok = nb >= 0
+        rows.append(np.nonzero(ok)[0])
+        cols.append(nb[ok])
+    ra, ca = np.concatenate(rows), np.concatenate(cols)
+    w = sparse.csr_array((np.ones(ra.size), (ra, ca)), shape=(flat.size, flat.size))
+    w.sort_indices()
+    return w
+
+
+def kernel_sum_at(cx, cy, x, y, w, *, kernel: str, bandwidth: float, support: float) -> np.ndarray:
+    """Σ over points of w · k(d / h) at each centre, with the kernel's shape k but not its constant (hex grids).
+
+    Exact (no binning): each point's kernel is evaluated at every centre within ``support`` metres, found with a
+    KD-tree, in blocks of points to bound memory. The caller multiplies by the kernel's normalising constant.
+    """
+    cx = np.asarray(cx, dtype=float)
+    cy = np.asarray(cy, dtype=float)
+    centres = cKDTree(np.column_stack([cx, cy]))
+    out = np.zeros(cx.size)
+    h2 = bandwidth * bandwidth
+    for a in range(0, x.size, 20_000):
+        bx, by, bw = x[a : a + 20_000], y[a : a + 20_000], w[a : a + 20_000]
+        hits = centres.query_ball_point(np.column_stack([bx, by]), support, return_sorted=False)
+        lengths = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(hits))
+        if not lengths.sum():
+            continue
+        cell = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])
+        point = np.repeat(np.arange(bx.size), lengths)
+        u = ((cx[cell] - bx[point]) ** 2 + (cy[cell] - by[point]) ** 2) / h2
+        if kernel == "quartic":
+            k = np.where(u < 1.0, (1.0 - u) ** 2, 0.0)
+        elif kernel == "epanechnikov":
+            k = np.where(u < 1.0, 1.0 - u, 0.0)
+        else:
+            k = np.exp(-0.5 * u)
+        out += np.bincount(cell, weights=k * bw[point], minlength=out.size)
+    return out
