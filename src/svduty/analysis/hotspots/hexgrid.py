@@ -169,11 +169,11 @@ def make_hex_grid(
     if not (np.isfinite(s) and s > 0):
         raise AnalysisError(f"cell size must be a positive number of metres, got {cell_size}")
     dy = s * SQRT3 / 2.0
-    r_min = int(math.floor(ymin / dy)) - 1
+    r_min = math.floor(ymin / dy) - 1
     r_min -= r_min % 2  # local row 0 is an even global row
-    r_max = int(math.ceil(ymax / dy)) + 1
-    c_min = int(math.floor(xmin / s)) - 1
-    c_max = int(math.ceil(xmax / s)) + 1
+    r_max = math.ceil(ymax / dy) + 1
+    c_min = math.floor(xmin / s) - 1
+    c_max = math.ceil(xmax / s) + 1
     nrows, ncols = r_max - r_min + 1, c_max - c_min + 1
     if nrows * ncols > 50_000_000:
         raise AnalysisError(f"a {s:g} m hex grid over this extent has {nrows * ncols:,} cells; use a larger cell size")
