@@ -110,17 +110,41 @@ def name_cells(
     locations,
     *,
     lsoa_polygons=None,
+    fallback_radius: float | None = None,
 ) -> pd.DataFrame:
     """Names for the cells at ``cell_positions`` (positions in ``grid.cells``, e.g. the top 10 by density).
 
     ``x, y`` (BNG), ``lsoa_codes``, ``lsoa_names`` and ``locations`` describe the incidents (police.uk rows).
     ``lsoa_polygons`` — optional (codes, names, BNG shapely geometries) — names a cell without incidents after the
-    LSOA under its centre. Returns ``position``, ``cell``, ``x_bng``, ``y_bng``, ``lsoa_code``, ``lsoa_name``,
-    ``street``, ``street_incidents``, ``incidents`` and ``label`` ("LSOA name · On or near Street"), in the order
-    asked.
+    LSOA under its centre. A cell without incidents (a density peak can fall between them) is named after the
+    incidents within ``fallback_radius`` metres of its centre (default two cells). Returns ``position``, ``cell``,
+    ``x_bng``, ``y_bng``, ``lsoa_code``, ``lsoa_name``, ``street``, ``street_incidents``, ``incidents`` (the cell's
+    own) and ``label`` ("LSOA name · On or near Street"), in the order asked.
     """
     pos = np.asarray(cell_positions, dtype=np.int64).ravel()
-    idx = grid.cell_index(x, y)
+    idx = np.asarray(grid.cell_index(x, y)).copy()
+    counted = np.bincount(idx[idx >= 0], minlength=grid.n_cells)
+    empty = pos[counted[pos] == 0]
+    if empty.size and np.asarray(x).size:
+        from scipy.spatial import cKDTree
+
+        radius = 2.0 * grid.cell_size if fallback_radius is None else fallback_radius
+        ex, ey = grid.centres()
+        near = cKDTree(np.column_stack([x, y])).query_ball_point(np.column_stack([ex[empty], ey[empty]]), radius)
+        extra_pts = np.concatenate([np.asarray(n, dtype=np.int64) for n in near]) if len(near) else np.array([], int)
+        extra_cell = np.repeat(empty, [len(n) for n in near])
+        x = np.concatenate([np.asarray(x, dtype=float), np.asarray(x, dtype=float)[extra_pts]])
+        y = np.concatenate([np.asarray(y, dtype=float), np.asarray(y, dtype=float)[extra_pts]])
+        lsoa_codes = np.concatenate(
+            [np.asarray(lsoa_codes, dtype=object), np.asarray(lsoa_codes, dtype=object)[extra_pts]]
+        )
+        lsoa_names = np.concatenate(
+            [np.asarray(lsoa_names, dtype=object), np.asarray(lsoa_names, dtype=object)[extra_pts]]
+        )
+        locations = np.concatenate(
+            [np.asarray(locations, dtype=object), np.asarray(locations, dtype=object)[extra_pts]]
+        )
+        idx = np.concatenate([idx, extra_cell])  # borrowed incidents name the empty cell, not its count
     wanted = np.isin(idx, pos)
     codes = np.asarray(lsoa_codes, dtype=object)[wanted]
     names = np.asarray(lsoa_names, dtype=object)[wanted]
@@ -148,7 +172,7 @@ def name_cells(
         out.loc[rows, "lsoa_name"] = np.asarray(p_names, dtype=object)[first.to_numpy()]
     out["street"] = out["position"].map(top["street"])
     out["street_incidents"] = out["position"].map(top["street_incidents"]).fillna(0).astype(int)
-    out["incidents"] = out["position"].map(pd.Series(cells_of).value_counts()).fillna(0).astype(int)
+    out["incidents"] = counted[pos]
     out["label"] = [label(n, s) for n, s in zip(out["lsoa_name"], out["street"], strict=True)]
     return out
 

@@ -219,7 +219,7 @@ def run_classify(grid, pts: Points, w, what: str, *, period_months: int | None) 
         colours=CLASSIFY_COLOURS,
         title=f"Hot spot categories over time: {what}",
         subtitle=f"{len(res.labels)} periods of {period_months} month{'s' if period_months > 1 else ''}{short}, "
-        f"{res.labels[0]} to {res.labels[-1]}; last {res.recent_periods} recent · Gi* per period, BH FDR 5% · "
+        f"{first} to {last}; last {res.recent_periods} recent · Gi* per period, BH FDR 5% · "
         f"{grid.cell_size:g} m cells (sfhotspot categories)",
         value_label="category (cells)",
         rank=rank,

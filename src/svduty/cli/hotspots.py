@@ -226,7 +226,7 @@ def _kde(grid, pts, bandwidth, kernel, what, period) -> MethodOutput:
         subtitle=f"{period} · {kernel} kernel, bandwidth {bw:,.0f} m, {grid.cell_size:g} m "
         f"{'hexagons' if grid.kind == 'hex' else 'cells'}",
         value_label="incidents per km²",
-        rank=_local_peaks(grid, dens, bw),
+        rank=_local_peaks(grid, dens, bw, floor=float(np.quantile(dens, 0.9))),
     )
 
 
@@ -250,8 +250,9 @@ def spaced_top(grid, rank, n: int, spacing: float) -> np.ndarray:
     return np.asarray(chosen, dtype=np.int64)
 
 
-def _local_peaks(grid, values, radius: float) -> np.ndarray:
-    """Rank only cells that are the highest within ``radius`` (so ten labels name ten places, not one blob)."""
+def _local_peaks(grid, values, radius: float, floor: float = 0.0) -> np.ndarray:
+    """Rank only cells that are the highest within ``radius`` (so ten labels name ten places, not one blob) and
+    above ``floor`` (the top tenth of cells: a bump on the fringe is not a hot place)."""
     from scipy.spatial import cKDTree
 
     cx, cy = grid.centres()
@@ -260,7 +261,7 @@ def _local_peaks(grid, values, radius: float) -> np.ndarray:
     taken = np.zeros(values.size, dtype=bool)
     rank = np.full(values.size, np.nan)
     for i in order[: min(values.size, 5000)]:
-        if values[i] <= 0:
+        if values[i] <= max(floor, 0.0):
             break
         if taken[i]:
             continue
@@ -459,7 +460,7 @@ def hotspots_command(
         meta.update(res.meta)
         top = spaced_top(grid, res.rank, label_top, 2.0 * grid.cell_size)
         all_named = name_cells(grid, np.arange(grid.n_cells), pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
-        named = all_named.iloc[top].reset_index(drop=True)
+        named = name_cells(grid, top, pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
         named.insert(0, "rank", np.arange(1, len(named) + 1))
         meta["places"] = [
             {k: _json_value(v) for k, v in r.items()}
