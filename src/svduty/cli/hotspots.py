@@ -166,7 +166,7 @@ def _study_area(ws, force, area, start, end, boundaries_file):
     if bounds is not None and len(bounds) and codes is not None:
         outline = study_area.area_polygon(bounds, codes)
         lsoas = study_area.boundaries_bng(study_area.one_vintage(bounds, codes))
-        notes["boundaries"] = bounds.source
+        notes["boundaries"] = bounds.source if bounds.source.startswith("ONS") else f"{Path(bounds.source).name}"
     return codes, outline, lsoas, notes
 
 
@@ -458,7 +458,10 @@ def hotspots_command(
         else:
             res = _concentration(grid, counts, what, period)
         meta.update(res.meta)
-        top = spaced_top(grid, res.rank, label_top, 2.0 * grid.cell_size)
+        bounds = outline.bounds if outline is not None else (pts.x.min(), pts.y.min(), pts.x.max(), pts.y.max())
+        spacing = max(2.0 * grid.cell_size, 0.04 * float(np.hypot(bounds[2] - bounds[0], bounds[3] - bounds[1])))
+        top = spaced_top(grid, res.rank, label_top, spacing)
+        meta["label_spacing_m"] = spacing
         all_named = name_cells(grid, np.arange(grid.n_cells), pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
         named = name_cells(grid, top, pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
         named.insert(0, "rank", np.arange(1, len(named) + 1))

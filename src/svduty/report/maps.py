@@ -184,7 +184,7 @@ def _decorate(ax, fig, extent, *, title, subtitle, source, synthetic, key=(), no
     if key:
         footer = key_text(list(key), int(chars * 1.35)) + "\n" + footer
     if key:  # room for the key: the map keeps its size, the figure grows
-        fig.set_figheight(fig.get_figheight() + 0.135 * (footer.count("\n") - 2))
+        fig.set_figheight(fig.get_figheight() + 0.12 * (footer.count("\n") - 3))
     fig.supxlabel(footer, x=0.01, ha="left", fontsize=7, color="#505a5f", linespacing=1.3)
     if synthetic:
         ax.text(

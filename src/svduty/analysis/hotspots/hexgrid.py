@@ -92,7 +92,10 @@ class HexGrid:
         )
 
     def _centre(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.x0 + (cols + 0.5 * (rows & 1)) * self.cell_size, self.y0 + rows * self.row_step
+        return (
+            self.x0 + (2 * cols + (rows & 1)) * (self.cell_size / 2.0),
+            self.y0 + 3 * rows * (self.circumradius / 2.0),
+        )
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Cell-centre coordinates (x, y) of the cells in use."""
@@ -129,13 +132,19 @@ class HexGrid:
         return np.where((flat >= 0) & (self.cells[pos] == flat), pos, -1)
 
     def polygons(self) -> np.ndarray:
-        """Corner coordinates of each cell in use, shape (n_cells, 7, 2): closed rings, anticlockwise, in BNG."""
-        cx, cy = self.centres()
-        angles = np.deg2rad(30.0 + 60.0 * np.arange(7))  # pointy top: corners at 30°, 90°, …
-        r = self.circumradius
-        ring_x = cx[:, None] + r * np.cos(angles)[None, :]
-        ring_y = cy[:, None] + r * np.sin(angles)[None, :]
-        ring_x[:, -1], ring_y[:, -1] = ring_x[:, 0], ring_y[:, 0]
+        """Corner coordinates of each cell in use, shape (n_cells, 7, 2): closed rings, anticlockwise, in BNG.
+
+        Corners are computed on the lattice of half-cells (x in s/2, y in circumradius/2 steps) from integers, so
+        neighbouring hexagons share bit-identical vertices (as polygon-based contiguity, e.g. libpysal, needs).
+        """
+        rows, cols = self.rows, self.cols
+        half_x, half_y = self.cell_size / 2.0, self.circumradius / 2.0
+        ix = 2 * cols + (rows & 1)  # centre in half-cell units
+        iy = 3 * rows
+        dx = np.array([1, 0, -1, -1, 0, 1, 1])  # corners at 30°, 90°, 150°, 210°, 270°, 330°, back to 30°
+        dy = np.array([1, 2, 1, -1, -2, -1, 1])
+        ring_x = self.x0 + (ix[:, None] + dx[None, :]) * half_x
+        ring_y = self.y0 + (iy[:, None] + dy[None, :]) * half_y
         return np.stack([ring_x, ring_y], axis=2)
 
 
