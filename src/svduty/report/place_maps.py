@@ -20,6 +20,12 @@ NO_BOUNDARIES = (
 )
 
 
+NO_BOUNDARIES_GRID = (
+    "No LSOA boundary file for this area: the outline is the concave hull of the recorded crimes (give a GeoPackage "
+    "or GeoJSON of LSOA boundaries to draw the LSOAs)."
+)
+
+
 def _labels(frame: pd.DataFrame, value: str, top: int) -> pd.DataFrame:
     best = frame[np.isfinite(frame[value].astype(float)) & (frame[value].astype(float) > 0)]
     best = best.sort_values([value, "code"], ascending=[False, True]).head(top)
@@ -107,3 +113,87 @@ def _source_name(source: str) -> str:
     from pathlib import Path
 
     return source if source.startswith("ONS") else Path(source).name
+
+
+def where_figures(where, place, lsoas: pd.DataFrame, *, period_label: str, source: str, synthetic: bool = False):
+    """The SNA "Where" maps, named: {"density", "lsoa_rate", "change", "categories"} → matplotlib Figures.
+
+    ``where``: ``svduty.analysis.where.where_places`` output; ``place``: ``places.PlaceAnalysis``; ``lsoas``: the
+    SNA's LSOA table. Maps whose inputs are missing (no previous period, under two years) are left out; the reason
+    is in ``where.notes``.
+    """
+    from svduty.analysis import hotspots as hs
+    from svduty.report.map_layers import CHANGE_COLOURS, CLASSIFY_COLOURS
+    from svduty.report.maps import grid_map
+
+    note = None if where.boundaries is not None else NO_BOUNDARIES_GRID
+    grid_source = f"{source}; LSOA boundaries: {_source_name(where.boundaries.source)}" if where.boundaries else source
+    outline = where.outline
+    if outline is None and place is not None and place.extra.get("core_xy") is not None:
+        core = place.extra["core_xy"]
+        outline = hs.area_outline(core[:, 0], core[:, 1])
+    figs = {}
+    if place is not None and place.grid is not None and place.extra.get("density") is not None:
+        figs["density"] = grid_map(
+            place.grid,
+            place.extra["density"],
+            title="Serious violence: kernel density, with the places named",
+            value_label="serious violence crimes per km² (kernel density)",
+            subtitle=f"{period_label} · {place.cell_size:g} m cells, quartic kernel of radius {place.bandwidth:,.0f} m",
+            outline=outline,
+            lsoa_outlines=where.lsoa_geoms,
+            place_labels=where.top_cells,
+            note=note,
+            source=grid_source,
+            synthetic=synthetic,
+        )
+    figs["lsoa_rate"], _ = lsoa_figure(
+        lsoas,
+        "rate_per_1000",
+        title="Serious violence per 1,000 residents by LSOA",
+        value_label="per 1,000 residents",
+        names=where.lsoa_names,
+        boundaries=where.boundaries,
+        points=where.lsoa_points,
+        subtitle=period_label,
+        source=source,
+        synthetic=synthetic,
+    )
+    if where.change is not None:
+        before, after = where.change_labels
+        figs["change"] = grid_map(
+            where.change_grid,
+            where.change.classes,
+            categories=hs.CHANGE_CLASSES,
+            colours=CHANGE_COLOURS,
+            title="Where serious violence rose or fell",
+            subtitle=f"{after} against {before} · {where.change_grid.cell_size:g} m cells · exact conditional "
+            "Poisson test per cell, Benjamini-Hochberg FDR 5%",
+            value_label="change (cells)",
+            outline=outline,
+            lsoa_outlines=where.lsoa_geoms,
+            place_labels=where.change_cells,
+            note=note,
+            source=grid_source,
+            synthetic=synthetic,
+        )
+    if where.categories is not None:
+        c = where.categories
+        figs["categories"] = grid_map(
+            where.category_grid,
+            c.classes,
+            categories=hs.CLASSIFY_CLASSES,
+            colours=CLASSIFY_COLOURS,
+            title="Persistent, emerging and former hot spots of serious violence",
+            subtitle=f"{len(c.labels)} years, {c.labels[0].split(' to ')[0]} to {c.labels[-1].split(' to ')[-1]} · "
+            "Gi* per year, BH FDR 5% · "
+            f"{where.category_grid.cell_size:g} m cells (sfhotspot categories)",
+            value_label="category (cells)",
+            outline=outline,
+            lsoa_outlines=where.lsoa_geoms,
+            place_labels=where.category_cells,
+            note=note,
+            source=grid_source,
+            synthetic=synthetic,
+        )
+    return figs
