@@ -324,10 +324,9 @@ def kde(
     if x.size > 50_000 and method != "binned":
         x, y, w = _merge_identical(x, y, w)
     if getattr(grid, "kind", "square") == "hex":
-        from svduty.analysis.hotspots.hexgrid import kernel_sum_at
+        from svduty.analysis.hotspots.hexgrid import hex_kernel_sums
 
-        cx, cy = grid.centres()
-        sums = kernel_sum_at(cx, cy, x, y, w, kernel=kernel, bandwidth=bandwidth, support=_support(kernel, bandwidth))
+        sums = hex_kernel_sums(grid, x, y, w, kernel=kernel, bandwidth=bandwidth, support=_support(kernel, bandwidth))
         return sums * _norm(kernel, bandwidth) * 1e6
     s = grid.cell_size
     fx = (x - grid.x0) / s - 0.5  # position in cell-centre units: centre of column c is at c
