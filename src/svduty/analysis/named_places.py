@@ -77,7 +77,7 @@ def top_locations(groups, locations) -> pd.DataFrame:
     out = pd.DataFrame({"group": pd.unique(frame["group"])})
     out["street"] = out["group"].map(best["place"].map(display_location))
     out["street_incidents"] = out["group"].map(best["n"]).fillna(0).astype(int)
-    out["is_street"] = out["group"].map(best["is_street"]).fillna(False).astype(bool)
+    out["is_street"] = out["group"].map(best["is_street"]).eq(True)
     out["located"] = out["group"].map(located.groupby("group").size()).fillna(0).astype(int)
     return out
 
