@@ -154,7 +154,8 @@ def run_change(
         title=f"Change in incidents per cell: {what}",
         subtitle=f"{label_b} ({int(cb.sum()):,}) vs {label_a} ({int(ca.sum()):,}) · {grid.cell_size:g} m cells · "
         f"exact conditional Poisson test per cell, {'rate' if null == 'rate' else 'area-trend'} null, "
-        "Benjamini-Hochberg FDR 5%",
+        "Benjamini-Hochberg FDR 5% · numbered: "
+        + ("the significant rises" if up.any() else "the largest rises (none significant)"),
         value_label="change (cells)",
         rank=rank,
         lines=[f"  before {label_b}: {int(cb.sum()):,}; after {label_a}: {int(ca.sum()):,}"]

@@ -1,7 +1,8 @@
 """Map layers beyond the cells: LSOA outlines, hexagons, numbered place labels with a key, LSOA choropleths.
 
-Labels: long names written on a map hide the cells they name and collide, so each named place gets a numbered
-marker (white disc, black number) and the names go in a numbered key under the map — the convention of printed
+Labels: long names written on a map hide the cells they name and collide, so each named place gets a dot and a
+numbered marker just beside it (white disc, black number, a short leader line) and the names go in a numbered key
+under the map — the convention of printed
 problem profiles. ``place_labels`` is any table with ``x_bng``, ``y_bng`` and ``label`` columns, e.g. the output of
 ``svduty.analysis.named_places.name_cells``.
 """
@@ -48,9 +49,12 @@ def draw_place_labels(ax, place_labels, *, max_labels: int = 10) -> list[str]:
     rows = list(zip(place_labels["x_bng"], place_labels["y_bng"], place_labels["label"], strict=True))[:max_labels]
     key = []
     for i, (x, y, text) in enumerate(rows, start=1):
+        ax.plot([x], [y], marker="o", markersize=2.5, color=TEXT, zorder=9)  # the place itself stays visible
         ax.annotate(
             str(i),
             (x, y),
+            xytext=(7, 7),
+            textcoords="offset points",
             fontsize=7,
             fontweight="bold",
             color=TEXT,
@@ -58,6 +62,7 @@ def draw_place_labels(ax, place_labels, *, max_labels: int = 10) -> list[str]:
             va="center",
             zorder=9,
             bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": TEXT, "linewidth": 0.8},
+            arrowprops={"arrowstyle": "-", "color": TEXT, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0},
         )
         key.append(f"{i}  {text}")
     return key
