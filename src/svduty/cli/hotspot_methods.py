@@ -228,6 +228,119 @@ def run_classify(grid, pts: Points, w, what: str, *, period_months: int | None) 
     )
 
 
+def run_gistar(grid, counts, neighbours, distance, k, permutations, seed, classify_by, what, period) -> MethodOutput:
+    w = weights_for(grid, neighbours, distance, k)
+    res = hs.gistar(counts, w, permutations=permutations, seed=seed, classify_by=classify_by)
+    columns = {"G": res.G, "EG": res.EG, "VG": res.VG, "z": res.z, "p_norm": res.p_norm}
+    if res.p_sim is not None:
+        columns["p_sim"] = res.p_sim
+    columns.update(p_two_sided=res.p_two, q_fdr=res.q, hotspot_class=res.classes)
+    hot = np.char.startswith(res.classes.astype(str), "Hot")
+    nb = "six hexagon" if grid.kind == "hex" else neighbours
+    return MethodOutput(
+        columns=columns,
+        meta={
+            "neighbours": "hex contiguity" if grid.kind == "hex" and neighbours in ("queen", "rook") else nb,
+            "permutations": permutations,
+            "seed": seed,
+            "classes": res.counts_by_class(),
+            "classify_by": classify_by,
+            "fdr": "Benjamini-Hochberg on two-sided p-values (2 x p_norm, or the tie-aware permutation p)",
+        },
+        values=res.classes,
+        categories=hs.CLASS_LABELS,
+        title=f"Hot spots (Getis-Ord Gi*): {what}",
+        subtitle=f"{period} · {grid.cell_size:g} m cells, {nb} neighbours, {permutations} permutations; classes "
+        f"from {'z-scores' if classify_by == 'norm' else 'permutations'}, Benjamini-Hochberg FDR-adjusted",
+        value_label="Gi* class (cells)",
+        rank=np.where(hot, res.z, np.nan),
+        lines=[f"  {label}: {n:,}" for label, n in res.counts_by_class().items() if n],
+    )
+
+
+def weights_for(grid, neighbours, distance, k):
+    cx, cy = grid.centres()
+    if neighbours == "distance":
+        return hs.distance_band_weights(cx, cy, distance if distance is not None else 1.5 * grid.cell_size)
+    if neighbours == "knn":
+        return hs.knn_weights(cx, cy, k)
+    return hs.contiguity_weights(grid, rook=neighbours == "rook")
+
+
+def run_kde(grid, pts, bandwidth, kernel, what, period) -> MethodOutput:
+    bw = bandwidth if bandwidth is not None else hs.default_bandwidth(pts.x, pts.y, kernel)
+    dens = hs.kde(grid, pts.x, pts.y, bandwidth=bw, kernel=kernel)
+    return MethodOutput(
+        columns={"density_per_km2": dens},
+        meta={"kernel": kernel, "bandwidth_m": bw},
+        values=dens,
+        title=f"Kernel density: {what}",
+        subtitle=f"{period} · {kernel} kernel, bandwidth {bw:,.0f} m, {grid.cell_size:g} m "
+        f"{'hexagons' if grid.kind == 'hex' else 'cells'}",
+        value_label="incidents per km²",
+        rank=_local_peaks(grid, dens, bw, floor=float(np.quantile(dens, 0.9))),
+    )
+
+
+def spaced_top(grid, rank, n: int, spacing: float) -> np.ndarray:
+    """Positions of the ``n`` best-ranked cells, each at least ``spacing`` metres from a better one, best first.
+
+    Adjacent cells of one hot place would otherwise take every label; this names n places instead.
+    """
+    ranked = np.nonzero(np.isfinite(rank))[0]
+    order = ranked[np.argsort(-rank[ranked], kind="stable")]
+    cx, cy = grid.centres()
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= n:
+            break
+        if chosen:
+            d = np.hypot(cx[chosen] - cx[i], cy[chosen] - cy[i])
+            if (d < spacing - 1e-6).any():
+                continue
+        chosen.append(int(i))
+    return np.asarray(chosen, dtype=np.int64)
+
+
+def _local_peaks(grid, values, radius: float, floor: float = 0.0) -> np.ndarray:
+    """Rank only cells that are the highest within ``radius`` (so ten labels name ten places, not one blob) and
+    above ``floor`` (the top tenth of cells: a bump on the fringe is not a hot place)."""
+    from scipy.spatial import cKDTree
+
+    cx, cy = grid.centres()
+    tree = cKDTree(np.column_stack([cx, cy]))
+    order = np.argsort(-values)
+    taken = np.zeros(values.size, dtype=bool)
+    rank = np.full(values.size, np.nan)
+    for i in order[: min(values.size, 5000)]:
+        if values[i] <= max(floor, 0.0):
+            break
+        if taken[i]:
+            continue
+        rank[i] = values[i]
+        taken[tree.query_ball_point([cx[i], cy[i]], radius)] = True
+    return rank
+
+
+def run_concentration(grid, counts, what, period) -> MethodOutput:
+    summary = hs.concentration(counts)
+    c = summary
+    return MethodOutput(
+        columns={},
+        meta={"concentration": summary},
+        values=counts,
+        title=f"Incidents per cell: {what}",
+        subtitle=f"{period} · {grid.cell_size:g} m cells · top 5% of cells hold {summary['top_5pct']:.0%} of "
+        f"incidents; Gini {summary['gini']:.2f}, generalised Gini {summary['generalised_gini']:.2f}",
+        value_label="incidents",
+        rank=np.where(counts > 0, counts.astype(float), np.nan),
+        lines=[
+            f"  top 1/5/10/20% of cells: {c['top_1pct']:.1%} / {c['top_5pct']:.1%} / {c['top_10pct']:.1%} / "
+            f"{c['top_20pct']:.1%} of incidents; Gini {c['gini']:.3f}; generalised Gini {c['generalised_gini']:.3f}"
+        ],
+    )
+
+
 def _last(starts: list[np.datetime64], last: np.datetime64) -> tuple[np.datetime64, np.datetime64]:
     return starts[-1], last
 

@@ -25,10 +25,24 @@ import typer
 
 from svduty.analysis import AnalysisError
 from svduty.cli.common import WorkspaceOption, console, month_option, user_errors
-from svduty.cli.hotspot_methods import MethodOutput, Points, parse_span, run_change, run_classify, run_count
+from svduty.cli.hotspot_methods import (
+    Points,
+    parse_span,
+    run_change,
+    run_classify,
+    run_concentration,
+    run_count,
+    run_gistar,
+    run_kde,
+    spaced_top,
+    weights_for,
+)
 from svduty.cli.main import app
 
 SV_PROXY = "sv"
+NO_BOUNDARY_NOTE = (
+    "No LSOA boundary file for this area (give --boundaries): the outline is the incidents' concave hull."
+)
 
 
 class Method(StrEnum):
@@ -170,127 +184,6 @@ def _study_area(ws, force, area, start, end, boundaries_file):
     return codes, outline, lsoas, notes
 
 
-def _gistar(grid, counts, neighbours, distance, k, permutations, seed, classify_by, what, period) -> MethodOutput:
-    from svduty.analysis import hotspots as hs
-
-    w = _weights(grid, neighbours, distance, k)
-    res = hs.gistar(counts, w, permutations=permutations, seed=seed, classify_by=classify_by)
-    columns = {"G": res.G, "EG": res.EG, "VG": res.VG, "z": res.z, "p_norm": res.p_norm}
-    if res.p_sim is not None:
-        columns["p_sim"] = res.p_sim
-    columns.update(p_two_sided=res.p_two, q_fdr=res.q, hotspot_class=res.classes)
-    hot = np.char.startswith(res.classes.astype(str), "Hot")
-    nb = "six hexagon" if grid.kind == "hex" else neighbours.value
-    return MethodOutput(
-        columns=columns,
-        meta={
-            "neighbours": "hex contiguity" if grid.kind == "hex" and neighbours.value in ("queen", "rook") else nb,
-            "permutations": permutations,
-            "seed": seed,
-            "classes": res.counts_by_class(),
-            "classify_by": classify_by,
-            "fdr": "Benjamini-Hochberg on two-sided p-values (2 x p_norm, or the tie-aware permutation p)",
-        },
-        values=res.classes,
-        categories=hs.CLASS_LABELS,
-        title=f"Hot spots (Getis-Ord Gi*): {what}",
-        subtitle=f"{period} · {grid.cell_size:g} m cells, {nb} neighbours, {permutations} permutations; classes "
-        f"from {'z-scores' if classify_by == 'norm' else 'permutations'}, Benjamini-Hochberg FDR-adjusted",
-        value_label="Gi* class (cells)",
-        rank=np.where(hot, res.z, np.nan),
-        lines=[f"  {label}: {n:,}" for label, n in res.counts_by_class().items() if n],
-    )
-
-
-def _weights(grid, neighbours, distance, k):
-    from svduty.analysis import hotspots as hs
-
-    cx, cy = grid.centres()
-    if neighbours == Neighbours.distance:
-        return hs.distance_band_weights(cx, cy, distance if distance is not None else 1.5 * grid.cell_size)
-    if neighbours == Neighbours.knn:
-        return hs.knn_weights(cx, cy, k)
-    return hs.contiguity_weights(grid, rook=neighbours == Neighbours.rook)
-
-
-def _kde(grid, pts, bandwidth, kernel, what, period) -> MethodOutput:
-    from svduty.analysis import hotspots as hs
-
-    bw = bandwidth if bandwidth is not None else hs.default_bandwidth(pts.x, pts.y, kernel)
-    dens = hs.kde(grid, pts.x, pts.y, bandwidth=bw, kernel=kernel)
-    return MethodOutput(
-        columns={"density_per_km2": dens},
-        meta={"kernel": kernel, "bandwidth_m": bw},
-        values=dens,
-        title=f"Kernel density: {what}",
-        subtitle=f"{period} · {kernel} kernel, bandwidth {bw:,.0f} m, {grid.cell_size:g} m "
-        f"{'hexagons' if grid.kind == 'hex' else 'cells'}",
-        value_label="incidents per km²",
-        rank=_local_peaks(grid, dens, bw, floor=float(np.quantile(dens, 0.9))),
-    )
-
-
-def spaced_top(grid, rank, n: int, spacing: float) -> np.ndarray:
-    """Positions of the ``n`` best-ranked cells, each at least ``spacing`` metres from a better one, best first.
-
-    Adjacent cells of one hot place would otherwise take every label; this names n places instead.
-    """
-    ranked = np.nonzero(np.isfinite(rank))[0]
-    order = ranked[np.argsort(-rank[ranked], kind="stable")]
-    cx, cy = grid.centres()
-    chosen: list[int] = []
-    for i in order:
-        if len(chosen) >= n:
-            break
-        if chosen:
-            d = np.hypot(cx[chosen] - cx[i], cy[chosen] - cy[i])
-            if (d < spacing - 1e-6).any():
-                continue
-        chosen.append(int(i))
-    return np.asarray(chosen, dtype=np.int64)
-
-
-def _local_peaks(grid, values, radius: float, floor: float = 0.0) -> np.ndarray:
-    """Rank only cells that are the highest within ``radius`` (so ten labels name ten places, not one blob) and
-    above ``floor`` (the top tenth of cells: a bump on the fringe is not a hot place)."""
-    from scipy.spatial import cKDTree
-
-    cx, cy = grid.centres()
-    tree = cKDTree(np.column_stack([cx, cy]))
-    order = np.argsort(-values)
-    taken = np.zeros(values.size, dtype=bool)
-    rank = np.full(values.size, np.nan)
-    for i in order[: min(values.size, 5000)]:
-        if values[i] <= max(floor, 0.0):
-            break
-        if taken[i]:
-            continue
-        rank[i] = values[i]
-        taken[tree.query_ball_point([cx[i], cy[i]], radius)] = True
-    return rank
-
-
-def _concentration(grid, counts, what, period) -> MethodOutput:
-    from svduty.analysis import hotspots as hs
-
-    summary = hs.concentration(counts)
-    c = summary
-    return MethodOutput(
-        columns={},
-        meta={"concentration": summary},
-        values=counts,
-        title=f"Incidents per cell: {what}",
-        subtitle=f"{period} · {grid.cell_size:g} m cells · top 5% of cells hold {summary['top_5pct']:.0%} of "
-        f"incidents; Gini {summary['gini']:.2f}, generalised Gini {summary['generalised_gini']:.2f}",
-        value_label="incidents",
-        rank=np.where(counts > 0, counts.astype(float), np.nan),
-        lines=[
-            f"  top 1/5/10/20% of cells: {c['top_1pct']:.1%} / {c['top_5pct']:.1%} / {c['top_10pct']:.1%} / "
-            f"{c['top_20pct']:.1%} of incidents; Gini {c['gini']:.3f}; generalised Gini {c['generalised_gini']:.3f}"
-        ],
-    )
-
-
 @app.command("hotspots")
 def hotspots_command(
     workspace: WorkspaceOption = None,
@@ -364,9 +257,7 @@ def hotspots_command(
 ) -> None:
     """Hot spot analysis of incidents in the workspace, written as GeoJSON, CSV and an offline map."""
     from svduty.analysis import hotspots as hs
-    from svduty.analysis.named_places import name_cells
     from svduty.data.workspace import Workspace
-    from svduty.report import maps
 
     start, end = month_option(from_month, "--from"), month_option(to_month, "--to")
     types = crime_type or []
@@ -381,51 +272,30 @@ def hotspots_command(
             rows = load_incidents(ws.con, crime_types=types, start=start, end=end, force=force, lsoa_codes=codes)
         if len(rows["lon"]) == 0:
             raise AnalysisError("no located incidents match the filters (check --crime-type, --from/--to, --force)")
-        x, y = hs.to_bng(rows["lon"], rows["lat"])
-        pts = Points(
-            x,
-            y,
-            np.asarray(rows["month"]).astype("datetime64[M]"),
-            np.asarray(rows["lsoa_code"], dtype=object),
-            np.asarray(rows["lsoa_name"], dtype=object),
-            np.asarray(rows["location"], dtype=object),
-        )
-        dropped = 0
-        if not keep_outliers and codes is None:  # without the area's LSOAs, strays are found by distance
-            core = hs.core_points(x, y, radius=15_000.0, min_neighbours=3)
-            if core.sum() >= 3:
-                dropped = int((~core).sum())
-                pts = pts.subset(core)
-        synthetic = bool(np.asarray(rows["synthetic"], dtype=bool).any())
-        period = f"{pts.month.min()!s} to {pts.month.max()!s}" if pts.month.size else ""
-        what = ", ".join(types) if types else "all crime types"
-        what = what.replace(SV_PROXY, "serious violence (police.uk proxy)")
-        outline = area_poly if area_poly is not None else hs.area_outline(pts.x, pts.y, drop_isolated=False)
-        extent = area_poly.bounds if area_poly is not None and within is None else None
-        if extent is not None:  # the grid covers the area and every incident in it
-            extent = (
-                min(extent[0], pts.x.min()),
-                min(extent[1], pts.y.min()),
-                max(extent[2], pts.x.max()),
-                max(extent[3], pts.y.max()),
-            )
-        grid = hs.make_grid(pts.x, pts.y, cell, within=within, shape=grid_shape.value, extent=extent)
-        if within is None and method != Method.kde and not whole_grid:
-            # statistics over the area's own cells, not a rectangle of fields and sea
-            grid = hs.restrict_grid(grid, outline, points=(pts.x, pts.y))
+        pts, dropped = _points(rows, drop_strays=not keep_outliers and codes is None)
+        restrict = within is None and method != Method.kde and not whole_grid
+        grid, outline = _grid(pts, area_poly, cell, within, grid_shape.value, restrict)
         if grid.n_cells > 100_000 and method in (Method.gistar, Method.classify):
             console.print(f"[yellow]note:[/] {grid.n_cells:,} cells; Gi* may take a while.")
         counts = hs.grid_counts(grid, pts.x, pts.y)
-        source = f"police.uk (OGL v3.0){' and synthetic records' if synthetic else ''}; {what}; {period}"
-        if types and any(t.lower() == SV_PROXY for t in types):
-            source += "; serious violence proxy = violence and sexual offences, robbery, possession of weapons"
-        if lsoa_geoms is not None:
-            source += f"; LSOA boundaries: {area_notes.get('boundaries')}"
-        note = None
-        if area_poly is None:
-            note = (
-                "No LSOA boundary file for this area (give --boundaries): the outline is the incidents' concave hull."
-            )
+        synthetic = bool(np.asarray(rows["synthetic"], dtype=bool).any())
+        period = f"{pts.month.min()!s} to {pts.month.max()!s}" if pts.month.size else ""
+        what = (", ".join(types) if types else "all crime types").replace(
+            SV_PROXY, "serious violence (police.uk proxy)"
+        )
+        if method == Method.count:
+            res = run_count(grid, pts, counts, what, period)
+        elif method == Method.change:
+            res = run_change(grid, pts, what, before=spans[0], after=spans[1], null=change_null.value)
+        elif method == Method.classify:
+            w = weights_for(grid, neighbours.value, distance, k)
+            res = run_classify(grid, pts, w, what, period_months=period_months)
+        elif method == Method.kde:
+            res = run_kde(grid, pts, bandwidth, kernel, what, period)
+        elif method == Method.gistar:
+            res = run_gistar(grid, counts, neighbours.value, distance, k, permutations, seed, classify_by, what, period)
+        else:
+            res = run_concentration(grid, counts, what, period)
         meta: dict = {
             "method": method.value,
             "grid": grid_shape.value,
@@ -443,60 +313,11 @@ def hotspots_command(
             "synthetic": synthetic,
             "study_area": area_notes
             | {"outline": "union of the area's LSOA boundaries" if area_poly is not None else "concave hull"},
+            **res.meta,
         }
-        if method == Method.count:
-            res = run_count(grid, pts, counts, what, period)
-        elif method == Method.change:
-            res = run_change(grid, pts, what, before=spans[0], after=spans[1], null=change_null.value)
-        elif method == Method.classify:
-            w = _weights(grid, neighbours, distance, k)
-            res = run_classify(grid, pts, w, what, period_months=period_months)
-        elif method == Method.kde:
-            res = _kde(grid, pts, bandwidth, kernel, what, period)
-        elif method == Method.gistar:
-            res = _gistar(grid, counts, neighbours, distance, k, permutations, seed, classify_by, what, period)
-        else:
-            res = _concentration(grid, counts, what, period)
-        meta.update(res.meta)
-        bounds = outline.bounds if outline is not None else (pts.x.min(), pts.y.min(), pts.x.max(), pts.y.max())
-        spacing = max(2.0 * grid.cell_size, 0.04 * float(np.hypot(bounds[2] - bounds[0], bounds[3] - bounds[1])))
-        top = spaced_top(grid, res.rank, label_top, spacing)
-        meta["label_spacing_m"] = spacing
-        all_named = name_cells(grid, np.arange(grid.n_cells), pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
-        named = name_cells(grid, top, pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
-        named.insert(0, "rank", np.arange(1, len(named) + 1))
-        meta["places"] = [
-            {k: _json_value(v) for k, v in r.items()}
-            for r in named[
-                ["rank", "cell", "lsoa_code", "lsoa_name", "street", "street_incidents", "incidents"]
-            ].to_dict("records")
-        ]
-        columns = {"count": counts, **res.columns}
-        columns.update(lsoa_name=all_named["lsoa_name"].to_numpy(), street=all_named["street"].to_numpy())
-        fig = maps.grid_map(
-            grid,
-            res.values,
-            categories=res.categories,
-            colours=res.colours,
-            title=res.title,
-            subtitle=res.subtitle,
-            value_label=res.value_label,
-            outline=outline,
-            lsoa_outlines=lsoa_geoms,
-            place_labels=named,
-            note=note,
-            source=source,
-            synthetic=synthetic,
-        )
-        try:
-            written = _write_outputs(out, grid, columns, meta)
-            places = out.with_name(out.name + ".places.csv")
-            named.drop(columns=["position"]).to_csv(places, index=False)
-            written.append(places)
-            written.append(maps.save(fig, out.with_suffix(".svg")))
-            written.append(maps.save(fig, out.with_suffix(".png")))
-        except OSError as exc:
-            raise AnalysisError(f"cannot write to {out}: {exc.strerror or exc}") from None
+        source = _source(synthetic, what, period, types, area_notes if lsoa_geoms is not None else None)
+        draw = {"outline": outline, "lsoa_geoms": lsoa_geoms, "has_area": area_poly is not None, "source": source}
+        written = _finish(out, grid, pts, counts, res, meta, draw, synthetic=synthetic, label_top=label_top)
     shape = "hexagons" if grid.kind == "hex" else "cells"
     console.print(f"{method.value}: {pts.x.size:,} incidents on {grid.n_cells:,} {shape} of {grid.cell_size:g} m.")
     if codes is not None:
@@ -509,3 +330,92 @@ def hotspots_command(
         console.print("[yellow]includes synthetic records: outputs are labelled synthetic[/yellow]")
     for path in written:
         console.print(f"  wrote {path}")
+
+
+def _points(rows, *, drop_strays: bool) -> tuple[Points, int]:
+    """Incidents in BNG; without the area's LSOAs, those far from all others (strays over a border) are left out."""
+    from svduty.analysis import hotspots as hs
+
+    x, y = hs.to_bng(rows["lon"], rows["lat"])
+    pts = Points(
+        x,
+        y,
+        np.asarray(rows["month"]).astype("datetime64[M]"),
+        np.asarray(rows["lsoa_code"], dtype=object),
+        np.asarray(rows["lsoa_name"], dtype=object),
+        np.asarray(rows["location"], dtype=object),
+    )
+    if drop_strays:
+        core = hs.core_points(x, y, radius=15_000.0, min_neighbours=3)
+        if core.sum() >= 3:
+            return pts.subset(core), int((~core).sum())
+    return pts, 0
+
+
+def _grid(pts: Points, area_poly, cell, within, shape: str, restrict: bool):
+    """The grid over the area (its LSOAs' union when known, else the incidents) and the outline to draw."""
+    from svduty.analysis import hotspots as hs
+
+    outline = area_poly if area_poly is not None else hs.area_outline(pts.x, pts.y, drop_isolated=False)
+    extent = None
+    if area_poly is not None and within is None:  # the grid covers the area and every incident in it
+        b = area_poly.bounds
+        extent = (min(b[0], pts.x.min()), min(b[1], pts.y.min()), max(b[2], pts.x.max()), max(b[3], pts.y.max()))
+    grid = hs.make_grid(pts.x, pts.y, cell, within=within, shape=shape, extent=extent)
+    if restrict:  # statistics over the area's own cells, not a rectangle of fields and sea
+        grid = hs.restrict_grid(grid, outline, points=(pts.x, pts.y))
+    return grid, outline
+
+
+def _source(synthetic: bool, what: str, period: str, types: list[str], area_notes: dict | None) -> str:
+    source = f"police.uk (OGL v3.0){' and synthetic records' if synthetic else ''}; {what}; {period}"
+    if types and any(t.lower() == SV_PROXY for t in types):
+        source += "; serious violence proxy = violence and sexual offences, robbery, possession of weapons"
+    if area_notes is not None:
+        source += f"; LSOA boundaries: {area_notes.get('boundaries')}"
+    return source
+
+
+def _finish(out, grid, pts, counts, res, meta, draw: dict, *, synthetic: bool, label_top: int) -> list[Path]:
+    """Name the top cells, draw the map and write every output; returns the paths written."""
+    from svduty.analysis.named_places import name_cells
+    from svduty.report import maps
+
+    outline, lsoa_geoms, source = draw["outline"], draw["lsoa_geoms"], draw["source"]
+
+    b = outline.bounds if outline is not None else (pts.x.min(), pts.y.min(), pts.x.max(), pts.y.max())
+    spacing = max(2.0 * grid.cell_size, 0.04 * float(np.hypot(b[2] - b[0], b[3] - b[1])))
+    top = spaced_top(grid, res.rank, label_top, spacing)
+    meta["label_spacing_m"] = spacing
+    all_named = name_cells(grid, np.arange(grid.n_cells), pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
+    named = name_cells(grid, top, pts.x, pts.y, pts.lsoa_code, pts.lsoa_name, pts.location)
+    named.insert(0, "rank", np.arange(1, len(named) + 1))
+    keys = ["rank", "cell", "lsoa_code", "lsoa_name", "street", "street_incidents", "incidents"]
+    meta["places"] = [{k: _json_value(v) for k, v in r.items()} for r in named[keys].to_dict("records")]
+    columns = {"count": counts, **res.columns}
+    columns.update(lsoa_name=all_named["lsoa_name"].to_numpy(), street=all_named["street"].to_numpy())
+    fig = maps.grid_map(
+        grid,
+        res.values,
+        categories=res.categories,
+        colours=res.colours,
+        title=res.title,
+        subtitle=res.subtitle,
+        value_label=res.value_label,
+        outline=outline,
+        lsoa_outlines=lsoa_geoms,
+        place_labels=named,
+        note=None if draw["has_area"] else NO_BOUNDARY_NOTE,
+        source=source,
+        synthetic=synthetic,
+    )
+    try:
+        written = _write_outputs(out, grid, columns, meta)
+        places = out.with_name(out.name + ".places.csv")
+        named.drop(columns=["position"]).to_csv(places, index=False)
+        written.append(places)
+        written.append(maps.save(fig, out.with_suffix(".svg")))
+        written.append(maps.save(fig, out.with_suffix(".png")))
+    except OSError as exc:
+        raise AnalysisError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    return written
