@@ -37,8 +37,10 @@ def draw_lsoa_outlines(ax, geoms, *, colour: str = LSOA_EDGE, width: float = 0.5
         ax.add_collection(PolyCollection(rings, facecolors="none", edgecolors=colour, linewidths=width, zorder=zorder))
 
 
-def draw_polygons(ax, rings, colours, *, edge: str = "none", width: float = 0.0, zorder: float = 1.0) -> None:
-    """Filled polygons (e.g. hexagonal cells, shape (n, k, 2)) with one face colour each."""
+def draw_polygons(ax, rings, colours, *, edge: str = "face", width: float = 0.3, zorder: float = 1.0) -> None:
+    """Filled polygons (e.g. hexagonal cells, shape (n, k, 2)) with one face colour each.
+
+    The edge takes the face colour so anti-aliasing leaves no seams between neighbouring hexagons."""
     ax.add_collection(PolyCollection(list(rings), facecolors=colours, edgecolors=edge, linewidths=width, zorder=zorder))
 
 
