@@ -1,8 +1,12 @@
 """Offline maps: grid cells or area points drawn in British National Grid with matplotlib — no tiles, no network.
 
 Every map carries what a reader needs to trust it: a legend with units, a scale bar, a north arrow, an outline of the
-area derived from the data itself (the concave hull of the incident locations, since no boundary files are bundled),
-the source and period, and — when any input is synthetic — a "SYNTHETIC DATA" badge.
+area — the union of its LSOAs' ONS boundaries when a boundary file is at hand (``svduty.data.boundaries``: the
+user's GeoPackage/GeoJSON, or the generalised copy bundled for the City of London sample), else the concave hull of
+the incident locations, said so in the caption —, numbered labels naming the top places (LSOA name and the most
+frequent police.uk street, ``svduty.analysis.named_places``) with their key under the map, the source and period,
+and — when any input is synthetic — a "SYNTHETIC DATA" badge. Cells may be squares or hexagons; ``lsoa_map``
+draws LSOA choropleths.
 
 Colours: continuous values use viridis (or cividis), perceptually uniform and readable with the common colour-vision
 deficiencies (van der Walt & Smith 2015, the matplotlib default); Gi* classes use ColorBrewer RdBu (Brewer 2003,
@@ -29,12 +33,20 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
 
 from svduty.report import ReportError
+from svduty.report.map_layers import (
+    choropleth,
+    draw_lsoa_outlines,
+    draw_place_labels,
+    draw_polygons,
+    key_text,
+)
 
 FONT = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "sans-serif"]
 TEXT = "#0b0c0c"
@@ -106,7 +118,7 @@ def _draw_outline(ax, geom) -> None:
         )
 
 
-def _decorate(ax, fig, extent, *, title, subtitle, source, synthetic) -> None:
+def _decorate(ax, fig, extent, *, title, subtitle, source, synthetic, key=(), note=None) -> None:
     xmin, ymin, xmax, ymax = extent
     width = xmax - xmin
     height = ymax - ymin
@@ -163,10 +175,17 @@ def _decorate(ax, fig, extent, *, title, subtitle, source, synthetic) -> None:
     fig.suptitle(textwrap.fill(title, chars), x=0.02, ha="left", fontsize=12, color=TEXT)
     if subtitle:
         ax.set_title(textwrap.fill(subtitle, int(chars * 1.1)), loc="left", fontsize=8.5, color="#505a5f")
-    note = "British National Grid (EPSG:27700)."
+    footer = "British National Grid (EPSG:27700)."
     if source:
-        note = f"Source: {source}. " + note
-    fig.supxlabel(textwrap.fill(note, int(chars * 1.5)), x=0.01, ha="left", fontsize=7, color="#505a5f")
+        footer = f"Source: {source}. " + footer
+    if note:
+        footer = f"{note} {footer}"
+    footer = textwrap.fill(footer, int(chars * 1.5))
+    if key:
+        footer = key_text(list(key), int(chars * 1.35)) + "\n" + footer
+    if key:  # room for the key: the map keeps its size, the figure grows
+        fig.set_figheight(fig.get_figheight() + 0.12 * (footer.count("\n") - 3))
+    fig.supxlabel(footer, x=0.01, ha="left", fontsize=7, color="#505a5f", linespacing=1.3)
     if synthetic:
         ax.text(
             0.02,
@@ -218,6 +237,9 @@ def grid_map(
     synthetic: bool = False,
     width_in: float = 7.0,
     extent: tuple[float, float, float, float] | None = None,
+    lsoa_outlines=None,
+    place_labels=None,
+    note: str | None = None,
 ) -> Figure:
     """Draw per-cell values of a ``svduty.analysis.hotspots.Grid`` as a map.
 
@@ -225,8 +247,11 @@ def grid_map(
     ``categories`` (the legend order), strings naming each cell's class, coloured by ``colours`` (default: the Gi*
     palette, else viridis steps). Cells with value 0 are left white when ``hide_zero`` (so the map shows where
     incidents are, not the grid). ``outline_points`` (BNG x, y) draws the data's concave hull; ``outline`` takes a
-    ready shapely polygon instead. ``extent`` (BNG) zooms; by default the grid's cells in use. Returns a matplotlib
-    Figure; see :func:`to_svg` and :func:`save`.
+    ready shapely polygon instead (e.g. the union of the area's LSOAs). ``extent`` (BNG) zooms; by default the grid's
+    cells in use. ``lsoa_outlines`` (BNG shapely polygons) draws LSOA boundaries; ``place_labels`` (a table with
+    ``x_bng``, ``y_bng``, ``label``, e.g. ``named_places.name_cells``) numbers the places on the map and lists them
+    under it; ``note`` goes in the caption. Square grids are drawn as a raster, hexagonal ones as polygons. Returns
+    a matplotlib Figure; see :func:`to_svg` and :func:`save`.
     """
     values = np.asarray(values)
     if values.shape[0] != grid.n_cells:
@@ -246,6 +271,7 @@ def grid_map(
     view = _padded_extent(extent)
     fig, ax = _figure(view, width_in)
     ax.set_facecolor(NO_DATA)
+    hexes = getattr(grid, "kind", "square") == "hex"
     raster_extent = grid.extent
     imshow_extent = (raster_extent[0], raster_extent[2], raster_extent[1], raster_extent[3])
     if categories is not None:
@@ -258,10 +284,14 @@ def grid_map(
         lookup = {c: i for i, c in enumerate(categories)}
         codes = np.array([lookup.get(str(v), -1) for v in values], dtype=float)
         codes[codes < 0] = np.nan
-        raster = grid.to_raster(codes)
         cmap_obj = ListedColormap([palette[c] for c in categories])
         norm = BoundaryNorm(np.arange(len(categories) + 1) - 0.5, len(categories))
-        ax.imshow(raster, origin="lower", extent=imshow_extent, cmap=cmap_obj, norm=norm, interpolation="nearest")
+        if hexes:
+            shown = np.isfinite(codes)
+            draw_polygons(ax, grid.polygons()[shown], [palette[categories[int(c)]] for c in codes[shown]])
+        else:
+            raster = grid.to_raster(codes)
+            ax.imshow(raster, origin="lower", extent=imshow_extent, cmap=cmap_obj, norm=norm, interpolation="nearest")
         present = set(values.astype(str).tolist())
         handles = [
             Patch(facecolor=palette[c], edgecolor="#b1b4b6", label=f"{c} ({int((values.astype(str) == c).sum()):,})")
@@ -279,7 +309,7 @@ def grid_map(
         )
     else:
         v = values.astype(float)
-        raster = grid.to_raster(v)
+        raster = v if hexes else grid.to_raster(v)
         if hide_zero:
             raster = np.where(raster > 0, raster, np.nan)
         finite = raster[np.isfinite(raster)]
@@ -291,12 +321,20 @@ def grid_map(
                 vmax=finite.max() if finite.size and finite.max() > 0 else 1.0,
             )
         cm = colormaps[cmap].with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
-        img = ax.imshow(raster, origin="lower", extent=imshow_extent, cmap=cm, norm=norm, interpolation="nearest")
+        if hexes:
+            shown = np.isfinite(raster)
+            draw_polygons(ax, grid.polygons()[shown], cm(norm(raster[shown])))
+            img = ScalarMappable(norm=norm, cmap=cm)
+        else:
+            img = ax.imshow(raster, origin="lower", extent=imshow_extent, cmap=cm, norm=norm, interpolation="nearest")
         bar = fig.colorbar(img, ax=ax, shrink=0.7, pad=0.02)
         bar.set_label(value_label, fontsize=9, color=TEXT)
         bar.ax.tick_params(labelsize=8)
+    if lsoa_outlines is not None:
+        draw_lsoa_outlines(ax, lsoa_outlines)
     _draw_outline(ax, geom)
-    _decorate(ax, fig, view, title=title, subtitle=subtitle, source=source, synthetic=synthetic)
+    key = draw_place_labels(ax, place_labels)
+    _decorate(ax, fig, view, title=title, subtitle=subtitle, source=source, synthetic=synthetic, key=key, note=note)
     return fig
 
 
@@ -316,10 +354,14 @@ def point_map(
     synthetic: bool = False,
     width_in: float = 7.0,
     label_top: int = 0,
+    place_labels=None,
+    note: str | None = None,
 ) -> Figure:
     """Draw one value per place (e.g. LSOA representative points in BNG) as circles sized and coloured by value.
 
-    ``labels`` with ``label_top=k`` writes the names of the k highest-valued places next to them. Returns a Figure.
+    ``labels`` with ``label_top=k`` writes the names of the k highest-valued places next to them. ``place_labels``
+    (``x_bng``, ``y_bng``, ``label``) numbers places with a key instead; ``note`` goes in the caption (e.g. "no
+    LSOA boundary file: LSOAs drawn as points"). Returns a Figure.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -366,7 +408,57 @@ def point_map(
                 zorder=9,
             )
     _draw_outline(ax, geom)
-    _decorate(ax, fig, view, title=title, subtitle=subtitle, source=source, synthetic=synthetic)
+    key = draw_place_labels(ax, place_labels)
+    _decorate(ax, fig, view, title=title, subtitle=subtitle, source=source, synthetic=synthetic, key=key, note=note)
+    return fig
+
+
+def lsoa_map(
+    geoms,
+    values,
+    *,
+    title: str,
+    value_label: str = "",
+    subtitle: str | None = None,
+    cmap: str = "viridis",
+    context=None,
+    outline=None,
+    place_labels=None,
+    source: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+    width_in: float = 7.0,
+) -> Figure:
+    """Choropleth of one value per LSOA polygon (BNG shapely geometries, e.g. SV per 1,000 residents).
+
+    ``context`` (BNG polygons) draws neighbouring LSOAs as grey outlines beyond the area; ``outline`` the area's
+    boundary (e.g. ``study_area.area_polygon``); ``place_labels`` numbers the named places. NaN values are left
+    white (no data) and said so in the legend's absence of colour.
+    """
+    import shapely
+
+    geoms = np.asarray(geoms, dtype=object)
+    v = np.asarray(values, dtype=float)
+    if geoms.size != v.size or geoms.size == 0:
+        raise ReportError(f"{v.size} values for {geoms.size} LSOA polygons")
+    extent = tuple(shapely.total_bounds(geoms)) if outline is None else outline.bounds
+    view = _padded_extent(extent, 0.06)
+    fig, ax = _figure(view, width_in)
+    finite = v[np.isfinite(v)]
+    norm = Normalize(
+        vmin=0.0 if not finite.size or finite.min() >= 0 else finite.min(),
+        vmax=finite.max() if finite.size and finite.max() > 0 else 1.0,
+    )
+    cm = colormaps[cmap]
+    if context is not None:
+        draw_lsoa_outlines(ax, context, colour="#c8cacc", width=0.4, zorder=0.5)
+    choropleth(ax, geoms, v, cmap=cm, norm=norm)
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.7, pad=0.02)
+    bar.set_label(value_label, fontsize=9, color=TEXT)
+    bar.ax.tick_params(labelsize=8)
+    _draw_outline(ax, outline)
+    key = draw_place_labels(ax, place_labels)
+    _decorate(ax, fig, view, title=title, subtitle=subtitle, source=source, synthetic=synthetic, key=key, note=note)
     return fig
 
 

@@ -5,16 +5,27 @@ Pure functions on arrays (NumPy/SciPy/numba). Per-cell arrays are aligned with `
     x, y = to_bng(lon, lat)                                  # metres, EPSG:27700
     keep = core_points(x, y)                                 # drop crimes located far outside the area
     grid = make_grid(x[keep], y[keep], 250)                  # 250 m cells anchored on multiples of 250 m
+    hexes = make_grid(x[keep], y[keep], 250, shape="hex")    # or hexagons 250 m across flats (sfhotspot "hex")
     counts = grid_counts(grid, x, y)
     density = kde(grid, x, y)                                # incidents per km², quartic, MASS::bandwidth.nrd
     area = restrict_grid(grid, area_outline(x, y), points=(x, y))   # the area's own cells
     gi = gistar(grid_counts(area, x, y), contiguity_weights(area), permutations=999, seed=1)
     summary = concentration(counts)                          # top 1/5/10/20%, Gini, generalised Gini
+    moved = change(before_counts, after_counts, before_months=12, after_months=12)   # exact test per cell, BH
+    kinds = classify(yearly_counts, contiguity_weights(area))  # persistent/emerging/former/intermittent (sfhotspot)
 
 Checked against PySAL ``esda``/``libpysal`` and scikit-learn in ``tests/analysis/test_hotspots_*.py``; speed in
 ``benchmarks/hotspots.py``.
 """
 
+from svduty.analysis.hotspots.change import CHANGE_CLASSES, ChangeResult, change
+from svduty.analysis.hotspots.classify import (
+    CLASSIFY_CLASSES,
+    ClassifyParams,
+    ClassifyResult,
+    classify,
+    classify_significance,
+)
 from svduty.analysis.hotspots.concentration import (
     concentration,
     generalised_gini,
@@ -36,6 +47,7 @@ from svduty.analysis.hotspots.grid import (
     restrict_grid,
     to_bng,
 )
+from svduty.analysis.hotspots.hexgrid import HexGrid, hex_contiguity_weights, make_hex_grid
 from svduty.analysis.hotspots.kde import default_bandwidth, kde
 from svduty.analysis.hotspots.persistence import (
     PERSISTENCE_CLASSES,
@@ -53,14 +65,23 @@ from svduty.analysis.hotspots.weights import (
 )
 
 __all__ = [
+    "CHANGE_CLASSES",
+    "CLASSIFY_CLASSES",
     "CLASS_LABELS",
     "PERSISTENCE_CLASSES",
     "AreaCounts",
+    "ChangeResult",
+    "ClassifyParams",
+    "ClassifyResult",
     "GiStarResult",
     "Grid",
+    "HexGrid",
     "PersistenceResult",
     "area_counts",
     "area_outline",
+    "change",
+    "classify",
+    "classify_significance",
     "concentration",
     "contiguity_weights",
     "core_points",
@@ -73,11 +94,13 @@ __all__ = [
     "gini",
     "gistar",
     "grid_counts",
+    "hex_contiguity_weights",
     "jaccard",
     "kde",
     "knn_weights",
     "lorenz_curve",
     "make_grid",
+    "make_hex_grid",
     "mann_kendall",
     "persistence",
     "restrict_grid",

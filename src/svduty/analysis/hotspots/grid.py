@@ -10,8 +10,9 @@ order libpysal's ``lat2W(nrows, ncols)`` uses, so contiguity weights line up wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -55,6 +56,7 @@ class Grid:
     per-cell array this package returns (counts, density, Gi*) is aligned with ``cells``.
     """
 
+    kind: ClassVar[str] = "square"
     x0: float
     y0: float
     cell_size: float
@@ -161,8 +163,11 @@ def make_grid(
     *,
     extent: tuple[float, float, float, float] | None = None,
     within: float | None = None,
-) -> Grid:
+    shape: str = "square",
+):
     """A square grid of ``cell_size`` metres over the points (or over ``extent`` = (xmin, ymin, xmax, ymax)).
+
+    ``shape="hex"`` makes a hexagonal grid instead (``hexgrid.make_hex_grid``: ``cell_size`` across flats).
 
     The lattice is anchored at multiples of the cell size (so grids for different periods or crime types of one
     area line up cell for cell, which persistence analysis needs) and covers the extent.
@@ -171,6 +176,12 @@ def make_grid(
     metres of at least one point, to drop sea, moor and other places where no incident could be recorded.
     Non-finite coordinates (police.uk rows without a location) are ignored.
     """
+    if shape == "hex":
+        from svduty.analysis.hotspots.hexgrid import make_hex_grid
+
+        return make_hex_grid(x, y, cell_size, extent=extent, within=within)
+    if shape != "square":
+        raise AnalysisError(f"unknown grid shape {shape!r}; use 'square' or 'hex'")
     px, py = _clean_points(x, y)
     if extent is None:
         if px.size == 0:
@@ -300,7 +311,7 @@ def area_outline(x, y, *, ratio: float = 0.3, drop_isolated: bool = True):
     return hull if hull.area > 0 else None
 
 
-def restrict_grid(grid: Grid, polygon, *, buffer: float | None = None, points=None) -> Grid:
+def restrict_grid(grid, polygon, *, buffer: float | None = None, points=None) -> Grid:
     """Keep the cells whose centre lies inside ``polygon`` (a shapely geometry in BNG), grown by ``buffer`` metres.
 
     The default buffer is half a cell diagonal, so a cell that overlaps the edge of the area is kept; ``points``
@@ -320,4 +331,4 @@ def restrict_grid(grid: Grid, polygon, *, buffer: float | None = None, points=No
         keep[idx[idx >= 0]] = True
     if not keep.any():
         raise AnalysisError("no grid cell lies inside the area")
-    return Grid(grid.x0, grid.y0, grid.cell_size, grid.nrows, grid.ncols, grid.cells[keep])
+    return replace(grid, cells=grid.cells[keep])  # square or hexagonal alike

@@ -288,7 +288,7 @@ def kde(
     method: str = "auto",
     n_jobs: int = 1,
 ) -> np.ndarray:
-    """Kernel density at each cell centre of ``grid``, in incidents per km².
+    """Kernel density at each cell centre of ``grid`` (square, or hexagonal: evaluated exactly at the centres).
 
     ``x, y`` are BNG metres (see :func:`to_bng`); points outside the grid still count where their kernel reaches in.
     ``bandwidth`` is in metres (quartic/epanechnikov radius, Gaussian standard deviation); ``None`` uses
@@ -323,6 +323,11 @@ def kde(
         )
     if x.size > 50_000 and method != "binned":
         x, y, w = _merge_identical(x, y, w)
+    if getattr(grid, "kind", "square") == "hex":
+        from svduty.analysis.hotspots.hexgrid import hex_kernel_sums
+
+        sums = hex_kernel_sums(grid, x, y, w, kernel=kernel, bandwidth=bandwidth, support=_support(kernel, bandwidth))
+        return sums * _norm(kernel, bandwidth) * 1e6
     s = grid.cell_size
     fx = (x - grid.x0) / s - 0.5  # position in cell-centre units: centre of column c is at c
     fy = (y - grid.y0) / s - 0.5

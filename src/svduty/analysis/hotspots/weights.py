@@ -115,7 +115,14 @@ def knn_weights(x, y, k: int, *, transform: str = "B", self_weight: bool = False
 
 
 def contiguity_weights(grid: Grid, rook: bool = False, *, transform: str = "B", self_weight: bool = False):
-    """Queen (8 neighbours) or rook (4) contiguity between the grid's cells in use, as libpysal ``lat2W``."""
+    """Queen (8 neighbours) or rook (4) contiguity between the grid's cells in use, as libpysal ``lat2W``.
+
+    On a hexagonal grid both are the six hexagons sharing an edge (libpysal's ``Rook`` = ``Queen`` from polygons).
+    """
+    if getattr(grid, "kind", "square") == "hex":
+        from svduty.analysis.hotspots.hexgrid import hex_contiguity_weights
+
+        return finish_weights(hex_contiguity_weights(grid), transform=transform, self_weight=self_weight)
     nr, nc = grid.nrows, grid.ncols
     flat = grid.cells
     pos = np.full(nr * nc, -1, dtype=np.int64)
