@@ -97,3 +97,22 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "core/404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/400.html", status=400)
+
+
+def server_error(request):
+    """The styled 500 page, never a traceback. The full page needs the database (the partnership's name, the
+    navigation); when that is what failed, a plain page with the same styles stands in."""
+    import logging
+
+    from django.http import HttpResponseServerError
+    from django.template.loader import render_to_string
+
+    try:
+        return render(request, "core/500.html", status=500)
+    except Exception:  # the error page itself must not fail
+        logging.getLogger("django.request").exception("the full 500 page could not be rendered")
+        return HttpResponseServerError(render_to_string("core/500_plain.html"))

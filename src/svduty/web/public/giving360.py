@@ -8,9 +8,8 @@ guidance allows.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -110,7 +109,7 @@ CSV_COLUMNS = [
     ("Title", lambda g: g["title"]),
     ("Description", lambda g: g["description"]),
     ("Currency", lambda g: g["currency"]),
-    ("Amount Awarded", lambda g: f"{g['amountAwarded']:.2f}"),
+    ("Amount Awarded", lambda g: Decimal(f"{g['amountAwarded']:.2f}")),
     ("Award Date", lambda g: g["awardDate"]),
     ("Planned Dates:Start Date", lambda g: g.get("plannedDates", [{}])[0].get("startDate", "")),
     ("Planned Dates:End Date", lambda g: g.get("plannedDates", [{}])[0].get("endDate", "")),
@@ -129,10 +128,8 @@ CSV_COLUMNS = [
 
 
 def to_csv(pkg: dict) -> str:
-    """The flattened CSV layout 360Giving's spreadsheet template uses (column titles from the standard)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([title for title, _ in CSV_COLUMNS])
-    for g in pkg["grants"]:
-        writer.writerow([get(g) for _, get in CSV_COLUMNS])
-    return buffer.getvalue()
+    """The flattened CSV layout 360Giving's spreadsheet template uses (column titles from the standard); cells go
+    through ``core.exports`` so a name or title typed as ``=HYPERLINK(…)`` stays text."""
+    from svduty.web.core.exports import csv_text
+
+    return csv_text([title for title, _ in CSV_COLUMNS], ([get(g) for _, get in CSV_COLUMNS] for g in pkg["grants"]))
