@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
 from svduty.web.core.money import format_pence
 from svduty.web.funding.models import FundingStream
 from svduty.web.partnership.models import Organisation, Partnership, Priority
@@ -272,3 +274,17 @@ class Award(models.Model):
         if record is None or not record.decision:
             return "Awaiting PCC decision"
         return "Approved by the PCC" if record.decision == "approved" else "Not approved by the PCC"
+
+
+def _guard_award(sender, instance, **kwargs):
+    """An award's EOI and amount are fixed once made (its commitments hold the money); only the ledger and the
+    workflow touch it."""
+    if not instance.pk:
+        return
+    old = sender.objects.filter(pk=instance.pk).values("application_id", "amount_pence").first()
+    if old and (old["application_id"] != instance.application_id or old["amount_pence"] != instance.amount_pence):
+        raise AppendOnlyError("An award's application and amount cannot be changed once it is made")
+
+
+pre_save.connect(_guard_award, sender=Award, dispatch_uid="svduty-award-guard")
+pre_delete.connect(refuse_delete, sender=Award, dispatch_uid="svduty-award-never-deleted")

@@ -43,6 +43,7 @@ def check(request, allowed: bool, reason: str = ""):
 def register(request):
     """Providers create their organisation and first account; everyone else is already known to the partnership."""
     from django.contrib.auth import login
+    from django.db import IntegrityError
 
     from .forms_register import ProviderRegistrationForm
 
@@ -50,9 +51,21 @@ def register(request):
         return redirect("core:home")
     form = ProviderRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            user = form.save()
+        except IntegrityError:
+            # Another registration with the same name or number committed between our check and our insert: the
+            # database constraint refused this one. Checking again now names the field that clashed.
+            form = ProviderRegistrationForm(request.POST)
+            if form.is_valid():
+                form.add_error(None, "This organisation could not be registered: try again")
+            return render(request, "core/register.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"{user.profile.organisation.name} is registered: you can now apply to open rounds")
+        messages.success(
+            request,
+            f"{user.profile.organisation.name} is registered: you can now apply to open rounds. Your username is "
+            f"{user.username} — keep it, you will need it to sign in.",
+        )
         return redirect("core:home")
     return render(request, "core/register.html", {"form": form})
 

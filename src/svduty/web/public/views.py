@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from svduty.web.decisions.models import DecisionRecord
@@ -36,13 +36,22 @@ def decision(request, reference):
 
 
 def decision_pdf(request, reference):
-    from svduty.web.decisions.views import render_pdf
+    """The record's PDF as published: rendered once and then served from the database, with an ETag so a browser
+    that has it already gets a 304."""
+    from svduty.web.decisions.views import public_pdf
 
     record = get_object_or_404(DecisionRecord, reference=reference, state=State.PUBLISHED)
     if not can_see_decision(record):
         raise Http404("Not published yet")
-    response = HttpResponse(render_pdf(record, public=True), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
+    stored = public_pdf(record)
+    etag = f'"{stored.sha256}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
