@@ -73,12 +73,12 @@ MIDDLEWARE = [
     # Static files straight from the app server (compressed, cache-busting names in production): no separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "svduty.web.core.middleware.ContentSecurityPolicyMiddleware",
-    "svduty.web.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "svduty.web.core.middleware.RejectNulMiddleware",
     "svduty.web.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
