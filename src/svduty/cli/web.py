@@ -101,6 +101,9 @@ def serve_command(
     from django.core.management import call_command
 
     _migrate(console)
+    from django.db import connections
+
+    connections.close_all()  # the migration's connection is not kept open for the server's lifetime
     console.print(f"svduty web app (development server) on http://{host}:{port}/ (Ctrl+C to stop)")
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
