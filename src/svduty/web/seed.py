@@ -27,7 +27,7 @@ class Seed:
 
     applications: int = 10_000
     decisions: int = 1_000
-    rounds: int = 20
+    rounds: int = 100  # about 100 EOIs a round, as a large partnership gets
     providers: int = 500
     reviews_per_application: int = 2
     rng: random.Random = field(default_factory=lambda: random.Random(20241))

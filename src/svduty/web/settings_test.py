@@ -84,3 +84,5 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="svduty-private-"))
 STATIC_ROOT = Path(tempfile.gettempdir()) / "svduty-static"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# No cache between tests: they change rows with queryset updates, which no cache key can see.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -211,9 +211,10 @@ class Review(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "assessor"], name="one_review")]
 
-    def weighted_percent(self) -> Decimal:
-        """Σ weightᵢ·scoreᵢ/maxᵢ ÷ Σ weightᵢ × 100, over the round's criteria (unscored counts as 0)."""
-        criteria = list(self.application.round.criteria.all())
+    def weighted_percent(self, criteria=None) -> Decimal:
+        """Σ weightᵢ·scoreᵢ/maxᵢ ÷ Σ weightᵢ × 100, over the round's criteria (unscored counts as 0). A caller
+        ranking many reviews of one round passes its criteria once instead of a query per review."""
+        criteria = list(self.application.round.criteria.all()) if criteria is None else criteria
         scores = {s.criterion_id: s.score for s in self.scores.all()}
         total_weight = sum(c.weight for c in criteria)
         if not total_weight:

@@ -235,6 +235,14 @@ def application_edit(request, pk):
 
 def application_submit(request, pk):
     application = _application(pk)
+    if (
+        request.method == "POST"
+        and perms.is_own_application(request.user, application)
+        and application.status == ApplicationStatus.SUBMITTED
+    ):
+        # A second click or tab arriving after the first submit landed: done already, not "not allowed".
+        messages.info(request, f"{application.reference} was already submitted: nothing more to do")
+        return redirect("commissioning:application", application.pk)
     denied = check(
         request, perms.can_submit_application(request.user, application), _closed_reason(request, application)
     )
@@ -455,8 +463,17 @@ def awards(request):
         .annotate(paid=Sum("commitments__spend__amount_pence"))
         .order_by("application__round__title", "application__organisation__name")
     )
+    from svduty.web.core.pagination import paginate
+
+    paged = paginate(request, rows)
     return render(
-        request, "commissioning/awards.html", {"awards": rows, "can_record": perms.is_staff_role(request.user)}
+        request,
+        "commissioning/awards.html",
+        {
+            "awards": paged["page"].object_list,
+            "pagination": paged["pagination"],
+            "can_record": perms.is_staff_role(request.user),
+        },
     )
 
 

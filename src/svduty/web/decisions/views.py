@@ -27,10 +27,18 @@ def record_list(request):
     state = request.GET.get("state")
     if state:
         records = records.filter(state=state)
+    from svduty.web.core.pagination import paginate
+
+    paged = paginate(request, records)
     return render(
         request,
         "decisions/list.html",
-        {"records": records, "can_create": perms.can_create_decision(request.user), "state": state},
+        {
+            "records": paged["page"].object_list,
+            "pagination": paged["pagination"],
+            "can_create": perms.can_create_decision(request.user),
+            "state": state,
+        },
     )
 
 
