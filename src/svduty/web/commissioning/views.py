@@ -308,13 +308,34 @@ def my_applications(request):
 
 @require(perms.can_assess)
 def assessor_queue(request):
-    rows = []
-    for round_ in Round.objects.filter(panel__members=request.user):
-        for app in round_.applications.exclude(status=ApplicationStatus.DRAFT).select_related("organisation"):
-            declaration = perms.declaration_of(request.user, app)
-            review = app.reviews.filter(assessor=request.user).first()
-            rows.append({"round": round_, "application": app, "declaration": declaration, "review": review})
-    return render(request, "commissioning/assessor_queue.html", {"rows": rows})
+    """The EOIs on the assessor's panels with their own declaration and review: three queries whatever the numbers
+    (it made two per EOI), 50 to a page."""
+    from django.db.models import Prefetch
+
+    from svduty.web.core.pagination import paginate
+
+    user = request.user
+    apps = (
+        Application.objects.filter(round__panel__members=user)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("organisation", "round")
+        .prefetch_related(
+            Prefetch("declarations", queryset=Declaration.objects.filter(assessor=user), to_attr="own_declarations"),
+            Prefetch("reviews", queryset=Review.objects.filter(assessor=user), to_attr="own_reviews"),
+        )
+        .order_by("-round__opens_on", "round__title", "id")
+    )
+    paged = paginate(request, apps)
+    rows = [
+        {
+            "round": app.round,
+            "application": app,
+            "declaration": app.own_declarations[0] if app.own_declarations else None,
+            "review": app.own_reviews[0] if app.own_reviews else None,
+        }
+        for app in paged["page"].object_list
+    ]
+    return render(request, "commissioning/assessor_queue.html", {"rows": rows, "pagination": paged["pagination"]})
 
 
 def declare(request, pk):
