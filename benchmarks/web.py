@@ -45,6 +45,7 @@ STAFF = ["officer", "ceo", "pcc", "admin"]
 PREPARE = r"""
 import json, os, sys, time
 import django
+STAFF_NAMES = json.loads(os.environ["SVDUTY_BENCH_STAFF"])
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
@@ -55,7 +56,7 @@ from svduty.web.commissioning.models import Round
 from svduty.web.decisions.models import DecisionRecord
 from svduty.web.funding.models import FundingStream
 sessions = {}
-for name in %(staff)r:
+for name in STAFF_NAMES:
     user = get_user_model().objects.get(username=name)
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)
@@ -72,7 +73,7 @@ print(json.dumps({
     "rounds": list(Round.objects.values_list("pk", flat=True)),
     "streams": list(FundingStream.objects.values_list("pk", flat=True)),
 }))
-""" % {"staff": STAFF}
+"""
 
 
 @dataclass
@@ -130,6 +131,7 @@ def environment(url: str, workspace: str) -> dict:
 def prepare(env: dict, seed: tuple[int, int] | None) -> dict:
     subprocess.run([sys.executable, "-m", "svduty.cli", "demo"], env=env, check=True, capture_output=True)
     args = ["seed", str(seed[0]), str(seed[1])] if seed else ["plain"]
+    env = {**env, "SVDUTY_BENCH_STAFF": json.dumps(STAFF)}
     out = subprocess.run([sys.executable, "-c", PREPARE, *args], env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -145,7 +147,8 @@ def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit("server failed: " + (Path(env["SVDUTY_WORKSPACE"]) / "server.log").read_text())
+                log_text = (Path(env["SVDUTY_WORKSPACE"]) / "server.log").read_text()
+                raise SystemExit("server failed: " + log_text) from None
             time.sleep(0.2)
     raise SystemExit("server did not start")
 
@@ -165,21 +168,38 @@ def server_cpu(master: int) -> float:
     return total
 
 
-def urls(targets: dict, rng: random.Random) -> dict[str, list[tuple[str, str | None]]]:
-    """Page kinds → (path, signed-in user or None)."""
+def urls(targets: dict, rng: random.Random) -> dict[str, list[list[tuple[str, str | None]]]]:
+    """Page kinds → page types → (path, signed-in user or None). A request picks a kind by MIX, then a page type
+    uniformly, then one of its objects: a page type with many objects (a round's ranking) is not over-weighted."""
     refs = targets["published"] or ["DN50-24"]
     rounds, streams, records = targets["rounds"], targets["streams"], targets["records"]
-    public_html = ["/public/", "/public/decisions/", "/public/grants/"]
-    public_html += [f"/public/decisions/{r}/" for r in rng.sample(refs, min(40, len(refs)))]
-    staff_html = ["/", "/decisions/", "/rounds/", "/awards/", "/funding/", "/partnership/"]
-    staff_html += [f"/decisions/{r}/" for r in rng.sample(records, min(40, len(records)))]
-    staff_html += [f"/rounds/{pk}/" for pk in rounds] + [f"/funding/{pk}/" for pk in streams]
-    officer_html = [f"/rounds/{pk}/assessment/" for pk in rounds]
+    some_refs = rng.sample(refs, min(40, len(refs)))
+    some_records = rng.sample(records, min(40, len(records)))
+
+    def staff(paths, who=None):
+        return [(p, who or rng.choice(STAFF)) for p in paths]
+
     return {
-        "public page": [(u, None) for u in public_html],
-        "staff page": [(u, rng.choice(STAFF)) for u in staff_html] + [(u, "officer") for u in officer_html],
-        "export": [("/public/360giving.csv", None), ("/public/360giving.json", None)],
-        "pdf": [(f"/public/decisions/{r}/pdf/", None) for r in refs[:20]],
+        "public page": [
+            [("/public/", None)],
+            [("/public/decisions/", None), ("/public/decisions/?page=2", None)],
+            [(f"/public/decisions/{r}/", None) for r in some_refs],
+            [("/public/grants/", None)],
+        ],
+        "staff page": [
+            staff(["/"]),
+            staff(["/decisions/", "/decisions/?state=published"]),
+            staff([f"/decisions/{r}/" for r in some_records]),
+            staff(["/rounds/"]),
+            staff([f"/rounds/{pk}/" for pk in rounds]),
+            staff([f"/rounds/{pk}/assessment/" for pk in rounds], "officer"),
+            staff(["/awards/"]),
+            staff(["/funding/"]),
+            staff([f"/funding/{pk}/" for pk in streams]),
+            staff(["/partnership/"]),
+        ],
+        "export": [[("/public/360giving.csv", None)], [("/public/360giving.json", None)]],
+        "pdf": [[(f"/public/decisions/{r}/pdf/", None) for r in refs[:20]]],
     }
 
 
@@ -218,7 +238,7 @@ def drive(port, targets, *, users, seconds, think, kinds, server_url, db_name, m
         box = [None]
         while time.monotonic() < stop:
             kind = r.choices([k for k, _ in MIX if k in kinds], [w for k, w in MIX if k in kinds])[0]
-            path, who = r.choice(pages[kind])
+            path, who = r.choice(r.choice(pages[kind]))
             started = time.perf_counter()
             ok = request(box, port, path, targets["sessions"].get(who) if who else None)
             with lock:
@@ -316,7 +336,7 @@ def main(argv: list[str]) -> int:
         details.append(f"{label}, think-time run by kind: {per_kind}")
         with admin_connect(args.server) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print("\n".join(lines + [""] + details))
+    print("\n".join([*lines, "", *details]))
     print("Goals: think time p95 < 200 ms and 0 errors; saturation ≥ 100 HTML pages/s; ≤ 20 ms server CPU per page.")
     return 0
 

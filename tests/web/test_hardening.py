@@ -72,6 +72,23 @@ def test_export_helper_neutralises_csv_and_xlsx_and_keeps_numbers():
     assert all(row[1].value == -250 and row[1].data_type == "n" for row in cells)
 
 
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_cached_360giving_files_follow_every_change(world):
+    """The exports are built once and cached; an edit to what they show (here an organisation's name, saved as an
+    officer would) makes the next download new."""
+    from svduty.web.commissioning.models import Application
+    from svduty.web.public.giving360 import cached_export
+
+    first = cached_export("csv")
+    assert cached_export("csv") is first  # served from the cache
+    org = Application.objects.filter(award__decision_record__reference="DN50-24")[0].organisation
+    org.name = "Renamed Youth Trust"
+    org.save()
+    again = cached_export("csv")
+    assert b"Renamed Youth Trust" in again and again != first
+    assert b"Renamed Youth Trust" in cached_export("json")
+
+
 # Finding 3 (the part a single request can show): constraints and the form ---------------------------------------
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -112,10 +113,13 @@ def package(today=None) -> dict:
     }
 
 
-def cached_package() -> dict:
-    """``package()``, rebuilt only when what it is made of can have changed: a record published or decided, an award
-    or an organisation edited, or a new day (a deferral date passing). One small query decides; the package itself
-    (every published grant) is built once per change per server process instead of on every download."""
+def cached_export(kind: str) -> bytes:
+    """The 360Giving file (``"json"`` or ``"csv"``), rebuilt only when what it is made of can have changed: a record
+    published, an award, application or organisation edited, or a new day (a deferral date passing). Three small
+    queries decide; the file (every published grant) is built once per change per server process instead of on
+    every download."""
+    import json
+
     from django.core.cache import cache
     from django.db.models import Count, Max
 
@@ -126,13 +130,17 @@ def cached_package() -> dict:
     records = DecisionRecord.objects.filter(state=State.PUBLISHED).aggregate(n=Count("id"), last=Max("published_at"))
     # History rows are only ever added (database triggers), so the newest history id moves on every change.
     edits = [m.history.aggregate(last=Max("history_id"))["last"] for m in (Organisation, Award, Application)]
-    state = "|".join(str(v) for v in (timezone.localdate(), *records.values(), *edits))
+    state = "|".join(str(v) for v in (kind, timezone.localdate(), *records.values(), *edits))
     key = "svduty-360giving-" + hashlib.sha256(state.encode()).hexdigest()
-    pkg = cache.get(key)
-    if pkg is None:
+    body = cache.get(key)
+    if body is None:
         pkg = package()
-        cache.set(key, pkg, 3600)
-    return pkg
+        if kind == "json":
+            body = json.dumps(pkg, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+        else:
+            body = to_csv(pkg).encode()
+        cache.set(key, body, 3600)
+    return body
 
 
 CSV_COLUMNS = [

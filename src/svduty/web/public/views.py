@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -89,12 +89,12 @@ def grants(request):
 
 
 def giving_json(request):
-    response = JsonResponse(giving360.cached_package(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = HttpResponse(giving360.cached_export("json"), content_type="application/json")
     response["Content-Disposition"] = 'inline; filename="360giving.json"'
     return response
 
 
 def giving_csv(request):
-    response = HttpResponse(giving360.to_csv(giving360.cached_package()), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(giving360.cached_export("csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="360giving.csv"'
     return response
