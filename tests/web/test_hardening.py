@@ -73,19 +73,23 @@ def test_export_helper_neutralises_csv_and_xlsx_and_keeps_numbers():
 
 
 @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
-def test_cached_360giving_files_follow_every_change(world):
+def test_cached_360giving_files_follow_every_change(world, monkeypatch):
     """The exports are built once and cached; an edit to what they show (here an organisation's name, saved as an
     officer would) makes the next download new."""
     from svduty.web.commissioning.models import Application
+    from svduty.web.public import giving360
     from svduty.web.public.giving360 import cached_export
 
+    builds = []
+    real_package = giving360.package
+    monkeypatch.setattr(giving360, "package", lambda: builds.append(1) or real_package())
     first = cached_export("csv")
-    assert cached_export("csv") is first  # served from the cache
+    assert cached_export("csv") == first and len(builds) == 1  # the second download came from the cache
     org = Application.objects.filter(award__decision_record__reference="DN50-24")[0].organisation
     org.name = "Renamed Youth Trust"
     org.save()
     again = cached_export("csv")
-    assert b"Renamed Youth Trust" in again and again != first
+    assert b"Renamed Youth Trust" in again and again != first and len(builds) == 2
     assert b"Renamed Youth Trust" in cached_export("json")
 
 
