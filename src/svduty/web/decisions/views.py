@@ -15,6 +15,7 @@ from svduty.web.workflows import DECISION_WORKFLOW, TransitionRefused, perform
 from . import permissions as perms
 from .forms import DecisionRecordForm, OfficerApprovalForm, PCCDecisionForm
 from .models import DecisionEvent, DecisionRecord
+from .options import State
 
 
 def _record(reference):
@@ -160,6 +161,10 @@ def record_decide(request, reference):
 
 def record_publish(request, reference):
     record = _record(reference)
+    if request.method == "POST" and record.state == State.PUBLISHED and perms.may_publish_decisions(request.user):
+        # A second publish arriving after the first landed (the PCC and an officer, a double click): done already.
+        messages.info(request, f"{record.reference} was already published: nothing more to do")
+        return redirect("decisions:detail", record.reference)
     denied = check(request, perms.can_publish(request.user, record))
     if denied:
         return denied
