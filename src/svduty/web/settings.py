@@ -1,7 +1,8 @@
 """Django settings for the svduty web app.
 
-One module for every environment: ``SVDUTY_ENV=production`` switches on the hardened settings that
-``manage.py check --deploy`` asks for (and demands ``SVDUTY_SECRET_KEY``); anything else is a local/dev/test run.
+One module for every environment: ``SVDUTY_ENV=production`` (set by ``svduty serve --production``) switches on the
+hardened settings that ``manage.py check --deploy`` asks for and demands the secret key, allowed hosts and database
+from the environment; anything else is a local/dev/test run (DEBUG still off unless ``SVDUTY_DEBUG=1``).
 The database comes from ``SVDUTY_DATABASE_URL`` (dj-database-url syntax, PostgreSQL in production) and falls back to
 SQLite at ``<workspace>/web.sqlite3`` so ``svduty serve`` runs with no server at all.
 """
@@ -9,6 +10,7 @@ SQLite at ``<workspace>/web.sqlite3`` so ``svduty serve`` runs with no server at
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -19,17 +21,33 @@ ENV = os.environ.get("SVDUTY_ENV", "development")
 PRODUCTION = ENV == "production"
 WORKSPACE = Path(os.environ.get("SVDUTY_WORKSPACE", "workspace")).resolve()
 
+
+def _required(name: str, what: str) -> str:
+    """A production setting that has no safe default: missing is a one-line error naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in production: {what}")
+    return value
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 if PRODUCTION:
-    SECRET_KEY = os.environ.get("SVDUTY_SECRET_KEY", "")
+    SECRET_KEY = _required("SVDUTY_SECRET_KEY", "a random string of 50+ characters (docs/deploy.md)")
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SVDUTY_SECRET_KEY must be set to a random string of 50+ characters in production")
+    _required("SVDUTY_ALLOWED_HOSTS", "the host names the service answers to, comma-separated")
+    ALLOWED_HOSTS = _list("SVDUTY_ALLOWED_HOSTS")
 else:
     SECRET_KEY = os.environ.get("SVDUTY_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+    # Development and `make run`: this machine's own names only, never any Host header.
+    ALLOWED_HOSTS = _list("SVDUTY_ALLOWED_HOSTS") or ["localhost", "127.0.0.1", "[::1]"]
 
-DEBUG = not PRODUCTION and os.environ.get("SVDUTY_DEBUG", "1") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("SVDUTY_ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
-if not PRODUCTION:
-    ALLOWED_HOSTS = ALLOWED_HOSTS or ["*"]
+# DEBUG is never on in production, and off by default elsewhere (technical error pages only when a developer asks
+# with SVDUTY_DEBUG=1), so `svduty serve` shows the styled 404/500 pages.
+DEBUG = not PRODUCTION and os.environ.get("SVDUTY_DEBUG", "0") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,12 +75,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the app server (compressed, cache-busting names in production): no separate server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "svduty.web.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "svduty.web.core.middleware.RejectNulMiddleware",
+    "svduty.web.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware last, as django-axes asks.
@@ -94,7 +116,21 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{WORKSPACE / 'web.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("SVDUTY_DATABASE_URL", _default_db), conn_max_age=60)}
+if PRODUCTION:
+    _required("SVDUTY_DATABASE_URL", "the PostgreSQL database, e.g. postgres://svduty@db.internal/svduty")
+# No persistent connections by default: Django's threaded development server starts a thread per connection, and a
+# connection kept open by a thread that then ends is held until PostgreSQL notices, so `svduty serve` under load used
+# up the server's connection limit. Production (`svduty serve --production`) uses a pool per gunicorn worker instead,
+# sized to the worker's threads (SVDUTY_DB_POOL_MAX, set by the serve command): at most workers × threads
+# connections, reused across requests, whatever the traffic.
+DATABASES = {"default": dj_database_url.parse(os.environ.get("SVDUTY_DATABASE_URL", _default_db), conn_max_age=0)}
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("SVDUTY_DB_POOL_MAX"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ["SVDUTY_DB_POOL_MAX"]),
+        "timeout": 10,  # a request waits at most 10 s for a free connection, then fails cleanly (500 page)
+        "max_idle": 300,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -112,6 +148,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SVDUTY_STATIC_ROOT", WORKSPACE / "static"))
 STATICFILES_DIRS = [WEB_DIR / "static"]
+# Production serves what `collectstatic` wrote (hashed names, gzip/brotli, cached for a year); development reads the
+# source folders directly so nothing needs collecting first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Applicants' uploads live outside every served path; only commissioning.views.document_download serves them,
 # after a permission check (Hypha's "private media" pattern).
@@ -123,12 +171,30 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# django-axes: lock an account+address pair out after 5 failures for one hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in throttling (django-axes; policy in docs/web.md "Sign-in throttling"). The client address is the real one:
+# X-Forwarded-For is read only from a request that came from a proxy listed in SVDUTY_TRUSTED_PROXIES. Each limit
+# is counted separately over a short cool-off, so a wrong password typed from elsewhere cannot lock a user out for
+# long, and one password tried across many usernames from one address is stopped.
+SVDUTY_TRUSTED_PROXIES = _list("SVDUTY_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "svduty.web.core.throttle.client_ip"
+AXES_HANDLER = "svduty.web.core.throttle.PerParameterLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address", "username"]
+SVDUTY_AXES_LIMITS = {
+    ("ip_address", "username"): 5,  # one person mistyping: 5 tries, then wait
+    ("ip_address",): 20,  # one address trying many usernames (password spraying)
+    ("username",): 30,  # one account guessed from many addresses
+}
+AXES_FAILURE_LIMIT = min(SVDUTY_AXES_LIMITS.values())
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SVDUTY_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked do not stretch the lock-out
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+
+# Sessions: a working-day idle timeout (the cookie's age, renewed as the user works) and, for staff roles, an
+# absolute lifetime after which they sign in again however active (OWASP ASVS 3.3.2 level 2: 12 hours).
+SESSION_COOKIE_AGE = int(os.environ.get("SVDUTY_SESSION_IDLE_MINUTES", "480")) * 60
+SVDUTY_SESSION_RENEW_SECONDS = 300  # renew the idle timer at most every 5 minutes (one session write, not one a hit)
+SVDUTY_STAFF_SESSION_MAX_SECONDS = int(os.environ.get("SVDUTY_STAFF_SESSION_HOURS", "12")) * 3600
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -145,12 +211,19 @@ CONTENT_SECURITY_POLICY = (
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("SVDUTY_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_SECONDS = int(os.environ.get("SVDUTY_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The TLS proxy says the request was HTTPS; gunicorn only accepts this header from SVDUTY_TRUSTED_PROXIES.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = _list("SVDUTY_CSRF_TRUSTED_ORIGINS") or [
+        f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if "*" not in h
+    ]
+
+# History is evidence: django-simple-history's "revert to this version" would change a record outside its workflow.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SVDUTY_PARTNERSHIP_NAME = os.environ.get("SVDUTY_PARTNERSHIP_NAME", "")
 # 360Giving: the publisher's registered prefix (https://standard.threesixtygiving.org/en/latest/technical/identifiers/).
@@ -179,5 +252,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        # Unhandled errors (500s) with their traceback go to stderr, which gunicorn/systemd collect (docs/deploy.md).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -85,3 +85,5 @@ WORKSPACE = Path(tempfile.mkdtemp(prefix="svduty-workspace-"))  # referrals: the
 STATIC_ROOT = Path(tempfile.gettempdir()) / "svduty-static"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# No cache between tests: they change rows with queryset updates, which no cache key can see.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -25,3 +25,5 @@ urlpatterns = [
 
 handler403 = "svduty.web.core.views.forbidden"
 handler404 = "svduty.web.core.views.not_found"
+handler400 = "svduty.web.core.views.bad_request"
+handler500 = "svduty.web.core.views.server_error"

@@ -28,12 +28,13 @@ def rank(round_: Round) -> list[Ranked]:
     apps = (
         Application.objects.filter(round=round_)
         .exclude(status=ApplicationStatus.DRAFT)
-        .select_related("organisation")
-        .prefetch_related("reviews__scores", "moderations", "declarations")
+        .select_related("organisation", "round")
+        .prefetch_related("reviews__scores", "moderations", "declarations", "budget_lines")
     )
+    criteria = list(round_.criteria.all())
     rows = []
     for app in apps:
-        scores = [r.weighted_percent() for r in app.reviews.all()]
+        scores = [r.weighted_percent(criteria) for r in app.reviews.all()]
         mean = (sum(scores) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if scores else None
         latest = app.moderations.all()[0] if app.moderations.all() else None
         rows.append(

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
 from svduty.web.core.money import format_pence
 from svduty.web.funding.models import FundingStream
 from svduty.web.partnership.models import Organisation, Partnership, Priority
@@ -209,9 +211,10 @@ class Review(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "assessor"], name="one_review")]
 
-    def weighted_percent(self) -> Decimal:
-        """Σ weightᵢ·scoreᵢ/maxᵢ ÷ Σ weightᵢ × 100, over the round's criteria (unscored counts as 0)."""
-        criteria = list(self.application.round.criteria.all())
+    def weighted_percent(self, criteria=None) -> Decimal:
+        """Σ weightᵢ·scoreᵢ/maxᵢ ÷ Σ weightᵢ × 100, over the round's criteria (unscored counts as 0). A caller
+        ranking many reviews of one round passes its criteria once instead of a query per review."""
+        criteria = list(self.application.round.criteria.all()) if criteria is None else criteria
         scores = {s.criterion_id: s.score for s in self.scores.all()}
         total_weight = sum(c.weight for c in criteria)
         if not total_weight:
@@ -272,3 +275,17 @@ class Award(models.Model):
         if record is None or not record.decision:
             return "Awaiting PCC decision"
         return "Approved by the PCC" if record.decision == "approved" else "Not approved by the PCC"
+
+
+def _guard_award(sender, instance, **kwargs):
+    """An award's EOI and amount are fixed once made (its commitments hold the money); only the ledger and the
+    workflow touch it."""
+    if not instance.pk:
+        return
+    old = sender.objects.filter(pk=instance.pk).values("application_id", "amount_pence").first()
+    if old and (old["application_id"] != instance.application_id or old["amount_pence"] != instance.amount_pence):
+        raise AppendOnlyError("An award's application and amount cannot be changed once it is made")
+
+
+pre_save.connect(_guard_award, sender=Award, dispatch_uid="svduty-award-guard")
+pre_delete.connect(refuse_delete, sender=Award, dispatch_uid="svduty-award-never-deleted")

@@ -68,6 +68,16 @@ def can_score(user, application) -> bool:
     return declaration is not None and not declaration.has_conflict
 
 
+def scores_locked(application) -> bool:
+    """Once the officer has moderated an EOI its ranking rests on the moderated score: the assessors' scores are
+    then fixed, so nobody can change a score the moderation was based on without anyone knowing."""
+    return application.moderations.exists()
+
+
+def can_change_score(user, application) -> bool:
+    return can_score(user, application) and not scores_locked(application)
+
+
 def can_view_application(user, application) -> bool:
     role = role_of(user)
     if role in (Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC):

@@ -235,6 +235,14 @@ def application_edit(request, pk):
 
 def application_submit(request, pk):
     application = _application(pk)
+    if (
+        request.method == "POST"
+        and perms.is_own_application(request.user, application)
+        and application.status == ApplicationStatus.SUBMITTED
+    ):
+        # A second click or tab arriving after the first submit landed: done already, not "not allowed".
+        messages.info(request, f"{application.reference} was already submitted: nothing more to do")
+        return redirect("commissioning:application", application.pk)
     denied = check(
         request, perms.can_submit_application(request.user, application), _closed_reason(request, application)
     )
@@ -242,7 +250,13 @@ def application_submit(request, pk):
         return denied
     missing = missing_for_submission(application)
     if request.method == "POST" and not missing:
-        perform(APPLICATION_WORKFLOW, "submit", application, request.user, submitted_at=timezone.now())
+        try:
+            perform(APPLICATION_WORKFLOW, "submit", application, request.user, submitted_at=timezone.now())
+        except TransitionRefused:
+            # Another request (a double click, a second tab) submitted it a moment ago: that is what was wanted.
+            application.refresh_from_db()
+            messages.info(request, f"{application.reference} was already submitted: nothing more to do")
+            return redirect("commissioning:application", application.pk)
         messages.success(request, f"Expression of interest {application.reference} submitted")
         return redirect("commissioning:application", application.pk)
     return render(request, "commissioning/application_submit.html", {"application": application, "missing": missing})
@@ -294,13 +308,34 @@ def my_applications(request):
 
 @require(perms.can_assess)
 def assessor_queue(request):
-    rows = []
-    for round_ in Round.objects.filter(panel__members=request.user):
-        for app in round_.applications.exclude(status=ApplicationStatus.DRAFT).select_related("organisation"):
-            declaration = perms.declaration_of(request.user, app)
-            review = app.reviews.filter(assessor=request.user).first()
-            rows.append({"round": round_, "application": app, "declaration": declaration, "review": review})
-    return render(request, "commissioning/assessor_queue.html", {"rows": rows})
+    """The EOIs on the assessor's panels with their own declaration and review: three queries whatever the numbers
+    (it made two per EOI), 50 to a page."""
+    from django.db.models import Prefetch
+
+    from svduty.web.core.pagination import paginate
+
+    user = request.user
+    apps = (
+        Application.objects.filter(round__panel__members=user)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("organisation", "round")
+        .prefetch_related(
+            Prefetch("declarations", queryset=Declaration.objects.filter(assessor=user), to_attr="own_declarations"),
+            Prefetch("reviews", queryset=Review.objects.filter(assessor=user), to_attr="own_reviews"),
+        )
+        .order_by("-round__opens_on", "round__title", "id")
+    )
+    paged = paginate(request, apps)
+    rows = [
+        {
+            "round": app.round,
+            "application": app,
+            "declaration": app.own_declarations[0] if app.own_declarations else None,
+            "review": app.own_reviews[0] if app.own_reviews else None,
+        }
+        for app in paged["page"].object_list
+    ]
+    return render(request, "commissioning/assessor_queue.html", {"rows": rows, "pagination": paged["pagination"]})
 
 
 def declare(request, pk):
@@ -336,24 +371,41 @@ def score(request, pk):
         return denied
     criteria = application.round.criteria.all()
     review = Review.objects.filter(application=application, assessor=request.user).first()
+    locked = perms.scores_locked(application)
     form = ScoreForm(request.POST or None, criteria=criteria, review=review)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not locked and form.is_valid():
         with transaction.atomic():
-            review, _ = Review.objects.update_or_create(
-                application=application, assessor=request.user, defaults={"comment": form.cleaned_data["comment"]}
-            )
-            for criterion in form.criteria:
-                Score.objects.update_or_create(
-                    review=review,
-                    criterion=criterion,
-                    defaults={"score": form.cleaned_data[f"criterion_{criterion.pk}"]},
+            # The EOI row is locked as moderation locks it, so a score cannot land after a moderation that was
+            # made without it (the check is repeated on the locked row).
+            Application.objects.select_for_update().get(pk=application.pk)
+            if perms.scores_locked(application):
+                locked = True
+            else:
+                review, _ = Review.objects.update_or_create(
+                    application=application, assessor=request.user, defaults={"comment": form.cleaned_data["comment"]}
                 )
-        messages.success(request, f"Scores saved: {review.weighted_percent()} out of 100 (weighted)")
-        return redirect("commissioning:assessor_queue")
+                for criterion in form.criteria:
+                    Score.objects.update_or_create(
+                        review=review,
+                        criterion=criterion,
+                        defaults={"score": form.cleaned_data[f"criterion_{criterion.pk}"]},
+                    )
+        if not locked:
+            messages.success(request, f"Scores saved: {review.weighted_percent()} out of 100 (weighted)")
+            return redirect("commissioning:assessor_queue")
+    if locked and request.method == "POST":
+        messages.error(request, f"Scores not saved: {application.reference} has been moderated, so scores are fixed")
+        return redirect("commissioning:score", application.pk)
     return render(
         request,
         "commissioning/score.html",
-        {"application": application, "form": form, "answers": application.answers.select_related("question")},
+        {
+            "application": application,
+            "form": form,
+            "locked": locked,
+            "moderation": application.moderations.select_related("moderated_by").first() if locked else None,
+            "answers": application.answers.select_related("question"),
+        },
     )
 
 
@@ -372,10 +424,12 @@ def moderate(request, pk):
         return denied
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        moderation = form.save(commit=False)
-        moderation.application = application
-        moderation.moderated_by = request.user
-        moderation.save()
+        with transaction.atomic():
+            Application.objects.select_for_update().get(pk=application.pk)  # serialises with a score being saved
+            moderation = form.save(commit=False)
+            moderation.application = application
+            moderation.moderated_by = request.user
+            moderation.save()
         messages.success(request, f"Moderated score {moderation.score_percent} recorded")
         return redirect("commissioning:round_assessment", application.round_id)
     return render(
@@ -430,8 +484,17 @@ def awards(request):
         .annotate(paid=Sum("commitments__spend__amount_pence"))
         .order_by("application__round__title", "application__organisation__name")
     )
+    from svduty.web.core.pagination import paginate
+
+    paged = paginate(request, rows)
     return render(
-        request, "commissioning/awards.html", {"awards": rows, "can_record": perms.is_staff_role(request.user)}
+        request,
+        "commissioning/awards.html",
+        {
+            "awards": paged["page"].object_list,
+            "pagination": paged["pagination"],
+            "can_record": perms.is_staff_role(request.user),
+        },
     )
 
 

@@ -35,7 +35,8 @@ def site(request):
     from svduty.web.partnership.models import Partnership
 
     partnership = Partnership.objects.order_by("id").first()
-    role = role_of(request.user)
+    # Error pages can be rendered before AuthenticationMiddleware has run (a bad Host header is refused earlier).
+    role = role_of(getattr(request, "user", None))
     path = request.path
     nav = []
     for label, name, roles in NAV:

@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
 
-from svduty.web.partnership.models import Organisation, Profile
+from svduty.web.partnership.models import Organisation, Profile, normalise_name
 
 from .forms import GovukMessages
 from .options import Role
@@ -33,7 +35,6 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
     first_name = forms.CharField(label="Your first name", max_length=150)
     last_name = forms.CharField(label="Your last name", max_length=150)
     email = forms.EmailField(label="Your email address")
-    username = forms.CharField(label="Choose a username", max_length=150)
     password = forms.CharField(
         label="Choose a password",
         widget=forms.PasswordInput(render_value=False),
@@ -41,19 +42,13 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
     )
 
     def clean_organisation_name(self):
-        name = self.cleaned_data["organisation_name"].strip()
+        name = normalise_name(self.cleaned_data["organisation_name"])
         if Organisation.objects.filter(name__iexact=name).exists():
             raise ValidationError(
                 "An organisation with this name is already registered: ask its existing user or the partnership's "
                 "administrator to add you"
             )
         return name
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise ValidationError("This username is taken: choose another")
-        return username
 
     def clean(self):
         data = super().clean()
@@ -87,7 +82,10 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
                     )
         if data.get("password"):
             user = get_user_model()(
-                username=data.get("username", ""), email=data.get("email", ""), first_name=data.get("first_name", "")
+                username=data.get("email", ""),
+                email=data.get("email", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
             )
             try:
                 password_validation.validate_password(data["password"], user)
@@ -96,6 +94,8 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
         return data
 
     def save(self):
+        """Create the organisation, the account and its profile in one transaction. Raises IntegrityError when a
+        registration running at the same moment took the name or number first (the view re-checks and says so)."""
         data = self.cleaned_data
         with transaction.atomic():
             organisation = Organisation.objects.create(
@@ -106,7 +106,7 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
                 address_locality=data["town"],
             )
             user = get_user_model().objects.create_user(
-                username=data["username"],
+                username=new_username(data["first_name"], data["last_name"]),
                 email=data["email"],
                 password=data["password"],
                 first_name=data["first_name"],
@@ -114,3 +114,15 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
             )
             Profile.objects.create(user=user, role=Role.PROVIDER, organisation=organisation)
         return user
+
+
+def new_username(first_name: str, last_name: str) -> str:
+    """A username the service chooses: the person's name and a random suffix, e.g. ``riya.shah-k7p2qd``. Letting
+    applicants choose one made ``/register/`` answer "this username is taken", which told anyone which accounts
+    exist; an assigned one has nothing to reveal. It is shown once registered and used to sign in."""
+    base = slugify(f"{first_name}.{last_name}".replace(".", " ")).replace("-", ".")[:40] or "provider"
+    User = get_user_model()
+    while True:
+        candidate = f"{base}-{get_random_string(6, 'abcdefghjkmnpqrstuvwxyz23456789')}"
+        if not User.objects.filter(username__iexact=candidate).exists():
+            return candidate

@@ -43,6 +43,7 @@ def check(request, allowed: bool, reason: str = ""):
 def register(request):
     """Providers create their organisation and first account; everyone else is already known to the partnership."""
     from django.contrib.auth import login
+    from django.db import IntegrityError
 
     from .forms_register import ProviderRegistrationForm
 
@@ -50,9 +51,21 @@ def register(request):
         return redirect("core:home")
     form = ProviderRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            user = form.save()
+        except IntegrityError:
+            # Another registration with the same name or number committed between our check and our insert: the
+            # database constraint refused this one. Checking again now names the field that clashed.
+            form = ProviderRegistrationForm(request.POST)
+            if form.is_valid():
+                form.add_error(None, "This organisation could not be registered: try again")
+            return render(request, "core/register.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"{user.profile.organisation.name} is registered: you can now apply to open rounds")
+        messages.success(
+            request,
+            f"{user.profile.organisation.name} is registered: you can now apply to open rounds. Your username is "
+            f"{user.username} — keep it, you will need it to sign in.",
+        )
         return redirect("core:home")
     return render(request, "core/register.html", {"form": form})
 
@@ -105,3 +118,22 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "core/404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/400.html", status=400)
+
+
+def server_error(request):
+    """The styled 500 page, never a traceback. The full page needs the database (the partnership's name, the
+    navigation); when that is what failed, a plain page with the same styles stands in."""
+    import logging
+
+    from django.http import HttpResponseServerError
+    from django.template.loader import render_to_string
+
+    try:
+        return render(request, "core/500.html", status=500)
+    except Exception:  # the error page itself must not fail
+        logging.getLogger("django.request").exception("the full 500 page could not be rendered")
+        return HttpResponseServerError(render_to_string("core/500_plain.html"))

@@ -13,10 +13,17 @@ class EventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(models.DecisionRecord)
 class DecisionRecordAdmin(SimpleHistoryAdmin):
-    """Read-only in admin: the workflow (svduty.web.workflows) is the only way a record changes state."""
+    """Read-only in admin, deletion included: the workflow (svduty.web.workflows) is the only way a record changes,
+    and a record with its step log is never deleted (a published one was, taking its public page with it)."""
 
     list_display = ["reference", "title", "state", "decision"]
     list_filter = ["state", "decision"]
@@ -26,4 +33,7 @@ class DecisionRecordAdmin(SimpleHistoryAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
 
 from .options import Outcome, State
 
@@ -86,7 +89,12 @@ class DecisionRecord(models.Model):
     def save(self, *args, **kwargs):
         if not self.reference:
             self.number, self.year, self.reference = next_reference()
+        elif self.pk and type(self).objects.filter(pk=self.pk, state=State.PUBLISHED).exists():
+            raise AppendOnlyError(f"{self.reference} is published: a published decision record is never changed")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.reference}: decision records are never deleted (the step log is evidence)")
 
     def publicly_visible(self, today=None) -> bool:
         """Published, and past any deferral date (SI 2011/3050: publish as soon as practicable)."""
@@ -130,5 +138,23 @@ class DecisionEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk:
-            raise ValueError("Decision events are append-only")
+            raise AppendOnlyError("Decision events are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Decision events are append-only")
+
+
+class PublishedPDF(models.Model):
+    """The public PDF of a published record, rendered once (WeasyPrint takes about a quarter of a second of CPU) and
+    served from here on every request. A published record never changes, so neither does its PDF."""
+
+    record = models.OneToOneField(DecisionRecord, on_delete=models.PROTECT, related_name="published_pdf")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+
+# Deletes through a queryset or a cascade skip Model.delete() but send pre_delete: refuse them there too.
+pre_delete.connect(refuse_delete, sender=DecisionEvent, dispatch_uid="svduty-decision-event-append-only")
+pre_delete.connect(refuse_delete, sender=DecisionRecord, dispatch_uid="svduty-decision-record-never-deleted")

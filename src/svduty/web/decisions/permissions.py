@@ -53,8 +53,13 @@ def can_decide(user, record) -> bool:
     return role_of(user) == Role.PCC and record.state == State.OFFICER_APPROVED
 
 
+def may_publish_decisions(user) -> bool:
+    """The roles that publish decided records (whether this record can be published now is ``can_publish``)."""
+    return role_of(user) in (Role.ADMIN, Role.OFFICER, Role.PCC)
+
+
 def can_publish(user, record) -> bool:
-    return role_of(user) in (Role.ADMIN, Role.OFFICER, Role.PCC) and record.state == State.DECIDED
+    return may_publish_decisions(user) and record.state == State.DECIDED
 
 
 def can_download_pdf(user, record) -> bool:

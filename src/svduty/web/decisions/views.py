@@ -15,6 +15,7 @@ from svduty.web.workflows import DECISION_WORKFLOW, TransitionRefused, perform
 from . import permissions as perms
 from .forms import DecisionRecordForm, OfficerApprovalForm, PCCDecisionForm
 from .models import DecisionEvent, DecisionRecord
+from .options import State
 
 
 def _record(reference):
@@ -27,10 +28,18 @@ def record_list(request):
     state = request.GET.get("state")
     if state:
         records = records.filter(state=state)
+    from svduty.web.core.pagination import paginate
+
+    paged = paginate(request, records)
     return render(
         request,
         "decisions/list.html",
-        {"records": records, "can_create": perms.can_create_decision(request.user), "state": state},
+        {
+            "records": paged["page"].object_list,
+            "pagination": paged["pagination"],
+            "can_create": perms.can_create_decision(request.user),
+            "state": state,
+        },
     )
 
 
@@ -152,11 +161,21 @@ def record_decide(request, reference):
 
 def record_publish(request, reference):
     record = _record(reference)
+    if request.method == "POST" and record.state == State.PUBLISHED and perms.may_publish_decisions(request.user):
+        # A second publish arriving after the first landed (the PCC and an officer, a double click): done already.
+        messages.info(request, f"{record.reference} was already published: nothing more to do")
+        return redirect("decisions:detail", record.reference)
     denied = check(request, perms.can_publish(request.user, record))
     if denied:
         return denied
     if request.method == "POST":
-        perform(DECISION_WORKFLOW, "publish", record, request.user, published_at=timezone.now())
+        try:
+            perform(DECISION_WORKFLOW, "publish", record, request.user, published_at=timezone.now())
+        except TransitionRefused:
+            # The losing request of two publishes (the PCC and an officer, or a double click): already done.
+            messages.info(request, f"{record.reference} was already published: nothing more to do")
+            return redirect("decisions:detail", record.reference)
+        public_pdf(record)  # rendered once now, so no anonymous request ever waits for WeasyPrint
         if record.publication_deferred:
             messages.success(
                 request,
@@ -183,6 +202,26 @@ def render_pdf(record, *, public: bool) -> bytes:
     }
     html = render_to_string("decisions/record_pdf.html", context)
     return HTML(string=html).write_pdf()
+
+
+def public_pdf(record):
+    """The stored public PDF of a published record, rendering it the first time (two first requests at once both
+    render, and the second keeps the first's copy)."""
+    import hashlib
+
+    from django.db import IntegrityError
+
+    from .models import PublishedPDF
+
+    stored = PublishedPDF.objects.filter(record=record).first()
+    if stored is not None:
+        return stored
+    pdf = render_pdf(record, public=True)
+    try:
+        with transaction.atomic():
+            return PublishedPDF.objects.create(record=record, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
+    except IntegrityError:
+        return PublishedPDF.objects.get(record=record)
 
 
 def record_pdf(request, reference):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_delete, pre_save
 from simple_history.models import HistoricalRecords
 
+from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
 from svduty.web.core.money import format_pence
 from svduty.web.partnership.models import Organisation, Partnership
 
@@ -78,3 +80,31 @@ class Spend(models.Model):
 
     class Meta:
         ordering = ["paid_on", "id"]
+
+
+def _guard_commitment(sender, instance, **kwargs):
+    """A commitment's stream, year, amount and award never change, and a released one is never un-released
+    (funding.ledger is the only writer; the PostgreSQL trigger enforces the same)."""
+    if not instance.pk:
+        return
+    old = (
+        sender.objects.filter(pk=instance.pk)
+        .values("stream_id", "financial_year", "amount_pence", "award_id", "released")
+        .first()
+    )
+    if old is None:
+        return
+    fixed = ("stream_id", "financial_year", "amount_pence", "award_id")
+    if any(getattr(instance, f) != old[f] for f in fixed) or (old["released"] and not instance.released):
+        raise AppendOnlyError("A commitment is changed only by funding.ledger: it cannot be edited or un-released")
+
+
+def _guard_spend(sender, instance, **kwargs):
+    if instance.pk and sender.objects.filter(pk=instance.pk).exists():
+        raise AppendOnlyError("A payment is never edited: record a correction as a new payment")
+
+
+pre_save.connect(_guard_commitment, sender=Commitment, dispatch_uid="svduty-commitment-guard")
+pre_save.connect(_guard_spend, sender=Spend, dispatch_uid="svduty-spend-guard")
+pre_delete.connect(refuse_delete, sender=Commitment, dispatch_uid="svduty-commitment-never-deleted")
+pre_delete.connect(refuse_delete, sender=Spend, dispatch_uid="svduty-spend-never-deleted")

@@ -49,13 +49,17 @@ def stream(request, pk):
             else:
                 messages.success(request, "Commitment recorded")
                 return redirect("funding:stream", item.pk)
+    from svduty.web.core.pagination import paginate
+
+    paged = paginate(request, item.commitments.select_related("award__application__organisation"))
     return render(
         request,
         "funding/stream.html",
         {
             "stream": item,
             "position": ledger.position(item),
-            "commitments": item.commitments.select_related("award__application__organisation"),
+            "commitments": paged["page"].object_list,
+            "pagination": paged["pagination"],
             "form": form,
             "budget_form": budget_form,
             "can_manage": can_manage,

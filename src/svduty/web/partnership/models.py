@@ -7,6 +7,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from svduty.web.core.options import Role
@@ -15,6 +17,12 @@ from .options import ActionStatus, OrganisationType
 
 CHARITY_NUMBER = re.compile(r"^[0-9]{6,7}(-[0-9]+)?$|^SC[0-9]{6}$")
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|(SC|NI|OC|SO|NC|IP|RS|CE|CS)[0-9]{6})$")
+
+
+def normalise_name(name: str) -> str:
+    """An organisation's name as stored: trimmed, runs of spaces as one (so "Street  Spirit" is "Street Spirit");
+    the unique constraint then ignores case."""
+    return " ".join(name.split())
 
 
 class Organisation(models.Model):
@@ -42,9 +50,27 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Registration checked these before inserting, which two requests at once both passed: the database now
+        # refuses a second organisation with the same name (ignoring case) or the same charity or company number
+        # (each becomes the 360Giving recipient identifier GB-CHC-…/GB-COH-…).
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["charity_number"], condition=~Q(charity_number=""), name="organisation_charity_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["company_number"], condition=~Q(company_number=""), name="organisation_company_number_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalise_name(self.name)
+        self.charity_number = self.charity_number.strip()
+        self.company_number = self.company_number.strip().upper()
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.charity_number and not CHARITY_NUMBER.match(self.charity_number):

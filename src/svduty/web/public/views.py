@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from svduty.web.decisions.models import DecisionRecord
 from svduty.web.decisions.options import State
@@ -14,16 +16,27 @@ from . import giving360
 from .permissions import can_see_decision, can_see_section_b
 
 
-def _visible_records():
-    return [r for r in DecisionRecord.objects.filter(state=State.PUBLISHED) if can_see_decision(r)]
+def _visible_queryset(today):
+    """Published records past any deferral date, filtered in the database (the rule is
+    ``DecisionRecord.publicly_visible``; views still check each row, so the two cannot drift apart)."""
+    return DecisionRecord.objects.filter(state=State.PUBLISHED).filter(
+        Q(publication_deferred=False) | Q(deferred_until__lte=today)
+    )
 
 
 def index(request):
-    return render(request, "public/index.html", {"records": _visible_records()[:5]})
+    today = timezone.localdate()
+    latest = _visible_queryset(today)[:5]
+    return render(request, "public/index.html", {"records": [r for r in latest if can_see_decision(r, today)]})
 
 
 def decisions(request):
-    return render(request, "public/decisions.html", {"records": _visible_records()})
+    from svduty.web.core.pagination import paginate
+
+    today = timezone.localdate()
+    paged = paginate(request, _visible_queryset(today))
+    records = [r for r in paged["page"].object_list if can_see_decision(r, today)]
+    return render(request, "public/decisions.html", {"records": records, "pagination": paged["pagination"]})
 
 
 def decision(request, reference):
@@ -36,24 +49,43 @@ def decision(request, reference):
 
 
 def decision_pdf(request, reference):
-    from svduty.web.decisions.views import render_pdf
+    """The record's PDF as published: rendered once and then served from the database, with an ETag so a browser
+    that has it already gets a 304."""
+    from svduty.web.decisions.views import public_pdf
 
     record = get_object_or_404(DecisionRecord, reference=reference, state=State.PUBLISHED)
     if not can_see_decision(record):
         raise Http404("Not published yet")
-    response = HttpResponse(render_pdf(record, public=True), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
+    stored = public_pdf(record)
+    etag = f'"{stored.sha256}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{record.reference}.pdf"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
 def grants(request):
-    awards = giving360.public_awards()
-    awards.sort(key=lambda a: (a.application.round.title, a.application.organisation.name))
+    """Grants by round, 50 to a page; each round's total and count are over all its grants, not just this page's."""
+    from django.db.models import Count, Sum
+
+    from svduty.web.core.pagination import paginate
+
+    visible = giving360.public_awards_queryset()
+    totals = {
+        row["application__round"]: row
+        for row in visible.values("application__round").annotate(total=Sum("amount_pence"), count=Count("id"))
+    }
+    paged = paginate(request, visible.order_by("application__round__title", "application__organisation__name", "id"))
+    page = [a for a in paged["page"].object_list if can_see_decision(a.decision_record)]
     by_round = [
-        {"round": r, "awards": list(items), "total": sum(a.amount_pence for a in items)}
-        for r, items in ((r, list(i)) for r, i in groupby(awards, key=lambda a: a.application.round))
+        {"round": r, "awards": list(items), **{k: totals[r.pk][k] for k in ("total", "count")}}
+        for r, items in groupby(page, key=lambda a: a.application.round)
     ]
-    return render(request, "public/grants.html", {"by_round": by_round})
+    return render(request, "public/grants.html", {"by_round": by_round, "pagination": paged["pagination"]})
 
 
 def _base(request) -> str:
@@ -64,16 +96,12 @@ def _base(request) -> str:
 
 
 def giving_json(request):
-    response = JsonResponse(
-        giving360.package(base_url=_base(request)), json_dumps_params={"indent": 2, "ensure_ascii": False}
-    )
+    response = HttpResponse(giving360.cached_export("json", base_url=_base(request)), content_type="application/json")
     response["Content-Disposition"] = 'inline; filename="360giving.json"'
     return response
 
 
 def giving_csv(request):
-    response = HttpResponse(
-        giving360.to_csv(giving360.package(base_url=_base(request))), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(giving360.cached_export("csv", base_url=_base(request)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="360giving.csv"'
     return response

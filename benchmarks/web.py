@@ -1,0 +1,351 @@
+"""Web app under load: `svduty serve --production` (gunicorn + WhiteNoise) on PostgreSQL, on loopback.
+
+For each database — the demo partnership alone ("empty") and the demo plus a large seeded partnership
+(``svduty.web.seed``: 10,000 EOIs with reviews and scores, 1,000 published decision records with their awards and
+commitments, 20 rounds, 500 providers) — it starts the production server and runs
+
+1. ``--users`` simulated users (default 50) with think time (exponential, mean 1 s: about one request per second
+   each) for ``--seconds`` (default 60): anonymous visitors on the public register and staff (officer, Chief
+   Executive, PCC, administrator, signed in) on their pages, plus the 360Giving exports and a published PDF;
+2. a closed-loop saturation run: ``--saturation-clients`` clients (default 8) requesting HTML pages back to back for
+   ``--saturation-seconds`` (default 20).
+
+It prints requests/s, p50/p95/p99 latency, errors, the most database connections held (sampled from
+pg_stat_activity) and the server's CPU per HTML page (the gunicorn workers' user+system time ÷ pages served).
+Goals (issue 10, 2-core machine shared by client, server and database): with think time p95 < 200 ms and no
+errors; saturation ≥ 100 HTML pages/s; ≤ 20 ms server CPU per HTML page.
+
+Run: ``.venv/bin/python benchmarks/web.py`` (about 6 minutes), ``--quick`` for 15 s runs and a smaller seed.
+Needs PostgreSQL (``--server``, default postgres://postgres@127.0.0.1:5432); it creates and drops its own databases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from tempfile import mkdtemp
+
+import psycopg
+
+SECRET = "benchmark-only-" + "z" * 20 + "q8W!zr-3vY@p1$Lx0#tN6^mB2&cJ9*eF5"
+HOST = "localhost"
+STAFF = ["officer", "ceo", "pcc", "admin"]
+
+PREPARE = r"""
+import json, os, sys, time
+import django
+STAFF_NAMES = json.loads(os.environ["SVDUTY_BENCH_STAFF"])
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+if sys.argv[1] == "seed":
+    from svduty.web.seed import Seed, seed
+    seed(Seed(applications=int(sys.argv[2]), decisions=int(sys.argv[3])))
+from svduty.web.commissioning.models import Round
+from svduty.web.decisions.models import DecisionRecord
+from svduty.web.funding.models import FundingStream
+sessions = {}
+for name in STAFF_NAMES:
+    user = get_user_model().objects.get(username=name)
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s["svduty_signed_in_at"] = int(time.time())
+    s.create()
+    sessions[name] = s.session_key
+published = [r.reference for r in DecisionRecord.objects.filter(state="published", publication_deferred=False)]
+# Publishing renders and stores a record's public PDF (decisions.views.public_pdf); the seeder's records were not
+# published through the view, so the PDFs the benchmark asks for are rendered here, as publishing would have.
+from svduty.web.decisions.views import public_pdf
+for record in DecisionRecord.objects.filter(reference__in=published[:20]):
+    public_pdf(record)
+print(json.dumps({
+    "sessions": sessions,
+    "published": published,
+    "records": list(DecisionRecord.objects.values_list("reference", flat=True)[:200]),
+    "rounds": list(Round.objects.values_list("pk", flat=True)),
+    "streams": list(FundingStream.objects.values_list("pk", flat=True)),
+}))
+"""
+
+
+@dataclass
+class Result:
+    kind: str
+    ms: float
+    ok: bool
+
+
+@dataclass
+class Run:
+    results: list[Result] = field(default_factory=list)
+    seconds: float = 0.0
+    max_connections: int = 0
+    cpu_seconds: float = 0.0
+
+    def pct(self, q: float, kinds: tuple[str, ...] | None = None) -> float:
+        xs = sorted(r.ms for r in self.results if kinds is None or r.kind in kinds)
+        return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+
+def admin_connect(server: str):
+    return psycopg.connect(f"{server}/postgres", autocommit=True)
+
+
+def fresh_database(server: str, name: str) -> str:
+    with admin_connect(server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def connections_to(server: str, name: str) -> int:
+    with admin_connect(server) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchone()[0]
+
+
+def environment(url: str, workspace: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SVDUTY_", "DJANGO_"))}
+    env.update(
+        SVDUTY_ENV="production",
+        SVDUTY_SECRET_KEY=SECRET,
+        SVDUTY_ALLOWED_HOSTS=HOST,
+        SVDUTY_DATABASE_URL=url,
+        SVDUTY_WORKSPACE=workspace,
+        SVDUTY_STATIC_ROOT=str(Path(workspace) / "static"),
+        SVDUTY_TRUSTED_PROXIES="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="svduty.web.settings",
+    )
+    return env
+
+
+def prepare(env: dict, seed: tuple[int, int] | None) -> dict:
+    subprocess.run([sys.executable, "-m", "svduty.cli", "demo"], env=env, check=True, capture_output=True)
+    args = ["seed", str(seed[0]), str(seed[1])] if seed else ["plain"]
+    env = {**env, "SVDUTY_BENCH_STAFF": json.dumps(STAFF)}
+    out = subprocess.run([sys.executable, "-c", PREPARE, *args], env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+    log = open(Path(env["SVDUTY_WORKSPACE"]) / "server.log", "w")  # noqa: SIM115 - lives as long as the server
+    argv = [sys.executable, "-m", "svduty.cli", "serve", "--production", "--port", str(port)]
+    argv += ["--workers", str(workers), "--threads", str(threads)]
+    proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    for _ in range(600):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                log_text = (Path(env["SVDUTY_WORKSPACE"]) / "server.log").read_text()
+                raise SystemExit("server failed: " + log_text) from None
+            time.sleep(0.2)
+    raise SystemExit("server did not start")
+
+
+def server_cpu(master: int) -> float:
+    """User+system CPU seconds of the gunicorn master and its workers (from /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def urls(targets: dict, rng: random.Random) -> dict[str, list[list[tuple[str, str | None]]]]:
+    """Page kinds → page types → (path, signed-in user or None). A request picks a kind by MIX, then a page type
+    uniformly, then one of its objects: a page type with many objects (a round's ranking) is not over-weighted."""
+    refs = targets["published"] or ["DN50-24"]
+    rounds, streams, records = targets["rounds"], targets["streams"], targets["records"]
+    some_refs = rng.sample(refs, min(40, len(refs)))
+    some_records = rng.sample(records, min(40, len(records)))
+
+    def staff(paths, who=None):
+        return [(p, who or rng.choice(STAFF)) for p in paths]
+
+    return {
+        "public page": [
+            [("/public/", None)],
+            [("/public/decisions/", None), ("/public/decisions/?page=2", None)],
+            [(f"/public/decisions/{r}/", None) for r in some_refs],
+            [("/public/grants/", None)],
+        ],
+        "staff page": [
+            staff(["/"]),
+            staff(["/decisions/", "/decisions/?state=published"]),
+            staff([f"/decisions/{r}/" for r in some_records]),
+            staff(["/rounds/"]),
+            staff([f"/rounds/{pk}/" for pk in rounds]),
+            staff([f"/rounds/{pk}/assessment/" for pk in rounds], "officer"),
+            staff(["/awards/"]),
+            staff(["/funding/"]),
+            staff([f"/funding/{pk}/" for pk in streams]),
+            staff(["/partnership/"]),
+        ],
+        "export": [[("/public/360giving.csv", None)], [("/public/360giving.json", None)]],
+        "pdf": [[(f"/public/decisions/{r}/pdf/", None) for r in refs[:20]]],
+    }
+
+
+MIX = [("public page", 45), ("staff page", 40), ("export", 10), ("pdf", 5)]
+HTML = ("public page", "staff page")
+
+
+def request(conn_box: list, port: int, path: str, session: str | None) -> bool:
+    headers = {"Host": HOST, "X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
+    if session:
+        headers["Cookie"] = f"sessionid={session}"
+    for attempt in range(2):
+        try:
+            if conn_box[0] is None:
+                conn_box[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn_box[0].request("GET", path, headers=headers)
+            response = conn_box[0].getresponse()
+            response.read()
+            return response.status == 200
+        except (OSError, http.client.HTTPException):
+            conn_box[0] = None  # the server closed a kept-alive connection (worker recycled): reconnect once
+            if attempt:
+                return False
+    return False
+
+
+def drive(port, targets, *, users, seconds, think, kinds, server_url, db_name, master, seed=1) -> Run:
+    rng = random.Random(seed)
+    pages = urls(targets, rng)
+    run = Run()
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def user(n: int):
+        r = random.Random(seed * 1000 + n)
+        box = [None]
+        while time.monotonic() < stop:
+            kind = r.choices([k for k, _ in MIX if k in kinds], [w for k, w in MIX if k in kinds])[0]
+            path, who = r.choice(r.choice(pages[kind]))
+            started = time.perf_counter()
+            ok = request(box, port, path, targets["sessions"].get(who) if who else None)
+            with lock:
+                run.results.append(Result(kind, (time.perf_counter() - started) * 1000, ok))
+            if think:
+                time.sleep(min(r.expovariate(1 / think), 5 * think))
+
+    def sample():
+        while time.monotonic() < stop:
+            run.max_connections = max(run.max_connections, connections_to(server_url, db_name))
+            time.sleep(0.5)
+
+    cpu0, t0 = server_cpu(master), time.monotonic()
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)] + [threading.Thread(target=sample)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    run.seconds, run.cpu_seconds = time.monotonic() - t0, server_cpu(master) - cpu0
+    return run
+
+
+def row(label: str, run: Run) -> str:
+    n = len(run.results)
+    html = [r for r in run.results if r.kind in HTML]
+    errors = sum(not r.ok for r in run.results)
+    cpu = run.cpu_seconds * 1000 / len(html) if html and len(html) == n else float("nan")
+    return (
+        f"| {label} | {n} | {n / run.seconds:.1f} | {run.pct(0.50):.0f} | {run.pct(0.95):.0f} | {run.pct(0.99):.0f} "
+        f"| {errors} | {run.max_connections} | {'' if cpu != cpu else f'{cpu:.1f}'} |"
+    )
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--server", default=os.environ.get("SVDUTY_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    p.add_argument("--users", type=int, default=50)
+    p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--saturation-clients", type=int, default=8)
+    p.add_argument("--saturation-seconds", type=float, default=20)
+    p.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: serve's, CPU cores + 1)")
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--applications", type=int, default=10_000)
+    p.add_argument("--decisions", type=int, default=1_000)
+    p.add_argument("--quick", action="store_true", help="15 s runs, 2,000 EOIs and 200 records")
+    args, _ = p.parse_known_args(argv)
+    if args.quick:
+        args.seconds, args.saturation_seconds, args.applications, args.decisions = 15, 10, 2_000, 200
+    workers = args.workers or (os.cpu_count() or 1) + 1
+    try:
+        admin_connect(args.server).close()
+    except psycopg.Error as exc:
+        print(f"benchmarks/web.py needs PostgreSQL at {args.server}: {str(exc).splitlines()[0]}")
+        return 0
+    lines = [
+        f"svduty serve --production: gunicorn {workers} workers × {args.threads} threads, PostgreSQL, loopback; "
+        f"{os.cpu_count()} CPU cores shared by client, server and database",
+        "",
+        "| database · run | requests | req/s | p50 ms | p95 ms | p99 ms | errors | DB connections (max) "
+        "| server CPU ms / HTML page |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    details = []
+    for label, seed in (("empty (demo only)", None), ("large", (args.applications, args.decisions))):
+        name = "svduty_bench_" + label.split()[0]
+        workspace = mkdtemp(prefix=f"svduty-bench-{label.split()[0]}-")
+        url = fresh_database(args.server, name)
+        env = environment(url, workspace)
+        started = time.monotonic()
+        targets = prepare(env, seed)
+        print(f"{label}: database ready in {time.monotonic() - started:.0f} s", flush=True)
+        port = 18_000 + random.randrange(1000)
+        proc = start_server(env, port, workers, args.threads)
+        try:
+            common = dict(server_url=args.server, db_name=name, master=proc.pid)
+            # Warm every worker (its 360Giving cache, templates, connections) as a server that has been up would be.
+            drive(port, targets, users=6, seconds=10, think=0, kinds=dict(MIX), **common)
+            think = drive(port, targets, users=args.users, seconds=args.seconds, think=1.0, kinds=dict(MIX), **common)
+            sat = drive(
+                port,
+                targets,
+                users=args.saturation_clients,
+                seconds=args.saturation_seconds,
+                think=0,
+                kinds=HTML,
+                **common,
+            )
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+        lines.append(row(f"{label} · {args.users} users, think time, {args.seconds:.0f} s", think))
+        lines.append(row(f"{label} · saturation, {args.saturation_clients} clients, HTML only", sat))
+        per_kind = ", ".join(
+            f"{k} p95 {think.pct(0.95, (k,)):.0f} ms" for k, _ in MIX if any(r.kind == k for r in think.results)
+        )
+        details.append(f"{label}, think-time run by kind: {per_kind}")
+        with admin_connect(args.server) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print("\n".join([*lines, "", *details]))
+    print("Goals: think time p95 < 200 ms and 0 errors; saturation ≥ 100 HTML pages/s; ≤ 20 ms server CPU per page.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
