@@ -53,7 +53,7 @@ def test_api_has_no_server_errors_and_matches_its_schema(transactional_db, live_
             *extra,
         ]
         env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""}
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
         if done.returncode != 0:
             failures.append(f"--- as {who} (exit {done.returncode}) ---\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}")
     assert not failures, "\n".join(failures)
