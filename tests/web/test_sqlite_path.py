@@ -90,7 +90,7 @@ def _nested_pytest(args: list[str], env: dict, cwd: Path) -> subprocess.Complete
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=1200,  # the nested web suite has grown with delivery, referrals and agreements
         cwd=cwd,
     )
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from svduty.web.funding.models import Commitment, Spend
 from svduty.web.interventions.options import IMPACT_ORDER, Impact
 
-from .models import MonitoringReturn, ReachCount, ReturnValue, Target, quarter_end
+from .models import Indicator, MonitoringReturn, Programme, ReachCount, ReturnValue, Target, quarter_end
 from .options import COHORTS, ProgrammeStatus, ReturnStatus
 
 RAG_RULES = [
@@ -109,7 +109,7 @@ def _rag(row: Row) -> tuple[str, list[str]]:
 
 def board(programmes, today: date) -> tuple[list[Row], dict]:
     """Rows for ``programmes`` (a queryset) and the totals. Only accepted returns count towards actuals and reach."""
-    programmes = list(programmes.select_related("award", "organisation").prefetch_related("approaches", "indicators"))
+    programmes = list(programmes.select_related("organisation"))
     ids = [p.pk for p in programmes]
     award_ids = [p.award_id for p in programmes]
     budget = dict(
@@ -171,16 +171,16 @@ def board(programmes, today: date) -> tuple[list[Row], dict]:
 
     indicator_programme = {}
     due_target: dict[int, int] = {}
-    for p in programmes:
-        for indicator in p.indicators.all():
-            indicator_programme[indicator.pk] = (p.pk, indicator)
+    indicators = Indicator.objects.filter(programme_id__in=ids).order_by("programme_id", "order", "id")
+    for indicator_id, pid, name, kind in indicators.values_list("id", "programme_id", "name", "kind"):
+        indicator_programme[indicator_id] = (pid, name, kind)
     for indicator_id, year, quarter, value in targets:
-        pid, _indicator = indicator_programme[indicator_id]
+        pid = indicator_programme[indicator_id][0]
         if (year, quarter) in due_quarters[pid]:
             due_target[indicator_id] = due_target.get(indicator_id, 0) + value
-    for indicator_id, (pid, indicator) in indicator_programme.items():
+    for indicator_id, (pid, name, kind) in indicator_programme.items():
         rows[pid].indicators.append(
-            IndicatorLine(indicator.name, indicator.kind, due_target.get(indicator_id, 0), actuals.get(indicator_id, 0))
+            IndicatorLine(name, kind, due_target.get(indicator_id, 0), actuals.get(indicator_id, 0))
         )
 
     for pid, category, count in reach:
@@ -189,9 +189,13 @@ def board(programmes, today: date) -> tuple[list[Row], dict]:
             if band in bands and (sexes is None or sex in sexes):
                 rows[pid].cohorts[key] = rows[pid].cohorts.get(key, 0) + count
 
+    bands: dict[int, list[str]] = {}
+    through = Programme.approaches.through.objects.filter(programme_id__in=ids)
+    for pid, impact in through.values_list("programme_id", "intervention__impact"):
+        bands.setdefault(pid, []).append(impact)
     for row in rows.values():
-        bands = [a.impact for a in row.programme.approaches.all()]
-        row.evidence = max(bands, key=IMPACT_ORDER.index) if bands else ""
+        found = bands.get(row.programme.pk)
+        row.evidence = max(found, key=IMPACT_ORDER.index) if found else ""
         row.rag, row.reasons = _rag(row)
 
     ordered = [rows[p.pk] for p in programmes]

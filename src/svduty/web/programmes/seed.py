@@ -21,20 +21,23 @@ from svduty.web.partnership.models import Organisation
 from .models import Indicator, MonitoringReturn, Programme, ReachCount, ReturnValue, Target, quarter_end
 from .options import IndicatorKind, ProgrammeStatus, ReturnStatus
 
-YEARS = ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]
+YEARS = ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28"]
 
 
 @transaction.atomic
 def seed_delivery(n_programmes: int = 200, n_returns: int = 5000, seed: int = 18) -> dict[str, int]:
-    """Returns counts of what was added. Returns are spread evenly (n_returns // n_programmes each, ≤ 20)."""
+    """Returns counts of what was added. Returns are spread as evenly as the quarters allow (at most 32 each)."""
     rng = random.Random(seed)
     officer = get_user_model().objects.get(username="officer")
     template = Award.objects.select_related("application__round__stream").order_by("id").first()
     if template is None:
         raise RuntimeError("seed_delivery needs the demo partnership: run `svduty demo` first")
     round_, record = template.application.round, template.decision_record or DecisionRecord.objects.first()
-    per_programme = max(1, min(20, n_returns // max(1, n_programmes)))
-    years = [y for y in YEARS][: (per_programme + 3) // 4]
+    if n_programmes < 1 or not 0 <= n_returns <= 32 * n_programmes:
+        raise ValueError("seed_delivery: need n_programmes ≥ 1 and at most 32 returns per programme")
+    base, extra = divmod(n_returns, n_programmes)
+    counts = [base + (i < extra) for i in range(n_programmes)]
+    years = YEARS[: max(1, (max(counts) + 3) // 4)]
     start = Organisation.objects.filter(name__startswith="Seed provider").count()
     orgs = Organisation.objects.bulk_create(
         [
@@ -109,7 +112,7 @@ def seed_delivery(n_programmes: int = 200, n_returns: int = 5000, seed: int = 18
             for q in (1, 2, 3, 4)
         ]
     )
-    periods = [(y, q) for y in years for q in (1, 2, 3, 4)][:per_programme]
+    periods = [(y, q) for y in years for q in (1, 2, 3, 4)]
     statuses = [ReturnStatus.ACCEPTED] * 6 + [ReturnStatus.SUBMITTED, ReturnStatus.RETURNED, ReturnStatus.DRAFT]
     returns = MonitoringReturn.objects.bulk_create(
         [
@@ -124,8 +127,8 @@ def seed_delivery(n_programmes: int = 200, n_returns: int = 5000, seed: int = 18
                 narrative="Seeded return",
                 is_demo=True,
             )
-            for p in programmes
-            for (y, q) in periods
+            for p, count in zip(programmes, counts, strict=True)
+            for (y, q) in periods[:count]
         ]
     )
     by_programme = {}
