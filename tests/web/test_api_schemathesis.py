@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # once, on the main test 
 ST = Path(sys.executable).with_name("schemathesis")
 
 
-@pytest.mark.skipif(not ST.exists() and not shutil.which("schemathesis"), reason="missing: schemathesis (the test extra)")
+@pytest.mark.skipif(
+    not ST.exists() and not shutil.which("schemathesis"), reason="missing: schemathesis (the test extra)"
+)
 def test_api_has_no_server_errors_and_matches_its_schema(transactional_db, live_server, tmp_path):
     from django.contrib.auth import get_user_model
 

@@ -216,27 +216,38 @@ def hotspots_command(
         typer.Option(
             "--area",
             metavar="AREA",
-            help="As svduty sna: LSOA code prefix (E01000), local authority code or LSOA-name prefix."
+            help="As svduty sna: LSOA code prefix (E01000), local authority code or LSOA-name prefix.",
         ),
     ] = None,
     boundaries: Annotated[
         Path | None,
-        typer.Option("--boundaries", metavar="FILE", help="LSOA boundaries, GeoPackage or GeoJSON (default: bundled sample area)."),
+        typer.Option(
+            "--boundaries",
+            metavar="FILE",
+            help="LSOA boundaries, GeoPackage or GeoJSON (default: bundled sample area).",
+        ),
     ] = None,
     before: Annotated[
-        str | None, typer.Option("--before", metavar="SPAN", help="change: before period, YYYY-MM:YYYY-MM (default: first half).")
+        str | None,
+        typer.Option("--before", metavar="SPAN", help="change: before period, YYYY-MM:YYYY-MM (default: first half)."),
     ] = None,
     after: Annotated[
-        str | None, typer.Option("--after", metavar="SPAN", help="change: after period, YYYY-MM:YYYY-MM (default: second half).")
+        str | None,
+        typer.Option("--after", metavar="SPAN", help="change: after period, YYYY-MM:YYYY-MM (default: second half)."),
     ] = None,
     change_null: Annotated[
         ChangeNull,
         typer.Option("--change-null", help="change classes test: 'rate' (unchanged rate) or 'area' (area's trend)."),
     ] = ChangeNull.rate,
     period_months: Annotated[
-        int | None, typer.Option("--period-months", metavar="N", help="classify: months per period (default 1, or 3 over 2 years).")
+        int | None,
+        typer.Option(
+            "--period-months", metavar="N", help="classify: months per period (default 1, or 3 over 2 years)."
+        ),
     ] = None,
-    label_top: Annotated[int, typer.Option("--label-top", metavar="N", help="Name this many top cells on the map.")] = 10,
+    label_top: Annotated[
+        int, typer.Option("--label-top", metavar="N", help="Name this many top cells on the map.")
+    ] = 10,
     neighbours: Annotated[
         Neighbours, typer.Option("--neighbours", help="Gi* weights: queen, rook, distance or knn.")
     ] = Neighbours.queen,

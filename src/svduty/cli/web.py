@@ -94,8 +94,12 @@ def serve_command(
         help="gunicorn with WhiteNoise static files and the production settings (SVDUTY_SECRET_KEY, "
         "SVDUTY_ALLOWED_HOSTS, SVDUTY_DATABASE_URL from the environment; docs/deploy.md).",
     ),
-    workers: int = typer.Option(0, "--workers", metavar="N", help="gunicorn worker processes (default: CPU cores + 1)."),
-    threads: int = typer.Option(4, "--threads", metavar="N", help="Threads per worker, and database connections per worker."),
+    workers: int = typer.Option(
+        0, "--workers", metavar="N", help="gunicorn worker processes (default: CPU cores + 1)."
+    ),
+    threads: int = typer.Option(
+        4, "--threads", metavar="N", help="Threads per worker, and database connections per worker."
+    ),
 ) -> None:
     """Run the web app: Django's development server, or with --production the gunicorn server."""
     console = Console(stderr=True, soft_wrap=True)

@@ -102,6 +102,8 @@ def giving_json(request):
 
 
 def giving_csv(request):
-    response = HttpResponse(giving360.cached_export("csv", base_url=_base(request)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        giving360.cached_export("csv", base_url=_base(request)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="360giving.csv"'
     return response
