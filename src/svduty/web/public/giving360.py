@@ -155,9 +155,9 @@ def package(today=None, base_url: str | None = None) -> dict:
 
 def cached_export(kind: str, base_url: str | None = None) -> bytes:
     """The 360Giving file (``"json"`` or ``"csv"``), rebuilt only when what it is made of can have changed: a record
-    published, an award, application or organisation edited, a payment recorded, or a new day (a deferral date passing). Three small
-    queries decide; the file (every published grant) is built once per change per server process instead of on
-    every download."""
+    published, an award, application or organisation edited, a payment recorded, or a new day (a deferral date
+    passing). A few small queries decide; the file (every published grant) is built once per change per server
+    process instead of on every download."""
     import json
 
     from django.core.cache import cache
