@@ -58,14 +58,14 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The whole suite (about 6-8 minutes on two cores); the hypothesis fuzzing runs its small "test" profile.
+# The whole suite (8 minutes measured on two cores); the hypothesis fuzzing runs its small "test" profile.
 test: install-test system-packages-test lint
-	@echo "==> pytest: the whole suite (about 6-8 minutes)"
+	@echo "==> pytest: the whole suite (about 8 minutes)"
 	@SVDUTY_HYPOTHESIS_PROFILE=$${SVDUTY_HYPOTHESIS_PROFILE:-test} $(BIN)/python -m pytest
 
-# The adapters' fuzzing at depth: at least 10,000 hypothesis examples per adapter (about 40 minutes).
+# The adapters' fuzzing at depth: at least 10,000 hypothesis examples per adapter (54 min measured on a busy two-core machine).
 fuzz: install-test
-	@echo "==> fuzzing the police.uk, RMS and population adapters, 10,000 examples each (about 40 minutes on two busy cores)"
+	@echo "==> fuzzing the police.uk, RMS and population adapters, 10,000 examples each (about 55 minutes on a busy two-core machine)"
 	@SECONDS=0; SVDUTY_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m fuzz -p no:cacheprovider -q --durations=3; \
 	  status=$$?; echo "make fuzz: $$((SECONDS / 60)) min $$((SECONDS % 60)) s"; exit $$status
 

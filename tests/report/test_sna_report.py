@@ -290,9 +290,9 @@ def test_chromium_renders_offline_and_axe_clean(report: Path, synthetic_report: 
     ("args", "message"),
     [
         (["--from", "2021-13"], "is not a month written YYYY-MM"),
-        (["--force", "durham"], "no incidents in the workspace for force=durham"),
+        (["--force", "durham"], "--force durham: no such force in the workspace, which holds city-of-london"),
         (["--from", "2030-01", "--to", "2030-06"], "no data for 2030-01 to 2030-06"),
-        (["--area", "E09000099"], ""),  # a local authority with no crimes: clear error, no traceback
+        (["--area", "E09000099"], "--area E09000099: no such area in the workspace"),
     ],
 )
 def test_cli_errors_are_one_line(real_ws: Path, tmp_path: Path, args: list[str], message: str):
