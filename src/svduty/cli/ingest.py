@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -70,8 +71,16 @@ def _ingest_with_progress(ws: Workspace, sources: list[police_uk.Source]) -> lis
         task = progress.add_task("ingesting", total=sum(s.size for s in sources), current="")
         for source in sources:
             progress.update(task, current=source.file_name)
+            started = time.monotonic()
             try:
                 results.append(police_uk.ingest_source(ws, source))
+                if not err_console.is_terminal:  # a log gets a line per file instead of the bar
+                    err_console.print(
+                        f"  ✓ {source.file_name}: {results[-1].status}, {results[-1].rows_stored:,} rows stored "
+                        f"({time.monotonic() - started:.1f} s)",
+                        highlight=False,
+                        soft_wrap=True,
+                    )
             except IngestError:
                 if results:
                     _print_results(results)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from svduty.cli.common import WorkspaceOption, console, user_errors
+from svduty.cli.common import Stages, WorkspaceOption, console, err_console, user_errors
 from svduty.cli.main import app
 from svduty.data import synth
 from svduty.data.workspace import Workspace
@@ -50,7 +50,9 @@ def synth_command(
                     removed = synth.clear(ws)
                 console.print(f"removed {removed} synthetic layer(s); real data untouched")
                 return
-            result = synth.run(ws, seed=seed, profile=chosen)
+            with Stages(err_console) as stage:
+                stage("drawing and storing the synthetic layer")
+                result = synth.run(ws, seed=seed, profile=chosen)
     table = Table(title=f"Synthetic layer (SYNTHETIC DATA), seed {result.seed}", title_justify="left")
     table.add_column("what")
     table.add_column("rows", justify="right")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from svduty.cli.common import Stages
 from svduty.cli.main import app
 
 
@@ -63,9 +64,10 @@ def demo_command(
 
     from svduty.web import demo
 
-    with console.status("migrating the database"):
+    with Stages(console) as stage:
+        stage("migrating the database")
         _migrate(console)
-    with console.status("loading the demo partnership"):
+        stage("loading the demo partnership")
         loaded = demo.load()
     db = settings.DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}"
