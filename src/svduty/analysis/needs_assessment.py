@@ -111,6 +111,8 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         area_lad=notes.get("area_lad"),  # type: ignore[arg-type]
         lsoa_filter=notes.get("area_kind") in ("LSOA code prefix", "LSOA name prefix"),
         area_prefix=notes.get("area_prefix"),  # type: ignore[arg-type]
+        area_lad_codes=notes.get("area_lad_codes"),  # type: ignore[arg-type]
+        pfas=notes.get("area_pfas"),  # type: ignore[arg-type]
     )
     notes.update(lsoa_notes)
     tables["lsoa_sv"] = lsoas

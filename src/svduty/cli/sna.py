@@ -17,7 +17,10 @@ def sna_command(
     workspace: WorkspaceOption = None,
     force: str | None = typer.Option(None, "--force", help="police.uk force slug or name, e.g. city-of-london."),
     area: str | None = typer.Option(
-        None, "--area", help="LSOA code prefix (E01000), local authority code (E09000001) or LSOA-name prefix."
+        None,
+        "--area",
+        help="LSOA code prefix (E01000), LSOA-name prefix, or local authority / CSP (E22…) / police force area (E23…) "
+        "codes, comma-separated (default: the force's whole police force area).",
     ),
     from_month: str | None = typer.Option(
         None, "--from", help="First month, YYYY-MM (default: 11 months before --to)."
