@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import costs, places, sna
+from svduty.analysis import costs, deprivation, places, sna
 from svduty.analysis.priorities import Candidate, rank_priorities
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
@@ -61,6 +61,7 @@ class Assessment:
     priorities: pd.DataFrame
     synthetic_sections: list[str] = field(default_factory=list)
     has_record_level: bool = False
+    why: deprivation.DeprivationResult | None = None  # deprivation (svduty.analysis.deprivation)
 
     def synthetic_tables(self) -> set[str]:
         """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
@@ -118,6 +119,9 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     tables["lsoa_sv"] = lsoas
     tables["by_local_authority"] = sna.by_local_authority(lsoas)
     residents = lsoa_notes["residents"]
+    population = sna.population_by_lsoa(con, period.end.year).set_index("area_code")["persons"]
+    why = deprivation.assess(lsoas, sna.lookup_frame(con), population)
+    tables.update(why.tables)
 
     record_level = sna.has_involvements(con, period)
     age_sex, age_synthetic = sna.age_sex(con, period)
@@ -202,6 +206,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         priorities=priorities,
         synthetic_sections=synthetic,
         has_record_level=record_level,
+        why=why,
     )
 
 

@@ -115,6 +115,15 @@ def _lookup_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str
     }
 
 
+def lookup_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """The LSOA 2011 → 2021 best-fit pairs of the workspace lookup (``code11, code21``), or None without one."""
+    table = lookup_table(con)
+    cols = _lookup_columns(con, table) if table else {}
+    if not table or not {"lsoa11", "lsoa21"} <= cols.keys():
+        return None
+    return con.execute(f"SELECT {cols['lsoa11']} AS code11, {cols['lsoa21']} AS code21 FROM {table}").df()
+
+
 def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, object]:
     """Create temp view ``sna_inc`` (incidents in scope, any month) and return notes about the scope.
 

@@ -217,3 +217,40 @@ def range_bars(frame: pd.DataFrame) -> alt.Chart:
         x="cost_high_m:Q", text=alt.Text("cost_central_m:Q", format=",.1f")
     )
     return (bar + rule + text).properties(width=WIDTH - 280, height=max(60, 30 * len(frame)))
+
+
+def interval_bars(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    low: str,
+    high: str,
+    *,
+    value_title: str,
+    sort: list[str] | None = None,
+    highlight: str | None = None,
+    group: str | None = None,
+) -> alt.Chart:
+    """Horizontal bars with a 95% interval rule each (rates by decile, ranked forces); ``highlight`` names a
+    boolean column drawn in the accent colour (the area itself among forces), ``group`` a second colour."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{category}:N", title="", sort=sort or "-x", axis=alt.Axis(labelLimit=300)),
+    )
+    colour: alt.Color | alt.value
+    if highlight:
+        colour = alt.Color(
+            f"{group or highlight}:N",
+            title="",
+            scale=alt.Scale(range=[OKABE_ITO[1], OKABE_ITO[4], "#b1b4b6"])
+            if group
+            else alt.Scale(domain=[True, False], range=[OKABE_ITO[1], OKABE_ITO[4]]),
+            legend=alt.Legend(orient="bottom") if group else None,
+        )
+    else:
+        colour = alt.value(OKABE_ITO[0])
+    bar = base.mark_bar().encode(x=alt.X(f"{value}:Q", title=value_title), color=colour)
+    rule = base.mark_rule(strokeWidth=1.5, color="#0b0c0c").encode(x=f"{low}:Q", x2=f"{high}:Q")
+    text = base.mark_text(align="left", dx=4, fontSize=10).encode(
+        x=f"{high}:Q", text=alt.Text(f"{value}:Q", format=",.1f")
+    )
+    return (bar + rule + text).properties(width=WIDTH - 260, height=max(60, 20 * len(frame)))

@@ -16,7 +16,7 @@ import jinja2
 
 from svduty.analysis import costs
 from svduty.analysis.needs_assessment import Assessment
-from svduty.report.sna import ae, cost, measures, method, priorities, summary, when, where, who
+from svduty.report.sna import ae, cost, measures, method, priorities, summary, when, where, who, why
 from svduty.report.sna.common import (
     OGL,
     RenderResult,
@@ -28,8 +28,8 @@ from svduty.report.sna.common import (
 )
 
 TEMPLATES = templates_dir()
-BUILD_ORDER = (method, where, when, who, ae, measures, cost, priorities, summary)
-SHOW_ORDER = ("summary", "method", "where", "when", "who", "measures", "cost", "priorities")
+BUILD_ORDER = (method, where, why, when, who, ae, measures, cost, priorities, summary)
+SHOW_ORDER = ("summary", "method", "where", "why", "when", "who", "measures", "cost", "priorities")
 
 
 # -- summary.json --------------------------------------------------------------------------------------------------

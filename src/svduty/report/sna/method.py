@@ -109,7 +109,7 @@ def sources(r: ReportInput) -> list[dict[str, Any]]:
             "coverage": f"{a.notes.get('lsoas_with_population')} of {a.notes.get('lsoas')} LSOAs matched",
             "licence": "Open Government Licence v3.0",
         },
-        *a.notes.get("extra_sources", []),
+        *_reference_sources(a),
         {
             "name": "Home Office, Economic and social costs of crime (2018)",
             "gives": "unit cost per offence, 2015/16 prices",
@@ -131,6 +131,32 @@ def sources(r: ReportInput) -> list[dict[str, Any]]:
                 "profiles",
                 "coverage": ", ".join(a.synthetic_sections),
                 "licence": "generated",
+            }
+        )
+    return out
+
+
+def _reference_sources(a: Any) -> list[dict[str, str]]:
+    out = []
+    if a.notes.get("area_pfas"):
+        out.append(
+            {
+                "name": "ONS local authority → Community Safety Partnership → Police Force Area lookup (2024)",
+                "gives": "which local authorities make up the police force area",
+                "coverage": ", ".join(a.notes["area_pfas"]),
+                "licence": "Open Government Licence v3.0",
+            }
+        )
+    if a.why is not None and a.why.index:
+        from svduty.data import deprivation as ref
+
+        names = [ref.INDEX_NAMES[k] for k in ("imd2019", "wimd2019", "iod2025") if k in a.why.stats]
+        out.append(
+            {
+                "name": "Indices of Deprivation: " + "; ".join(names),
+                "gives": "deprivation rank and decile of each LSOA, overall and by domain",
+                "coverage": f"{a.why.notes.get('lsoas')} LSOAs of the area",
+                "licence": "Open Government Licence v3.0 (MHCLG; Welsh Government)",
             }
         )
     return out
