@@ -173,6 +173,14 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
 
     price_year = costs.financial_year(period.end)
     cost = costs.cost_of_violence(head["by_crime_type"], price_year, residents)
+    # Cost per resident counts only the crimes inside the area's LSOAs (strays over the border and crimes without
+    # a location stay in the total cost, not in the figure per resident of the area).
+    in_area = _in_area_by_category(con, period, lsoas, categories)
+    area_cost = costs.cost_of_violence(in_area, price_year, residents).set_index("crime_type")
+    for scenario in ("low", "central", "high"):
+        cost[f"area_cost_{scenario}"] = cost["crime_type"].map(area_cost[f"cost_{scenario}"])
+        cost[f"per_resident_{scenario}"] = cost["crime_type"].map(area_cost[f"per_resident_{scenario}"])
+    cost["area_count"] = cost["crime_type"].map(area_cost["count"])
     tables["cost"] = cost
     tables["unit_costs"] = costs.unit_cost_table(price_year)
 
@@ -208,6 +216,20 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         has_record_level=record_level,
         why=why,
     )
+
+
+def _in_area_by_category(
+    con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFrame, categories: list[str]
+) -> dict[str, int]:
+    """SV crimes per category in the period located in the area's LSOAs."""
+    codes = lsoas.loc[lsoas["in_area"], "code"].tolist()
+    rows = con.execute(
+        "SELECT sv_category, count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ? "
+        "AND lsoa_code IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+        [period.start, period.end, codes],
+    ).fetchall()
+    found = {str(r[0]): int(r[1]) for r in rows}
+    return {c: found.get(c, 0) for c in categories} | found
 
 
 def _per_lsoa(con: duckdb.DuckDBPyConnection, predicate: str, start: date, end: date, codes: pd.Series) -> np.ndarray:

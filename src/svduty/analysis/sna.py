@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -1081,3 +1082,18 @@ def _measure(
         baseline={"year": first["year"], "count": int(first["count"])},
         latest={"year": last["year"], "count": int(last["count"])},
     )
+
+
+COVID_FILE = Path(__file__).parent / "data" / "covid_restrictions.csv"
+
+
+def covid_overlap(start: date, end: date, nations: set[str] | None = None) -> pd.DataFrame:
+    """COVID-19 restriction periods (dates as data, ``data/covid_restrictions.csv``, each with its legal source)
+    that overlap the months ``start``–``end``; ``nations`` limits them to England or Wales (a row for "England and
+    Wales" counts for both)."""
+    frame = pd.read_csv(COVID_FILE, parse_dates=["start", "end"])
+    last = pd.Timestamp(add_months(end, 1)) - pd.Timedelta(days=1)
+    hit = (frame["start"] <= last) & (frame["end"] >= pd.Timestamp(start))
+    if nations:
+        hit &= frame["nation"].map(lambda n: any(x in n for x in nations))
+    return frame[hit].reset_index(drop=True)

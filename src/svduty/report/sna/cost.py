@@ -19,7 +19,9 @@ def build(r: ReportInput) -> Section:
     low, high = cost.loc["Total", "cost_low"], cost.loc["Total", "cost_high"]
     per_res_text = (
         f", {fmt_gbp(per_res)} per resident (range {fmt_gbp(cost.loc['Total', 'per_resident_low'])}–"
-        f"{fmt_gbp(cost.loc['Total', 'per_resident_high'])})"
+        f"{fmt_gbp(cost.loc['Total', 'per_resident_high'])}; counting only the "
+        f"{fmt_int(cost.loc['Total', 'area_count'])} crimes located inside the area, "
+        f"{fmt_gbp(cost.loc['Total', 'area_cost_central'])})"
         if a.residents
         else " (no population matched, so no figure per resident)"
     )

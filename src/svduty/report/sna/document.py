@@ -16,7 +16,7 @@ import jinja2
 
 from svduty.analysis import costs
 from svduty.analysis.needs_assessment import Assessment
-from svduty.report.sna import ae, cost, measures, method, priorities, summary, when, where, who, why
+from svduty.report.sna import ae, cost, glossary, measures, method, priorities, summary, when, where, who, why
 from svduty.report.sna.common import (
     OGL,
     RenderResult,
@@ -28,8 +28,9 @@ from svduty.report.sna.common import (
 )
 
 TEMPLATES = templates_dir()
-BUILD_ORDER = (method, where, why, when, who, ae, measures, cost, priorities, summary)
-SHOW_ORDER = ("summary", "method", "where", "why", "when", "who", "measures", "cost", "priorities")
+BUILD_ORDER = (method, where, why, when, who, ae, measures, cost, priorities, glossary, summary)
+ZIP_NAME = "sna-report.zip"
+SHOW_ORDER = ("summary", "method", "where", "why", "when", "who", "measures", "cost", "priorities", "glossary")
 
 
 # -- summary.json --------------------------------------------------------------------------------------------------
@@ -62,6 +63,7 @@ def build_summary(a: Assessment) -> dict[str, Any]:
         "change_p_value": clean(head.get("change_p_value")),
         "cost_gbp": int(cost.loc["Total", "cost_central"]),
         "cost_range_gbp": {"low": int(cost.loc["Total", "cost_low"]), "high": int(cost.loc["Total", "cost_high"])},
+        "cost_in_area_gbp": int(cost.loc["Total", "area_cost_central"]),
         "cost_price_year": a.price_year,
         "cost_per_resident_gbp": clean(round(cost.loc["Total", "per_resident_central"], 2)) if a.residents else None,
         "residents": clean(a.residents),
@@ -188,6 +190,10 @@ def render(
         pdf_path = out_dir / "sna.pdf"
         write_pdf(print_html, pdf_path, out_dir)
         timings["PDF (WeasyPrint)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    (out_dir / ZIP_NAME).unlink(missing_ok=True)
+    write_zip(out_dir)
+    timings["zip for e-mail"] = time.perf_counter() - t0
     return RenderResult(html_path, pdf_path, summary_path, written, timings)
 
 
@@ -197,7 +203,23 @@ def write_pdf(html: str, path: Path, base: Path) -> None:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
-    weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher, media_type="print").write_pdf(path)
+    # PDF/UA-1: tagged structure (headings, lists, tables, figures with alt text), document title and language
+    # from <title> and <html lang>; checked by ``pdfinfo`` (Tagged: yes) and the structure tree in the tests.
+    weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher, media_type="print").write_pdf(
+        path, pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    )
+
+
+def write_zip(out_dir: Path) -> Path:
+    """The whole report folder as one file, for e-mail: index.html, sna.pdf, summary.json and tables/."""
+    import zipfile
+
+    target = out_dir / ZIP_NAME
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(out_dir.rglob("*")):
+            if path.is_file() and path != target:
+                zf.write(path, path.relative_to(out_dir).as_posix())
+    return target
 
 
 def build_sections(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) -> dict[str, Section]:
@@ -227,4 +249,11 @@ def _context(a: Assessment, area: str, synthetic_columns: list[dict[str, Any]]) 
         "synthetic_columns": synthetic_columns,
         "notes": a.notes,
         "attribution": OGL,
+        "partnership": area,
+        "zip_name": ZIP_NAME,
+        "control": {
+            "version": f"{a.period.end:%Y-%m} draft, generated {datetime.now(UTC):%Y-%m-%d}",
+            "status": "Draft for the Serious Violence Board: not approved until the approval rows below are filled in",
+            "next_review": f"by {a.period.end.year + 1}-{a.period.end.month:02d} (the Duty asks for a yearly review)",
+        },
     }

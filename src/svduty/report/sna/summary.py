@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from svduty.report.sna.common import (
@@ -39,35 +40,91 @@ def headline_sentence(r: ReportInput) -> str:
     )
 
 
+def _annual(value: float, months: int) -> float:
+    return value * 12 / months
+
+
 def kpis(r: ReportInput) -> list[dict[str, str]]:
+    """Headline tiles; each names its period, and a period under 12 months adds a marked annualised figure."""
     a, p = r.a, r.a.period
     head = a.headline
     cost = a.cost.set_index("crime_type")
     per_res = cost.loc["Total", "per_resident_central"]
+    short = p.months < 12
+    when = r.period_label
+
+    def annual(value: float, fmt: Callable[[Any], str]) -> str:
+        return f"annualised equivalent: {fmt(_annual(value, p.months))} a year" if short else ""
+
     out = [
-        {"value": fmt_int(head["serious_violence"]), "label": f"serious violence crimes, {r.period_label}"},
-        {"value": fmt_pct(head["sv_share"]), "label": "of all recorded crime (excluding ASB)"},
+        {
+            "value": fmt_int(head["serious_violence"]),
+            "label": f"serious violence crimes, {when}",
+            "annualised": annual(head["serious_violence"], fmt_int),
+        },
+        {"value": fmt_pct(head["sv_share"]), "label": f"of all recorded crime (excluding ASB), {when}"},
         {
             "value": fmt_change(head["change_vs_previous"]),
-            "label": f"change vs {p.prev_label}" if p.has_previous else "no earlier period in the data to compare",
+            "label": f"change, {when} vs {p.prev_label}"
+            if p.has_previous
+            else "no earlier period in the data to compare",
         },
-        {"value": fmt_gbp(cost.loc["Total", "cost_central"]), "label": f"estimated cost, {a.price_year} prices"},
-        {"value": fmt_gbp(per_res) if a.residents else "–", "label": "cost per resident"},
+        {
+            "value": fmt_gbp(cost.loc["Total", "cost_central"]),
+            "label": f"estimated cost, {when}, {a.price_year} prices",
+            "annualised": annual(cost.loc["Total", "cost_central"], fmt_gbp),
+        },
+        {
+            "value": fmt_gbp(per_res) if a.residents else "–",
+            "label": f"cost per resident, {when} (crimes inside the area)",
+            "annualised": annual(per_res, fmt_gbp) if a.residents else "",
+        },
     ]
     if a.places and a.places.concentration.get("top_10pct") is not None:
         grid = a.places.concentration.get("grid") or {}
-        if int(a.notes.get("area_lsoas") or 0) >= 30 or not grid.get("top_10pct"):
-            out.append(
-                {"value": fmt_pct(a.places.concentration["top_10pct"]), "label": "of SV in the top 10% of LSOAs"}
-            )
+        n_lsoas = int(a.notes.get("area_lsoas") or 0)
+        if n_lsoas >= 30 or not grid.get("top_10pct"):
+            if n_lsoas >= 20:  # below 20 places a "top 10%" is one or two places: not a headline
+                out.append(
+                    {
+                        "value": fmt_pct(a.places.concentration["top_10pct"]),
+                        "label": f"of SV in the top 10% of LSOAs, {when}",
+                    }
+                )
         else:  # with few LSOAs, "the top 10%" is one LSOA: grid cells say more
-            out.append({"value": fmt_pct(grid["top_10pct"]), "label": "of located SV in the top 10% of grid cells"})
+            out.append(
+                {"value": fmt_pct(grid["top_10pct"]), "label": f"of located SV in the top 10% of grid cells, {when}"}
+            )
     return out
+
+
+def annualised_note(r: ReportInput) -> str:
+    p = r.a.period
+    if p.months >= 12:
+        return ""
+    return (
+        f"The period is {p.months} month{'s' if p.months > 1 else ''}, not a year: annualised equivalents (× 12 / "
+        f"{p.months}) are marked as such and assume the rest of the year is like these months, which seasonality "
+        "makes unlikely. Compare like months with like."
+    )
+
+
+def recommendations(r: ReportInput) -> list[dict[str, Any]]:
+    """The top three, short, for the one-page summary (full text in the Recommendations section)."""
+    section = r.built.get("priorities")
+    items = section.ctx["items"] if section else []
+    return [{"name": i["name"], "short": i.get("short") or i["why"], "synthetic": i["synthetic"]} for i in items[:3]]
 
 
 def build(r: ReportInput) -> Section:
     a = r.a
-    findings = [headline_sentence(r), *r.built["cost"].findings, concentration_sentence(a)]
+    findings = [
+        headline_sentence(r),
+        *r.built["why"].findings,
+        concentration_sentence(a),
+        *r.built["cost"].findings,
+    ]
+    findings = [f for f in findings if f]
     return Section(
         id="summary",
         title="Summary",
@@ -75,5 +132,7 @@ def build(r: ReportInput) -> Section:
             "kpis": kpis(r),
             "findings": findings,
             "top_places_text": top_places_text(a.tables["lsoa_sv"]),
+            "annualised_note": annualised_note(r),
+            "recommendations": recommendations(r),
         },
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from svduty.analysis import sna
 from svduty.report import charts
 from svduty.report.sna.common import (
     POLICE_SOURCE,
@@ -23,11 +24,13 @@ def build(r: ReportInput) -> Section:
     a, p, period_label, categories = r.a, r.a.period, r.period_label, r.categories
     figures: dict[str, Figure] = {}
     monthly = a.tables["monthly"]
-    figures["monthly"] = Figure(
+    nations = {"Wales" if str(c).startswith("W") else "England" for c in a.tables["lsoa_sv"]["code"].head(50)}
+    covid = sna.covid_overlap(p.data_start, p.data_end, nations or None)
+    monthly_figure = Figure(
         id="fig-monthly",
         title="Serious violence per month by category, with the total (dotted) and its 12-month rolling mean (black)",
         svg=charts.to_svg_async(
-            charts.monthly_sv(monthly, tuple(categories), f"{p.start:%Y-%m}-01"),
+            charts.monthly_sv(monthly, tuple(categories), f"{p.start:%Y-%m}-01", covid),
             "Serious violence per month",
         ),
         summary=_monthly_text(monthly, p),
@@ -48,30 +51,34 @@ def build(r: ReportInput) -> Section:
         period=f"{p.data_start:%B %Y} to {p.data_end:%B %Y} (all months in the data; the grey line marks the start of "
         "the assessment period)",
     )
+    data_months = len(monthly)
+    if data_months >= 3:  # one or two points are no trend: the table and the sentence say it all
+        figures["monthly"] = monthly_figure
     seasonal = a.tables["seasonal"]
-    peak = seasonal.sort_values("index", ascending=False).iloc[0]
-    low = seasonal.sort_values("index").iloc[0]
-    figures["seasonal"] = Figure(
-        id="fig-seasonal",
-        title="Seasonal profile: serious violence by calendar month (100 = average month)",
-        svg=charts.to_svg_async(charts.seasonal(seasonal), "Seasonal profile of serious violence"),
-        summary=f"Serious violence is highest in {peak['month_name']} (index {peak['index']:.0f}) and lowest in "
-        f"{low['month_name']} (index {low['index']:.0f}); each month's mean rests on {_years(seasonal)} of data, "
-        "so treat small differences with caution.",
-        table=make_table(
-            seasonal,
-            [
-                Column("month_name", "Month"),
-                Column("mean_serious_violence", "Mean SV crimes", fmt_num, True),
-                Column("years", "Years of data", fmt_int, True),
-                Column("index", "Index", lambda v: fmt_num(v, 0), True),
-            ],
-            "Seasonal profile",
-            "tables/seasonal.csv",
-        ),
-        source=POLICE_SOURCE,
-        period=f"{p.data_start:%B %Y} to {p.data_end:%B %Y}",
-    )
+    if data_months >= 24:
+        peak = seasonal.sort_values("index", ascending=False).iloc[0]
+        low = seasonal.sort_values("index").iloc[0]
+        figures["seasonal"] = Figure(
+            id="fig-seasonal",
+            title="Seasonal profile: serious violence by calendar month (100 = average month)",
+            svg=charts.to_svg_async(charts.seasonal(seasonal), "Seasonal profile of serious violence"),
+            summary=f"Serious violence is highest in {peak['month_name']} (index {peak['index']:.0f}) and lowest in "
+            f"{low['month_name']} (index {low['index']:.0f}); each month's mean rests on {_years(seasonal)} of data, "
+            "so treat small differences with caution.",
+            table=make_table(
+                seasonal,
+                [
+                    Column("month_name", "Month"),
+                    Column("mean_serious_violence", "Mean SV crimes", fmt_num, True),
+                    Column("years", "Years of data", fmt_int, True),
+                    Column("index", "Index", lambda v: fmt_num(v, 0), True),
+                ],
+                "Seasonal profile",
+                "tables/seasonal.csv",
+            ),
+            source=POLICE_SOURCE,
+            period=f"{p.data_start:%B %Y} to {p.data_end:%B %Y}",
+        )
     hw = a.tables["hour_weekday"]
     hw_synthetic = "When: hour × weekday" in a.synthetic_sections
     if len(hw):
@@ -95,7 +102,12 @@ def build(r: ReportInput) -> Section:
             synthetic=hw_synthetic,
         )
     when = {
-        "finding": _when_finding(monthly, seasonal, p),
+        "finding": _when_finding(monthly, seasonal if data_months >= 24 else None, p) + covid_sentence(covid, p),
+        "seasonal_unavailable": f"No seasonal profile: the data hold {data_months} month"
+        f"{'s' if data_months != 1 else ''}, and a month-by-month profile needs at least two years, so that each "
+        "calendar month rests on more than one value.",
+        "covid": covid,
+        "monthly_unavailable": f"No monthly chart: the data hold {data_months} month{'s' if data_months != 1 else ''}.",
         "heatmap_unavailable": "No record-level data: police.uk gives only the month of each crime, so an hour × "
         "weekday profile needs police record extracts (svduty ingest rms) or, to preview the layout, "
         "svduty synth.",
@@ -113,6 +125,11 @@ def _monthly_text(monthly: pd.DataFrame, p: Any) -> str:
     inside = monthly[(monthly["month"] >= f"{p.start:%Y-%m}") & (monthly["month"] <= f"{p.end:%Y-%m}")]
     if inside.empty:
         return "No months in the period."
+    if len(inside) == 1:
+        return (
+            f"{pd.Timestamp(inside['month'].iloc[0]):%B %Y} had {fmt_int(inside['serious_violence'].iloc[0])} "
+            "serious violence crimes; one month shows no trend."
+        )
     peak = inside.sort_values("serious_violence", ascending=False).iloc[0]
     return (
         f"In the period serious violence averaged {inside['serious_violence'].mean():.0f} crimes a month, from "
@@ -121,11 +138,25 @@ def _monthly_text(monthly: pd.DataFrame, p: Any) -> str:
     )
 
 
-def _when_finding(monthly: pd.DataFrame, seasonal: pd.DataFrame, p: Any) -> str:
+def covid_sentence(covid: pd.DataFrame, p: Any) -> str:
+    """Trend sentences name the COVID-19 restrictions their months overlap (shaded on the monthly chart)."""
+    if covid.empty:
+        return ""
+    named = "; ".join(f"{r.label} ({r.start:%d %b %Y} to {r.end:%d %b %Y})" for r in covid.itertuples())
+    return (
+        f" The months in the data overlap COVID-19 restrictions, shaded on the monthly chart: {named}. Violence "
+        "fell and shifted while pubs, schools and the night-time economy were closed, so changes across these "
+        "months reflect restrictions as well as need."
+    )
+
+
+def _when_finding(monthly: pd.DataFrame, seasonal: pd.DataFrame | None, p: Any) -> str:
     roll = monthly.dropna(subset=["rolling_12m_mean"])
     trend = ""
     if len(roll) >= 13:
         last, year_before = roll.iloc[-1]["rolling_12m_mean"], roll.iloc[-13]["rolling_12m_mean"]
         trend = f"The 12-month mean stands at {last:.0f} a month, against {year_before:.0f} a year earlier. "
+    if seasonal is None:
+        return trend + _monthly_text(monthly, p)
     peak = seasonal.sort_values("index", ascending=False).iloc[0]
     return trend + f"{_monthly_text(monthly, p)} Seasonally, {peak['month_name']} is the peak month."
