@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import costs, deprivation, places, sna
+from svduty.analysis import benchmark, costs, deprivation, places, sna
 from svduty.analysis.priorities import Candidate, rank_priorities
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
@@ -62,6 +62,7 @@ class Assessment:
     synthetic_sections: list[str] = field(default_factory=list)
     has_record_level: bool = False
     why: deprivation.DeprivationResult | None = None  # deprivation (svduty.analysis.deprivation)
+    benchmark: benchmark.Benchmark | None = None  # against other forces (svduty.analysis.benchmark)
 
     def synthetic_tables(self) -> set[str]:
         """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
@@ -122,6 +123,13 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     population = sna.population_by_lsoa(con, period.end.year).set_index("area_code")["persons"]
     why = deprivation.assess(lsoas, sna.lookup_frame(con), population)
     tables.update(why.tables)
+    forces = notes.get("forces") or []
+    own_force = scope.force or (forces[0] if len(forces) == 1 else None)  # type: ignore[index]
+    bench = None
+    if not scope.area and own_force:
+        bench = benchmark.assess(con, str(own_force), period.start, period.end, categories)
+        if bench is not None:
+            tables.update(bench.tables)
 
     record_level = sna.has_involvements(con, period)
     age_sex, age_synthetic = sna.age_sex(con, period)
@@ -215,6 +223,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         synthetic_sections=synthetic,
         has_record_level=record_level,
         why=why,
+        benchmark=bench,
     )
 
 

@@ -115,7 +115,9 @@ def pfa_name(force: str | None) -> str | None:
     for row in authorities():
         if key in (row.pfa_name.lower(), row.pfa_code.lower()):
             return row.pfa_name
-    slug = key.replace(" & ", "-and-").replace(" and ", "-and-").replace(" ", "-").removesuffix("-police")
+    slug = key.replace(" & ", "-and-").replace(" and ", "-and-").replace(" ", "-")
+    for suffix in ("-service", "-police", "-constabulary"):  # "Metropolitan Police Service", "Durham Constabulary"
+        slug = slug.removesuffix(suffix)
     return FORCE_PFA.get(slug)
 
 
@@ -141,3 +143,27 @@ def expand_codes(codes: list[str]) -> list[str]:
             raise KeyError(code)
         out += [r.lad_code for r in rows if r.lad_code not in out]
     return out
+
+
+LAD_AREAS = Path(__file__).parent / "ref" / "lad22_area_km2.csv"
+
+
+def build_lad_areas(geo_dir: Path, lookup_csv: Path, out: Path = LAD_AREAS) -> None:
+    """Land area of each LAD 2022 (km²): the sum of its 2011 LSOA polygons (ONS boundaries, MANIFEST §8), measured
+    in British National Grid. Built once by a maintainer with geopandas (not a runtime dependency)."""
+    import geopandas as gpd  # build-time only
+    import pandas as pd
+
+    lsoas = gpd.read_file(geo_dir / "lsoa11_boundaries.gpkg").to_crs(27700)
+    lsoas["km2"] = lsoas.geometry.make_valid().area / 1e6
+    lk = pd.read_csv(lookup_csv, encoding="utf-8-sig", usecols=["LSOA11CD", "LAD22CD", "LAD22NM"])
+    joined = lk.merge(lsoas[["lsoa11_code", "km2"]], left_on="LSOA11CD", right_on="lsoa11_code")
+    table = joined.groupby(["LAD22CD", "LAD22NM"], as_index=False)["km2"].sum().round({"km2": 2})
+    table.rename(columns={"LAD22CD": "lad_code", "LAD22NM": "lad_name", "km2": "area_km2"}).to_csv(out, index=False)
+
+
+@cache
+def lad_areas() -> dict[str, float]:
+    """LAD 2022 code → area in km² (``build_lad_areas``)."""
+    with LAD_AREAS.open(encoding="utf-8", newline="") as fh:
+        return {r["lad_code"]: float(r["area_km2"]) for r in csv.DictReader(fh)}

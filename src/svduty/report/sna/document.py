@@ -16,7 +16,7 @@ import jinja2
 
 from svduty.analysis import costs
 from svduty.analysis.needs_assessment import Assessment
-from svduty.report.sna import ae, cost, glossary, measures, method, priorities, summary, when, where, who, why
+from svduty.report.sna import ae, compare, cost, glossary, measures, method, priorities, summary, when, where, who, why
 from svduty.report.sna.common import (
     OGL,
     RenderResult,
@@ -28,9 +28,21 @@ from svduty.report.sna.common import (
 )
 
 TEMPLATES = templates_dir()
-BUILD_ORDER = (method, where, why, when, who, ae, measures, cost, priorities, glossary, summary)
+BUILD_ORDER = (method, compare, where, why, when, who, ae, measures, cost, priorities, glossary, summary)
 ZIP_NAME = "sna-report.zip"
-SHOW_ORDER = ("summary", "method", "where", "why", "when", "who", "measures", "cost", "priorities", "glossary")
+SHOW_ORDER = (
+    "summary",
+    "method",
+    "compare",
+    "where",
+    "why",
+    "when",
+    "who",
+    "measures",
+    "cost",
+    "priorities",
+    "glossary",
+)
 
 
 # -- summary.json --------------------------------------------------------------------------------------------------

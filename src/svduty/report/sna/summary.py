@@ -120,6 +120,7 @@ def build(r: ReportInput) -> Section:
     a = r.a
     findings = [
         headline_sentence(r),
+        *r.built["compare"].findings,
         *r.built["why"].findings,
         concentration_sentence(a),
         *r.built["cost"].findings,
