@@ -217,7 +217,7 @@ def test_html_structure_offline_and_accessible(report: Path):
     for fig in outline.figures:
         assert all(fig.values()), fig
     for section in ("Summary", "Method and data", "Where", "When", "Who and why", "Success measures",
-                    "Cost of violence", "Priorities"):  # fmt: skip
+                    "Cost of violence", "Recommendations"):  # fmt: skip
         assert f">{section}</h2>" in html
     assert "no record-level data" in html.lower()
     assert 'class="synthetic-tag"' not in html and 'class="synthetic-banner"' not in html
@@ -459,7 +459,7 @@ def test_pdf_contents_has_page_numbers_and_board_parts(report: Path):
         pytest.skip("pdftotext not available")
     pages = text.stdout.split("\f")
     contents = pages[0]
-    for title in ("Summary", "Why: deprivation", "Priorities", "Glossary"):
+    for title in ("Summary", "Why: deprivation", "Recommendations", "Glossary"):
         match = re.search(rf"{re.escape(title)}[ .]+(\d+)", contents)
         assert match, title
         page = int(match.group(1))

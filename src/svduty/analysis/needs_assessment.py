@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import benchmark, costs, deprivation, places, sna
+from svduty.analysis import benchmark, costs, deprivation, places, recommendations, sna, themes
 from svduty.analysis.priorities import Candidate, rank_priorities
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
@@ -63,6 +63,7 @@ class Assessment:
     has_record_level: bool = False
     why: deprivation.DeprivationResult | None = None  # deprivation (svduty.analysis.deprivation)
     benchmark: benchmark.Benchmark | None = None  # against other forces (svduty.analysis.benchmark)
+    themes: dict[str, object] = field(default_factory=dict)  # drugs, weapons, robbery, public order, NTE
 
     def synthetic_tables(self) -> set[str]:
         """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
@@ -123,6 +124,9 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     population = sna.population_by_lsoa(con, period.end.year).set_index("area_code")["persons"]
     why = deprivation.assess(lsoas, sna.lookup_frame(con), population)
     tables.update(why.tables)
+    theme = themes.assess(con, period, lsoas)
+    tables["themes"] = theme["summary"]  # type: ignore[assignment]
+    tables["themes_by_lsoa"] = theme["per_lsoa"]  # type: ignore[assignment]
     forces = notes.get("forces") or []
     own_force = scope.force or (forces[0] if len(forces) == 1 else None)  # type: ignore[index]
     bench = None
@@ -205,6 +209,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
             lambda refs: [r for r in refs if r.removeprefix("tables/").removesuffix(".csv") in tables]
         )
         tables["priorities"] = priorities.assign(evidence=priorities["evidence"].map(" ".join))
+        tables["recommendations"] = recommendations.recommend(priorities, list(notes.get("sources") or []))
     else:
         tables["priorities"] = priorities
 
@@ -224,6 +229,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         has_record_level=record_level,
         why=why,
         benchmark=bench,
+        themes=theme,
     )
 
 
@@ -354,4 +360,14 @@ def _priorities(
                     note="record-level data" + (" (SYNTHETIC)" if synthetic else ""),
                 )
             )
-    return rank_priorities(candidates, total_harm, places.gini)
+    ranked = rank_priorities(candidates, total_harm, places.gini)
+    if len(ranked):
+        # where each candidate happens most: the three area LSOAs with most of its crimes (for recommendations)
+        names = area["name"].fillna(area["code"]).to_numpy()
+        tops = {}
+        for c in candidates:
+            counts = np.asarray(c.lsoa_counts, dtype=float)
+            order = np.argsort(-counts, kind="stable")[:3]
+            tops[c.name] = "; ".join(f"{names[i]} ({int(counts[i])})" for i in order if counts[i] > 0)
+        ranked["top_places"] = ranked["name"].map(tops)
+    return ranked

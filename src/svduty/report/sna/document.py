@@ -16,7 +16,21 @@ import jinja2
 
 from svduty.analysis import costs
 from svduty.analysis.needs_assessment import Assessment
-from svduty.report.sna import ae, compare, cost, glossary, measures, method, priorities, summary, when, where, who, why
+from svduty.report.sna import (
+    ae,
+    compare,
+    cost,
+    glossary,
+    measures,
+    method,
+    priorities,
+    summary,
+    themes,
+    when,
+    where,
+    who,
+    why,
+)
 from svduty.report.sna.common import (
     OGL,
     RenderResult,
@@ -28,7 +42,7 @@ from svduty.report.sna.common import (
 )
 
 TEMPLATES = templates_dir()
-BUILD_ORDER = (method, compare, where, why, when, who, ae, measures, cost, priorities, glossary, summary)
+BUILD_ORDER = (method, compare, where, why, themes, when, who, ae, measures, cost, priorities, glossary, summary)
 ZIP_NAME = "sna-report.zip"
 SHOW_ORDER = (
     "summary",
@@ -36,6 +50,7 @@ SHOW_ORDER = (
     "compare",
     "where",
     "why",
+    "themes",
     "when",
     "who",
     "measures",
@@ -145,6 +160,9 @@ def area_label(a: Assessment) -> str:
     if a.scope.area:
         where = ", ".join(lads) if a.notes.get("area_kind") == "local authority code" and lads else a.scope.area
         return f"{where} ({force})" if force else where
+    pfas = a.notes.get("area_pfas") or []
+    if len(lads) > 3 and len(pfas) == 1:  # a whole force area: name it, not its nine districts
+        return f"{force} ({pfas[0]} police force area, {len(lads)} local authorities)"
     if lads:
         return f"{force} ({', '.join(lads)})" if force else ", ".join(lads)
     return force or "the workspace"

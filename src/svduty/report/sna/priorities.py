@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from svduty.analysis.priorities import why_text
+from svduty.analysis.recommendations import approaches_to_avoid, candidates_for
 from svduty.report.sna.common import Column, ReportInput, Section, fmt_int, fmt_num, fmt_pct, fmt_prev, make_table
 
 PRIORITY_METHOD = (
@@ -18,16 +19,28 @@ PRIORITY_METHOD = (
 def build(r: ReportInput) -> Section:
     a = r.a
     pr = a.priorities
-    priorities = [
-        {
-            "name": r["name"],
-            "score": f"{r['score']:.1f}",
-            "why": why_text(r),
-            "evidence": list(r["evidence"]),
-            "synthetic": bool(r["synthetic"]),
-        }
-        for _, r in pr.iterrows()
-    ]
+    recs = a.tables.get("recommendations")
+    by_name = recs.set_index("problem") if recs is not None and len(recs) else None
+    priorities = []
+    for _, r in pr.iterrows():
+        rec = by_name.loc[r["name"]] if by_name is not None and r["name"] in by_name.index else None
+        found = candidates_for(r["name"], r["kind"])
+        priorities.append(
+            {
+                "name": r["name"],
+                "score": f"{r['score']:.1f}",
+                "why": why_text(r),
+                "evidence": list(r["evidence"]),
+                "synthetic": bool(r["synthetic"]),
+                "where": rec["where"] if rec is not None else "",
+                "measure": rec["measure"] if rec is not None else "",
+                "proxy": bool(rec["proxy"]) if rec is not None else False,
+                "approaches": found.to_dict("records"),
+                "short": f"{why_text(r)}. Candidate approaches: "
+                + (", ".join(found["approach"].head(3)) if len(found) else "none in the shipped list")
+                + (f". Measure: {rec['measure']}" if rec is not None else ""),
+            }
+        )
     priority_table = make_table(
         pr,
         [
@@ -47,6 +60,11 @@ def build(r: ReportInput) -> Section:
 
     return Section(
         id="priorities",
-        title="Priorities",
-        ctx={"items": priorities, "table": priority_table, "method": PRIORITY_METHOD},
+        title="Recommendations",
+        ctx={
+            "items": priorities,
+            "table": priority_table,
+            "method": PRIORITY_METHOD,
+            "avoid": approaches_to_avoid().to_dict("records"),
+        },
     )

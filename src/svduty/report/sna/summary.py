@@ -109,11 +109,31 @@ def annualised_note(r: ReportInput) -> str:
     )
 
 
+# Authorities whose daytime (working and visiting) population far exceeds their residents: per-resident figures
+# there describe the place, not the risk to the people who live in it.
+DAYTIME_AREAS = {"E09000001": "City of London", "E09000033": "Westminster"}
+
+
+def daytime_caveat(r: ReportInput) -> str:
+    lads = [str(x) for x in r.a.notes.get("area_lads") or []]
+    hit = [name for code, name in DAYTIME_AREAS.items() if any(code in x for x in lads)]
+    if not hit:
+        return ""
+    return (
+        f"Caveat on per-resident figures: {' and '.join(hit)} has a small resident population and a far larger "
+        "daytime population of workers and visitors, who are most of the people at risk there. Rates and cost per "
+        "resident are therefore much higher than the risk to any one person: compare counts, trends and places "
+        "rather than per-resident figures with other areas."
+    )
+
+
 def recommendations(r: ReportInput) -> list[dict[str, Any]]:
     """The top three, short, for the one-page summary (full text in the Recommendations section)."""
     section = r.built.get("priorities")
     items = section.ctx["items"] if section else []
-    return [{"name": i["name"], "short": i.get("short") or i["why"], "synthetic": i["synthetic"]} for i in items[:3]]
+    # synthetic themes never drive a recommendation on their own: the summary shows real ones only
+    real = [i for i in items if not i["synthetic"]]
+    return [{"name": i["name"], "short": i.get("short") or i["why"], "synthetic": False} for i in real[:3]]
 
 
 def build(r: ReportInput) -> Section:
@@ -134,6 +154,7 @@ def build(r: ReportInput) -> Section:
             "findings": findings,
             "top_places_text": top_places_text(a.tables["lsoa_sv"]),
             "annualised_note": annualised_note(r),
+            "daytime_caveat": daytime_caveat(r),
             "recommendations": recommendations(r),
         },
     )

@@ -86,6 +86,24 @@ def build(r: ReportInput) -> Section:
     return Section(id="where", title="Where", ctx=where, figures=figures, findings=[concentration_sentence(a)])
 
 
+MIN_PLACES = 20
+SUPPRESSED = f"not shown (under {MIN_PLACES} places)"
+
+
+def _suppress_small(frame: pd.DataFrame) -> pd.DataFrame:
+    """Top 1/5/10% shares are not shown for fewer than ``MIN_PLACES`` places: a "top 10%" of six LSOAs is one LSOA,
+    and its share reads as a concentration it is not (the CSV keeps the values, with the places they are)."""
+    out = frame.astype({c: object for c in ("top_1pct", "top_5pct", "top_10pct")})
+    small = out["places"] < MIN_PLACES
+    for column in ("top_1pct", "top_5pct", "top_10pct"):
+        out.loc[small, column] = SUPPRESSED
+    return out
+
+
+def _pct_or_note(value: Any) -> str:
+    return value if isinstance(value, str) else fmt_pct(value)
+
+
 def _grid_gini(grid: dict[str, Any]) -> float:
     """The grid Gini a reader is told: generalised when cells outnumber incidents (``places.reported_gini``)."""
     value = grid.get("gini_reported")
@@ -175,13 +193,13 @@ def _where_context(a: Any, figures: dict[str, Figure], period_label: str) -> dic
     conc = place.concentration
     ctx["finding"] = concentration_sentence(a) + " " + top_places_text(lsoas)
     ctx["concentration"] = make_table(
-        place.tables["concentration"],
+        _suppress_small(place.tables["concentration"]),
         [
             Column("unit", "Places"),
             Column("places", "Number of places", fmt_int, True),
-            Column("top_1pct", "Share of SV in top 1%", fmt_pct, True),
-            Column("top_5pct", "Top 5%", fmt_pct, True),
-            Column("top_10pct", "Top 10%", fmt_pct, True),
+            Column("top_1pct", "Share of SV in top 1%", _pct_or_note, True),
+            Column("top_5pct", "Top 5%", _pct_or_note, True),
+            Column("top_10pct", "Top 10%", _pct_or_note, True),
             Column("top_1pct_places", "Places the top 1% really are (at least one)", lambda v: fmt_pct(v, 1), True),
             Column("gini", "Gini", lambda v: fmt_num(v, 2), True),
             Column("generalised_gini", "Generalised Gini (Bernasco & Steenbeek 2017)", lambda v: fmt_num(v, 2), True),
