@@ -606,7 +606,8 @@ def lsoa_table(
         # A 2021 code held directly and also reached through the best fit of 2011 rows (data carrying both
         # vintages for one place): its residents are shared among all those rows, so they count once.
         target = frame.loc[missing, "code"].map(agg["code21"])
-        direct21 = frame.loc[~missing & ~frame["code"].isin(set(lookup["code11"])), "code"]
+        codes11 = set(lookup["code11"])
+        direct21 = frame.loc[~missing & ~frame["code"].map(codes11.__contains__).astype(bool), "code"]
         both = set(target.dropna()) & set(direct21)
         if both:
             via = missing & frame["code"].map(agg["code21"]).isin(both)
@@ -677,7 +678,7 @@ def _add_split_lsoas(
         """,
         [year],
     ).df()
-    pop = pop[~pop["code"].isin(known)]
+    pop = pop[~pop["code"].map(known.__contains__).astype(bool)]  # (isin walks a large set slowly)
     if pop.empty:
         return frame
     pop["lad_name"] = pop["pop_name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)

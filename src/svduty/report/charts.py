@@ -268,9 +268,12 @@ def interval_bars(
         colour = alt.Color(
             f"{group or highlight}:N",
             title="",
-            scale=alt.Scale(range=[OKABE_ITO[1], OKABE_ITO[4], "#b1b4b6"])
+            scale=alt.Scale(
+                domain=["This area", "Similar force area", "Other force area"],
+                range=[OKABE_ITO[5], OKABE_ITO[0], "#b1b4b6"],
+            )
             if group
-            else alt.Scale(domain=[True, False], range=[OKABE_ITO[1], OKABE_ITO[4]]),
+            else alt.Scale(domain=[True, False], range=[OKABE_ITO[5], OKABE_ITO[0]]),
             legend=alt.Legend(orient="bottom") if group else None,
         )
     else:
