@@ -148,3 +148,13 @@ def test_domains_and_2025_index_and_wales(durham, national_workspace: Path):
     assert gwent.why.index == "wimd2019"  # Welsh LSOAs ranked within Wales, never with England's deciles
     assert "deprivation_iod2025" not in gwent.tables
     assert gwent.tables["deprivation"]["residents"].sum() == pytest.approx(gwent.residents)
+
+
+def test_report_states_the_vintage_handling(durham, tmp_path: Path):
+    from svduty.report.sna.document import build_sections
+
+    text = build_sections(durham, "Durham", [])["why"].ctx["vintage"]
+    n = durham.why.notes["imd2019"]
+    assert n["direct"] + n["2011 parent"] == durham.why.notes["lsoas"]
+    assert f"{n['direct']:,} carry a 2011 code ranked directly" in text
+    assert f"{n['2011 parent']:,} 2021 codes take the rank of their 2011 parent" in text

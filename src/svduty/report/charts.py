@@ -283,4 +283,5 @@ def interval_bars(
     text = base.mark_text(align="left", dx=4, fontSize=10).encode(
         x=f"{high}:Q", text=alt.Text(f"{value}:Q", format=",.1f")
     )
-    return (bar + rule + text).properties(width=WIDTH - 260, height=max(60, 20 * len(frame)))
+    per_bar = 20 if len(frame) <= 15 else 13  # 40 forces fit half a page
+    return (bar + rule + text).properties(width=WIDTH - 260, height=max(60, per_bar * len(frame)))

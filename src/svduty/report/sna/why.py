@@ -149,7 +149,7 @@ def build(r: ReportInput) -> Section:
         else ""
     )
     n = why.notes.get(why.index) or {}
-    via = n.get("via") or {}
+    via = n  # counts of area LSOA codes by how they were ranked (``deprivation.units``)
     ctx["vintage"] = (
         f"{index_name} ranks 2011 LSOAs; police.uk and the Census 2021 use 2011 and 2021 codes. Of the area's "
         f"{fmt_int(why.notes.get('lsoas'))} LSOAs, {fmt_int(via.get('direct', 0))} carry a 2011 code ranked "
