@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import benchmark, costs, deprivation, places, recommendations, sna, themes
+from svduty.analysis import benchmark, costs, deprivation, places, recommendations, risk_factors, sna, themes
 from svduty.analysis.priorities import Candidate, rank_priorities
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
@@ -64,6 +64,7 @@ class Assessment:
     why: deprivation.DeprivationResult | None = None  # deprivation (svduty.analysis.deprivation)
     benchmark: benchmark.Benchmark | None = None  # against other forces (svduty.analysis.benchmark)
     themes: dict[str, object] = field(default_factory=dict)  # drugs, weapons, robbery, public order, NTE
+    risk: dict[str, object] = field(default_factory=dict)  # partner risk-factor tables (svduty.analysis.risk_factors)
 
     def synthetic_tables(self) -> set[str]:
         """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
@@ -81,6 +82,8 @@ class Assessment:
         out |= {f"measure_{m.key}" for m in self.measures if m.synthetic}
         if "Priorities (record-level themes)" in sections:
             out.add("priorities")
+        present = self.risk.get("present") or {}
+        out |= {f"risk_{k}" for k, v in present.items() if v["synthetic"]}  # type: ignore[attr-defined,index]
         return out & self.tables.keys()
 
     @property
@@ -124,6 +127,9 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
     population = sna.population_by_lsoa(con, period.end.year).set_index("area_code")["persons"]
     why = deprivation.assess(lsoas, sna.lookup_frame(con), population)
     tables.update(why.tables)
+    risk = risk_factors.assess(con, lsoas)
+    for key, found in risk["present"].items():  # type: ignore[attr-defined]
+        tables[f"risk_{key}"] = found["table"]
     theme = themes.assess(con, period, lsoas)
     tables["themes"] = theme["summary"]  # type: ignore[assignment]
     tables["themes_by_lsoa"] = theme["per_lsoa"]  # type: ignore[assignment]
@@ -230,6 +236,7 @@ def assess(con: duckdb.DuckDBPyConnection, scope: sna.Scope) -> Assessment:
         why=why,
         benchmark=bench,
         themes=theme,
+        risk=risk,
     )
 
 

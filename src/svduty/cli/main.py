@@ -15,7 +15,17 @@ app = typer.Typer(
 )
 
 # Sub-command modules, in the order `svduty --help` lists them. Each does `@app.command(...)` on import.
-COMMAND_MODULES: tuple[str, ...] = ("workspace", "ingest", "population", "rms", "synth", "sna", "hotspots", "web")
+COMMAND_MODULES: tuple[str, ...] = (
+    "workspace",
+    "ingest",
+    "population",
+    "rms",
+    "risk_factors",
+    "synth",
+    "sna",
+    "hotspots",
+    "web",
+)
 
 for _module in COMMAND_MODULES:
     importlib.import_module(f"svduty.cli.{_module}")

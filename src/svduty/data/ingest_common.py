@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 # Tables whose rows belong to an ingest and are removed when it is superseded.
-INGEST_OWNED_TABLES: tuple[str, ...] = ("incidents", "rejects", "ed_attendances")
+INGEST_OWNED_TABLES: tuple[str, ...] = ("incidents", "rejects", "ed_attendances", "risk_factors")
 INCIDENT_OWNED_TABLES: tuple[str, ...] = ("involvements", "incident_synthetic_fields")
 
 

@@ -24,6 +24,7 @@ from svduty.report.sna import (
     measures,
     method,
     priorities,
+    risk,
     summary,
     themes,
     when,
@@ -42,7 +43,7 @@ from svduty.report.sna.common import (
 )
 
 TEMPLATES = templates_dir()
-BUILD_ORDER = (method, compare, where, why, themes, when, who, ae, measures, cost, priorities, glossary, summary)
+BUILD_ORDER = (method, compare, where, why, risk, themes, when, who, ae, measures, cost, priorities, glossary, summary)
 ZIP_NAME = "sna-report.zip"
 SHOW_ORDER = (
     "summary",
@@ -50,6 +51,7 @@ SHOW_ORDER = (
     "compare",
     "where",
     "why",
+    "risk",
     "themes",
     "when",
     "who",
