@@ -23,7 +23,7 @@ from svduty.report.sna.common import (
     missing,
 )
 
-DECILE_WORDS = {1: "most deprived tenth", 10: "least deprived tenth"}
+DECILE_WORDS = {1: "the most deprived tenth", 10: "the least deprived tenth"}
 RATE_COLUMNS = [
     Column("incidents", "SV crimes", fmt_int, True),
     Column("residents", "Residents", fmt_int, True),
@@ -34,7 +34,7 @@ RATE_COLUMNS = [
 
 
 def _tenth(decile: int) -> str:
-    return DECILE_WORDS.get(decile, f"decile {decile}")
+    return DECILE_WORDS.get(decile, f"decile {decile} of 10")
 
 
 def headline(r: ReportInput) -> str:
@@ -53,11 +53,17 @@ def headline(r: ReportInput) -> str:
         else ""
     )
     name = "IMD 2019" if why.index == "imd2019" else "the Welsh IMD 2019"
+    few = (
+        f" With only {n} LSOAs in the area, each decile rests on very few neighbourhoods: read the intervals."
+        if (n := int(why.notes.get("lsoas") or 0)) < 20
+        else ""
+    )
     return (
-        f"The {_tenth(lo)} of the area's neighbourhoods ({name} decile {lo}) had {s['rate_ratio']:.1f} times"
-        f"{interval} the serious violence per resident of the {_tenth(hi)} (decile {hi}): "
-        f"{t.loc[lo, 'rate_per_1000']:.1f} against {t.loc[hi, 'rate_per_1000']:.1f} per 1,000 residents in "
-        f"{r.period_label}."
+        f"Neighbourhoods in {name} decile {lo} ({_tenth(lo)}{' nationally' if lo == 1 else ''}"
+        f"{'' if lo == 1 else ', the most deprived in this area'}) had {s['rate_ratio']:.1f} times{interval} the "
+        f"serious violence per resident of those in decile {hi} ({_tenth(hi)}"
+        f"{'' if hi == 10 else ', the least deprived in this area'}): {t.loc[lo, 'rate_per_1000']:.1f} against "
+        f"{t.loc[hi, 'rate_per_1000']:.1f} per 1,000 residents in {r.period_label}.{few}"
     )
 
 
@@ -169,7 +175,10 @@ def build(r: ReportInput) -> Section:
         if "deprivation_wales" in why.tables
         else ""
     )
-    ctx["finding"] = headline(r)
+    ctx["finding"] = headline(r) or (
+        "No rate ratio: the area's least deprived decile has no serious violence or no residents in the period, so "
+        "the gradient is read from the table and the slope index instead."
+    )
     ctx["inequality"] = _inequality_text(s)
     ctx["index_name"] = index_name
     return Section(id="why", title="Why: deprivation", ctx=ctx, figures=figures, findings=[headline(r)])
