@@ -121,6 +121,7 @@ def monthly_sv(
                     "label:N",
                     title="COVID-19 restrictions",
                     scale=alt.Scale(range=["#6f777b", "#b1b4b6", "#CC79A7", "#F0E442", "#56B4E9"]),
+                    legend=alt.Legend(orient="top", columns=2, labelLimit=300),
                 ),
             )
         )
