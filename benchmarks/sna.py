@@ -7,6 +7,9 @@ Two runs on real data (City of London Police, /work/shared/data/real/police-uk/c
   shifted dates* (2018-12 … 2020-11 re-labelled 2021-12 … 2023-11: same rows, file name and ``Month`` column moved
   by 36 months) (target ≤ 30 s).
 
+* **national month** — the 40 real force files of 2021-08 (362,296 rows) ingested, then a benchmarking SNA for
+  Derbyshire against every force (target ≤ 30 s).
+
 Population (ONS Census 2021 by LSOA) and the ONS LSOA lookup are loaded with plain DuckDB inserts in a stage of
 their own. The comparator column is a plain-pandas baseline that reads the same CSVs and computes only the
 headline counts (SV per type, share of all crime) — the floor any tool pays just to read the files.
@@ -120,6 +123,36 @@ def run(five_years: bool) -> tuple[dict[str, float], int, int]:
         return timings, rows, len(files)
 
 
+NATIONAL = REAL / "police-uk" / "national" / "2021-08"
+
+
+def run_national() -> dict[str, float]:
+    """40 force files → workspace → benchmarking SNA for Derbyshire (HTML + PDF)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        timings: dict[str, float] = {}
+        t_all = time.perf_counter()
+        t0 = time.perf_counter()
+        ws = Workspace.create(tmp_path / "ws")
+        police_uk.ingest(ws, [NATIONAL])
+        timings["ingest police.uk"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        load_reference_tables(ws)
+        timings["load population + lookup"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        assessment = assess(ws.con, sna.Scope(force="derbyshire"))
+        assert assessment.benchmark is not None and len(assessment.benchmark.tables["benchmark_forces"]) == 38
+        timings["assess (all figures)"] = time.perf_counter() - t0
+        result = render(assessment, tmp_path / "out", synthetic_columns=synthetic_columns_of(ws.con))
+        timings.update(result.timings)
+        timings["TOTAL ingest → HTML + PDF"] = time.perf_counter() - t_all
+        ws.close()
+        t0 = time.perf_counter()
+        pandas_baseline(sorted(NATIONAL.glob("*.csv")))
+        timings["comparator: pandas headline counts only"] = time.perf_counter() - t0
+        return timings
+
+
 def main() -> int:
     if not CITY.exists():
         print(f"real data not found at {CITY}", file=sys.stderr)
@@ -127,20 +160,22 @@ def main() -> int:
     cold, rows1, files1 = run(five_years=False)  # first in the process: imports, numba, fonts, vl-convert start
     one, _, _ = run(five_years=False)
     five, rows5, files5 = run(five_years=True)
+    national = run_national() if NATIONAL.exists() else {}
     width = max(len(k) for k in one) + 2
     load = os.getloadavg()[0]
     print("SNA benchmark — City of London Police, real police.uk files (5 years: real months repeated, dates shifted)")
     print(
         f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start (other work on the machine slows wall time)"
     )
-    print(f"{'stage':<{width}}{'12 mo, cold':>13}{'12 months':>12}{'5 years':>12}")
+    print(f"{'stage':<{width}}{'12 mo, cold':>13}{'12 months':>12}{'5 years':>12}{'national':>12}")
     small, big = f"{files1} / {rows1:,}", f"{files5} / {rows5:,}"
-    print(f"{'(files / rows)':<{width}}{small:>13}{small:>12}{big:>12}")
+    print(f"{'(files / rows)':<{width}}{small:>13}{small:>12}{big:>12}{'40 files':>12}")
     for key in one:
-        print(f"{key:<{width}}{cold[key]:>12.2f}s{one[key]:>11.2f}s{five[key]:>11.2f}s")
+        nat = f"{national[key]:>11.2f}s" if key in national else f"{'':>12}"
+        print(f"{key:<{width}}{cold[key]:>12.2f}s{one[key]:>11.2f}s{five[key]:>11.2f}s{nat}")
     total = "TOTAL ingest → HTML + PDF"
-    print(f"{'target (total)':<{width}}{'≤ 10.00s':>13}{'≤ 10.00s':>12}{'≤ 30.00s':>12}")
-    ok = cold[total] <= 10 and one[total] <= 10 and five[total] <= 30
+    print(f"{'target (total)':<{width}}{'≤ 10.00s':>13}{'≤ 5.00s':>12}{'≤ 30.00s':>12}{'≤ 30.00s':>12}")
+    ok = cold[total] <= 10 and one[total] <= 5 and five[total] <= 30 and national.get(total, 0) <= 30
     print("PASS" if ok else "MISSED a target")
     return 0 if ok else 1
 

@@ -155,7 +155,7 @@ def test_outcomes_match_raw(assessment, raw):
         assert table.loc[outcome, "total"] == n
 
 
-def test_cost_by_hand(assessment, raw):
+def test_cost_by_hand(assessment, raw, lookup):
     cur = in_months(raw, PERIOD)
     n_vso = int((cur["Crime type"] == "Violence and sexual offences").sum())
     n_rob = int((cur["Crime type"] == "Robbery").sum())
@@ -168,8 +168,15 @@ def test_cost_by_hand(assessment, raw):
     expected = n_vso * vso_unit * factor + n_rob * 11_320 * factor
     assert assessment.price_year == "2021-22"
     assert assessment.cost_total == pytest.approx(expected, abs=2)
+    # per resident: only the crimes inside the area's LSOAs (issue 19, item 6), over the area's residents
+    city = lookup[lookup["LAD22CD"] == "E09000001"]
+    inside = cur[cur["LSOA code"].isin(set(city["LSOA11CD"]) | set(city["LSOA21CD"]))]
+    area_vso = int((inside["Crime type"] == "Violence and sexual offences").sum())
+    area_rob = int((inside["Crime type"] == "Robbery").sum())
+    area_cost = area_vso * vso_unit * factor + area_rob * 11_320 * factor
+    assert area_vso < n_vso
     per_resident = assessment.cost.set_index("crime_type").loc["Total", "per_resident_central"]
-    assert per_resident == pytest.approx(assessment.cost_total / assessment.residents)
+    assert per_resident == pytest.approx(area_cost / assessment.residents, abs=0.01)
 
 
 def test_no_record_level_data_means_unavailable_not_crash(assessment):

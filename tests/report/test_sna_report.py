@@ -7,10 +7,12 @@ lookup; a second copy enriched by ``svduty synth`` checks that synthetic section
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
 import subprocess
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -145,7 +147,11 @@ def test_summary_json_against_raw_files(report: Path, real_data: Path):
     top = sv["LSOA code"].value_counts()
     assert [t["code"] for t in summary["top_lsoas"][:3]] == list(top.index[:3])
     assert [t["count"] for t in summary["top_lsoas"][:3]] == list(top.iloc[:3])
-    assert summary["cost_per_resident_gbp"] == pytest.approx(summary["cost_gbp"] / summary["residents"], abs=0.01)
+    # per resident: the cost of the crimes inside the area's LSOAs only (issue 19, item 6)
+    assert summary["cost_per_resident_gbp"] == pytest.approx(
+        summary["cost_in_area_gbp"] / summary["residents"], abs=0.01
+    )
+    assert summary["cost_in_area_gbp"] < summary["cost_gbp"]
     assert summary["synthetic_sections"] == []
     assert all(not m["available"] for m in summary["success_measures"].values())
     assert [p["rank"] for p in summary["priorities"]] == list(range(1, len(summary["priorities"]) + 1))
@@ -211,7 +217,7 @@ def test_html_structure_offline_and_accessible(report: Path):
     for fig in outline.figures:
         assert all(fig.values()), fig
     for section in ("Summary", "Method and data", "Where", "When", "Who and why", "Success measures",
-                    "Cost of violence", "Priorities"):  # fmt: skip
+                    "Cost of violence", "Recommendations"):  # fmt: skip
         assert f">{section}</h2>" in html
     assert "no record-level data" in html.lower()
     assert 'class="synthetic-tag"' not in html and 'class="synthetic-banner"' not in html
@@ -420,3 +426,59 @@ def test_partly_covered_previous_period_reads_n_a(real_ws: Path, tmp_path: Path,
     row = html[html.index("<td>Violence and sexual offences</td>") :]
     row = row[: row.index("</tr>")]
     assert row.count(">n/a<") == 3, row
+
+
+def test_pdf_is_tagged_pdf_ua_with_title_and_language(report: Path):
+    """PDF/UA-1 (WeasyPrint's variant): ``pdfinfo`` says Tagged: yes; the structure tree has the document's headings,
+    lists, tables and figures; the catalogue names the language and the document title is shown."""
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler-utils (pdfinfo) not installed")
+    pdf = report / "sna.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+Serious violence: strategic needs assessment", info, re.M)
+    tree = subprocess.run(
+        ["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    tags = re.findall(r"^\s*(\w+)", tree, re.M)
+    assert tags[0] == "Document"
+    for tag in ("H1", "H2", "H3", "P", "L", "LI", "Table", "TR", "TH", "TD", "Figure"):
+        assert tag in tags, tag
+    assert tags.count("H1") == 1
+    raw = pdf.read_bytes()
+    for body in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):  # objects may sit in object streams
+        with contextlib.suppress(zlib.error):
+            raw += zlib.decompress(body)
+    assert re.search(rb"/Lang\s*\(en-GB\)", raw)
+    assert b"pdfuaid" in raw  # the PDF/UA identification in the XMP metadata
+
+
+def test_pdf_contents_has_page_numbers_and_board_parts(report: Path):
+    text = subprocess.run(["pdftotext", "-layout", str(report / "sna.pdf"), "-"], capture_output=True, text=True)
+    if text.returncode != 0:
+        pytest.skip("pdftotext not available")
+    pages = text.stdout.split("\f")
+    contents = pages[0]
+    for title in ("Summary", "Why: deprivation", "Recommendations", "Glossary"):
+        match = re.search(rf"{re.escape(title)}[ .]+(\d+)", contents)
+        assert match, title
+        page = int(match.group(1))
+        assert title in pages[page - 1], (title, page)  # the number points at the page the section starts on
+    assert "Version and approval" in contents and "Approved by" in contents
+    summary_page = next(i for i, p in enumerate(pages) if "Executive summary for the Serious" in p)
+    assert "Key findings" in pages[summary_page] and "Recommendations" in pages[summary_page]
+
+
+def test_every_referenced_file_exists_and_zip_for_email(report: Path):
+    import zipfile
+
+    html = (report / "index.html").read_text(encoding="utf-8")
+    referenced = set(re.findall(r"tables/[\w.-]+\.csv", html))
+    assert referenced
+    for ref in referenced:
+        assert (report / ref).exists(), ref
+    with zipfile.ZipFile(report / "sna-report.zip") as zf:
+        names = set(zf.namelist())
+    assert {"index.html", "sna.pdf", "summary.json"} <= names
+    assert {f"tables/{p.name}" for p in (report / "tables").glob("*.csv")} <= names
+    assert "sna-report.zip" in html

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import costs, places, sna
+from svduty.analysis import benchmark, costs, deprivation, places, recommendations, risk_factors, sna, themes
 from svduty.analysis.priorities import Candidate, rank_priorities
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
@@ -62,6 +62,10 @@ class Assessment:
     priorities: pd.DataFrame
     synthetic_sections: list[str] = field(default_factory=list)
     has_record_level: bool = False
+    why: deprivation.DeprivationResult | None = None  # deprivation (svduty.analysis.deprivation)
+    benchmark: benchmark.Benchmark | None = None  # against other forces (svduty.analysis.benchmark)
+    themes: dict[str, object] = field(default_factory=dict)  # drugs, weapons, robbery, public order, NTE
+    risk: dict[str, object] = field(default_factory=dict)  # partner risk-factor tables (svduty.analysis.risk_factors)
 
     def synthetic_tables(self) -> set[str]:
         """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
@@ -79,6 +83,8 @@ class Assessment:
         out |= {f"measure_{m.key}" for m in self.measures if m.synthetic}
         if "Priorities (record-level themes)" in sections:
             out.add("priorities")
+        present = self.risk.get("present") or {}
+        out |= {f"risk_{k}" for k, v in present.items() if v["synthetic"]}  # type: ignore[attr-defined,index]
         return out & self.tables.keys()
 
     @property
@@ -121,11 +127,29 @@ def assess(
         area_lad=notes.get("area_lad"),  # type: ignore[arg-type]
         lsoa_filter=notes.get("area_kind") in ("LSOA code prefix", "LSOA name prefix"),
         area_prefix=notes.get("area_prefix"),  # type: ignore[arg-type]
+        area_lad_codes=notes.get("area_lad_codes"),  # type: ignore[arg-type]
+        pfas=notes.get("area_pfas"),  # type: ignore[arg-type]
     )
     notes.update(lsoa_notes)
     tables["lsoa_sv"] = lsoas
     tables["by_local_authority"] = sna.by_local_authority(lsoas)
     residents = lsoa_notes["residents"]
+    population = sna.population_by_lsoa(con, period.end.year).set_index("area_code")["persons"]
+    why = deprivation.assess(lsoas, sna.lookup_frame(con), population)
+    tables.update(why.tables)
+    risk = risk_factors.assess(con, lsoas)
+    for key, found in risk["present"].items():  # type: ignore[attr-defined]
+        tables[f"risk_{key}"] = found["table"]
+    theme = themes.assess(con, period, lsoas)
+    tables["themes"] = theme["summary"]  # type: ignore[assignment]
+    tables["themes_by_lsoa"] = theme["per_lsoa"]  # type: ignore[assignment]
+    forces = notes.get("forces") or []
+    own_force = scope.force or (forces[0] if len(forces) == 1 else None)  # type: ignore[index]
+    bench = None
+    if not scope.area and own_force:
+        bench = benchmark.assess(con, str(own_force), period.start, period.end, categories)
+        if bench is not None:
+            tables.update(bench.tables)
 
     stage("who and why")
     record_level = sna.has_involvements(con, period)
@@ -180,6 +204,14 @@ def assess(
     stage("costs of violence")
     price_year = costs.financial_year(period.end)
     cost = costs.cost_of_violence(head["by_crime_type"], price_year, residents)
+    # Cost per resident counts only the crimes inside the area's LSOAs (strays over the border and crimes without
+    # a location stay in the total cost, not in the figure per resident of the area).
+    in_area = _in_area_by_category(con, period, lsoas, categories)
+    area_cost = costs.cost_of_violence(in_area, price_year, residents).set_index("crime_type")
+    for scenario in ("low", "central", "high"):
+        cost[f"area_cost_{scenario}"] = cost["crime_type"].map(area_cost[f"cost_{scenario}"])
+        cost[f"per_resident_{scenario}"] = cost["crime_type"].map(area_cost[f"per_resident_{scenario}"])
+    cost["area_count"] = cost["crime_type"].map(area_cost["count"])
     tables["cost"] = cost
     tables["unit_costs"] = costs.unit_cost_table(price_year)
 
@@ -198,6 +230,7 @@ def assess(
             lambda refs: [r for r in refs if r.removeprefix("tables/").removesuffix(".csv") in tables]
         )
         tables["priorities"] = priorities.assign(evidence=priorities["evidence"].map(" ".join))
+        tables["recommendations"] = recommendations.recommend(priorities, list(notes.get("sources") or []))
     else:
         tables["priorities"] = priorities
 
@@ -215,7 +248,25 @@ def assess(
         priorities=priorities,
         synthetic_sections=synthetic,
         has_record_level=record_level,
+        why=why,
+        benchmark=bench,
+        themes=theme,
+        risk=risk,
     )
+
+
+def _in_area_by_category(
+    con: duckdb.DuckDBPyConnection, period: sna.Period, lsoas: pd.DataFrame, categories: list[str]
+) -> dict[str, int]:
+    """SV crimes per category in the period located in the area's LSOAs."""
+    codes = lsoas.loc[lsoas["in_area"], "code"].tolist()
+    rows = con.execute(
+        "SELECT sv_category, count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ? "
+        "AND lsoa_code IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+        [period.start, period.end, codes],
+    ).fetchall()
+    found = {str(r[0]): int(r[1]) for r in rows}
+    return {c: found.get(c, 0) for c in categories} | found
 
 
 def _per_lsoa(con: duckdb.DuckDBPyConnection, predicate: str, start: date, end: date, codes: pd.Series) -> np.ndarray:
@@ -331,4 +382,14 @@ def _priorities(
                     note="record-level data" + (" (SYNTHETIC)" if synthetic else ""),
                 )
             )
-    return rank_priorities(candidates, total_harm, places.gini)
+    ranked = rank_priorities(candidates, total_harm, places.gini)
+    if len(ranked):
+        # where each candidate happens most: the three area LSOAs with most of its crimes (for recommendations)
+        names = area["name"].fillna(area["code"]).to_numpy()
+        tops = {}
+        for c in candidates:
+            counts = np.asarray(c.lsoa_counts, dtype=float)
+            order = np.argsort(-counts, kind="stable")[:3]
+            tops[c.name] = "; ".join(f"{names[i]} ({int(counts[i])})" for i in order if counts[i] > 0)
+        ranked["top_places"] = ranked["name"].map(tops)
+    return ranked

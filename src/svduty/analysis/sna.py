@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from svduty.analysis import AnalysisError
+from svduty.data import geography
 from svduty.data.schema import SV_PROXY_CRIME_TYPES
 
 ASB = "Anti-social behaviour"
@@ -114,6 +116,15 @@ def _lookup_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str
     }
 
 
+def lookup_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """The LSOA 2011 → 2021 best-fit pairs of the workspace lookup (``code11, code21``), or None without one."""
+    table = lookup_table(con)
+    cols = _lookup_columns(con, table) if table else {}
+    if not table or not {"lsoa11", "lsoa21"} <= cols.keys():
+        return None
+    return con.execute(f"SELECT {cols['lsoa11']} AS code11, {cols['lsoa21']} AS code21 FROM {table}").df()
+
+
 def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, object]:
     """Create temp view ``sna_inc`` (incidents in scope, any month) and return notes about the scope.
 
@@ -130,8 +141,9 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
         params += [scope.force, scope.force]
     if scope.area:
         area = scope.area.strip()
-        if LA_CODE.match(area.upper()) and not area.upper().startswith(("E01", "W01", "E02", "W02")):
-            area = area.upper()  # ONS codes are upper case; "e09000001" means E09000001
+        parts = [x.strip().upper() for x in area.split(",") if x.strip()]
+        if parts and all(LA_CODE.match(x) and not x.startswith(("E01", "W01", "E02", "W02")) for x in parts):
+            area = ",".join(parts)  # ONS codes are upper case; "e09000001" means E09000001
             table = lookup_table(con)
             cols = _lookup_columns(con, table) if table else {}
             if not table or "lad" not in cols:
@@ -140,12 +152,14 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
                     "table; "
                     "load it, or give an LSOA code prefix or LSOA-name prefix instead"
                 )
+            lads = _area_lads(con, table, cols, parts)
             codes = [c for c in (cols.get("lsoa11"), cols.get("lsoa21")) if c]
-            members = " UNION ".join(f"SELECT {c} FROM {table} WHERE {cols['lad']} = ?" for c in codes)
+            in_list = ", ".join("'" + _quote(x) + "'" for x in lads)
+            members = " UNION ".join(f"SELECT {c} FROM {table} WHERE {cols['lad']} IN ({in_list})" for c in codes)
             where.append(f"i.lsoa_code IN ({members})")
-            params += [area] * len(codes)
             notes["area_kind"] = "local authority code"
             notes["area_lad"] = area
+            notes["area_lad_codes"] = lads
         elif LSOA_CODE_PREFIX.match(area.upper()):
             area = area.upper()
             where.append("upper(i.lsoa_code) LIKE ?")
@@ -172,9 +186,40 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
         "SELECT coalesce(reported_by, force), count(*) FROM sna_inc GROUP BY 1 ORDER BY 2 DESC"
     ).fetchall()
     notes["forces"] = [str(f[0]) for f in forces if f[0]]
+    if not scope.area:
+        notes.update(_force_area(scope.force, notes["forces"]))  # type: ignore[arg-type]
     notes["sources"] = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM sna_inc").fetchall())
     notes["data_start"], notes["data_end"] = row[1], row[2]
     return notes
+
+
+def _area_lads(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, str], parts: list[str]) -> list[str]:
+    """The workspace lookup's local authority codes for ``--area`` codes: authorities (2022 or 2024 vintage),
+    Community Safety Partnerships (E22/W14) or police force areas (E23/W15), several separated by commas."""
+    held = [str(r[0]) for r in con.execute(f"SELECT DISTINCT {cols['lad']} FROM {table}").fetchall()]
+    out: list[str] = []
+    for code in parts:
+        if code in held:
+            out.append(code)
+            continue
+        try:
+            wanted = set(geography.expand_codes([code]))
+        except KeyError:
+            raise SnaError(
+                f"--area {code}: not a local authority, CSP or police force area code of the ONS lookups"
+            ) from None
+        out += [lad for lad in held if geography.lad24(lad) in wanted and lad not in out]
+    return out
+
+
+def _force_area(force: str | None, forces: list[str]) -> dict[str, object]:
+    """The police force areas of the scope: of ``--force``, else of every force in the data that has one."""
+    names = [force] if force else forces
+    pfas = sorted({p for p in (geography.pfa_name(f) for f in names) if p})
+    if not pfas:
+        return {}
+    lads = sorted({r.lad_code for p in pfas for r in geography.pfa_authorities(p)})
+    return {"area_pfas": pfas, "area_lads24": lads}
 
 
 def _quote(value: str) -> str:
@@ -440,13 +485,17 @@ def lsoa_table(
     area_lad: str | None = None,
     lsoa_filter: bool = False,
     area_prefix: str | None = None,
+    area_lad_codes: list[str] | None = None,
+    pfas: list[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """SV per LSOA in the period, with residents, rate per 1,000 and whether the LSOA is in the area.
 
     *The area.* With the ONS LSOA→LAD lookup in the workspace, the area is every LSOA (2011 codes, zeros included)
-    of the local authorities that hold at least 5% of the scope's located incidents (or of the ``--area`` local
-    authority): a force's data also carry crimes just over its boundary, which stay in counts and tables but not
-    in the area's residents or concentration. With ``--area`` as an LSOA code or name prefix (``area_prefix``,
+    of the local authorities of the force's police force area (``pfas``, from ``svduty.data.geography``), or of the
+    ``--area`` authorities, CSPs or PFAs (``area_lad_codes``): a force's data also carry crimes just over its
+    boundary, which stay in counts and tables but never pull a neighbour's authority into the area. Only for a
+    force with no police force area (British Transport Police) is the area the local authorities holding at least
+    5% of the scope's located incidents. With ``--area`` as an LSOA code or name prefix (``area_prefix``,
     with ``lsoa_filter``), the area is every lookup LSOA whose 2011 or 2021 code starts with the prefix or whose
     name does (case-insensitive), zeros included, plus the LSOAs of the data it selected. Without the lookup, the
     area is every LSOA with at least one incident of any type in the scope (police.uk has no boundary file), which
@@ -482,8 +531,11 @@ def lsoa_table(
             ]
         ).drop_duplicates("code")
         frame = frame.merge(lad_of, on="code", how="left")
-        if area_lad:
-            home = [area_lad]
+        pfa_lads = {r.lad_code for p in pfas or [] for r in geography.pfa_authorities(p)}
+        if area_lad_codes or area_lad:
+            home = list(area_lad_codes or [area_lad])
+        elif pfa_lads:
+            home = sorted({c for c in lookup["lad_code"].dropna() if geography.lad24(c) in pfa_lads})
         else:
             by_lad = frame.groupby("lad_code")["incidents"].sum()
             home = sorted(by_lad[by_lad >= HOME_LAD_SHARE * frame["incidents"].sum()].index)
@@ -502,12 +554,18 @@ def lsoa_table(
             add = extra[["code11", "lad_code", "lad_name"]].rename(columns={"code11": "code"})
             add = add.merge(names, on="code", how="left").assign(incidents=0, count=0, previous=0)
             frame = pd.concat([frame, add], ignore_index=True)
+        if not lsoa_filter:
+            frame = _add_split_lsoas(con, frame, lookup, home, period.end.year)
         frame["in_area"] = frame["lad_code"].isin(home) | lsoa_filter
-        area_method = (
-            "all LSOAs of the local authorities holding at least 5% of located incidents"
-            if not area_lad
-            else f"all LSOAs of {area_lad}"
-        )
+        if area_lad_codes or area_lad:
+            area_method = f"all LSOAs of {area_lad or ', '.join(area_lad_codes or [])}"
+        elif pfa_lads:
+            area_method = (
+                f"all LSOAs of the {len(home)} local authorities of the {' and '.join(pfas or [])} police force "
+                f"area{'s' if len(pfas or []) > 1 else ''} (ONS LAD→CSP→PFA lookup)"
+            )
+        else:
+            area_method = "all LSOAs of the local authorities holding at least 5% of located incidents"
         if lsoa_filter:
             area_method = "the LSOAs selected by --area"
         if not frame["in_area"].any():  # the data's LSOA codes are not in the lookup: fall back to all of them
@@ -545,6 +603,19 @@ def lsoa_table(
         for column in ("persons", "population_year", "population_source"):
             frame.loc[missing, column] = frame.loc[missing, "code"].map(agg[column])
         via_lookup = int(frame.loc[missing, "persons"].notna().sum())
+        # A 2021 code held directly and also reached through the best fit of 2011 rows (data carrying both
+        # vintages for one place): its residents are shared among all those rows, so they count once.
+        target = frame.loc[missing, "code"].map(agg["code21"])
+        codes11 = set(lookup["code11"])
+        direct21 = frame.loc[~missing & ~frame["code"].map(codes11.__contains__).astype(bool), "code"]
+        both = set(target.dropna()) & set(direct21)
+        if both:
+            via = missing & frame["code"].map(agg["code21"]).isin(both)
+            m = frame.loc[via, "code"].map(agg["code21"]).value_counts()  # rows sharing each such 2021 LSOA
+            own = frame["code"].isin(both)
+            frame.loc[own, "persons"] = frame.loc[own, "persons"] / (frame.loc[own, "code"].map(m) + 1)
+            whole = frame.loc[via, "code"].map(agg["code21"]).map(pop.set_index("area_code")["persons"])
+            frame.loc[via, "persons"] = whole / (frame.loc[via, "code"].map(agg["code21"]).map(m) + 1)
     frame["persons"] = frame["persons"].astype(float)
     if not period.has_previous:  # a previous period the data only partly cover is not shown
         frame["previous"] = np.nan
@@ -580,6 +651,49 @@ def lsoa_table(
         "lookup_table": table,
     }
     return frame, notes
+
+
+def _add_split_lsoas(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: pd.DataFrame, home: list[str], year: int
+) -> pd.DataFrame:
+    """Give the area the 2021 LSOAs that no 2011 LSOA best-fits (created by splits in 2021).
+
+    The best-fit lookup leaves them out, so without this the area's Census 2021 residents fall short of the census
+    total for its authorities (Durham + Darlington: 16,146 residents). ONS names every LSOA '<district> 001A', so
+    such a code takes its authority from its name (as the ``lsoa_areas`` view does); it joins the table with its own
+    residents (from the population file of the year used) and any crimes the data hold for it.
+    """
+    if not home:
+        return frame
+    known = set(lookup["code11"].dropna()) | set(lookup["code21"].dropna())
+    lads = lookup.loc[lookup["lad_code"].isin(home), ["lad_code", "lad_name"]].drop_duplicates()
+    pop = con.execute(
+        r"""
+        SELECT area_code AS code, any_value(area_name) AS pop_name FROM population
+        WHERE age_band = 'all' AND sex = 'all' AND regexp_full_match(area_code, '[EW]01\d{6}')
+          AND area_name IS NOT NULL AND year = (
+              SELECT year FROM population WHERE age_band = 'all' AND sex = 'all'
+              GROUP BY year ORDER BY abs(year - ?), year DESC LIMIT 1)
+        GROUP BY 1
+        """,
+        [year],
+    ).df()
+    pop = pop[~pop["code"].map(known.__contains__).astype(bool)]  # (isin walks a large set slowly)
+    if pop.empty:
+        return frame
+    pop["lad_name"] = pop["pop_name"].str.replace(r" \d{3}[A-Z]$", "", regex=True)
+    pop = pop.merge(lads, on="lad_name", how="inner")
+    if pop.empty:
+        return frame
+    by_code = pop.set_index("code")
+    hit = frame["code"].isin(by_code.index) & frame["lad_code"].isna()
+    frame.loc[hit, "lad_code"] = frame.loc[hit, "code"].map(by_code["lad_code"])
+    frame.loc[hit, "lad_name"] = frame.loc[hit, "code"].map(by_code["lad_name"])
+    add = pop[~pop["code"].isin(set(frame["code"]))]
+    if len(add):
+        add = add.rename(columns={"pop_name": "name"})[["code", "name", "lad_code", "lad_name"]]
+        frame = pd.concat([frame, add.assign(incidents=0, count=0, previous=0)], ignore_index=True)
+    return frame
 
 
 def _prefix_mask(con: duckdb.DuckDBPyConnection, table: str, lookup: pd.DataFrame, prefix: str) -> pd.Series:
@@ -969,3 +1083,18 @@ def _measure(
         baseline={"year": first["year"], "count": int(first["count"])},
         latest={"year": last["year"], "count": int(last["count"])},
     )
+
+
+COVID_FILE = Path(__file__).parent / "data" / "covid_restrictions.csv"
+
+
+def covid_overlap(start: date, end: date, nations: set[str] | None = None) -> pd.DataFrame:
+    """COVID-19 restriction periods (dates as data, ``data/covid_restrictions.csv``, each with its legal source)
+    that overlap the months ``start``–``end``; ``nations`` limits them to England or Wales (a row for "England and
+    Wales" counts for both)."""
+    frame = pd.read_csv(COVID_FILE, parse_dates=["start", "end"])
+    last = pd.Timestamp(add_months(end, 1)) - pd.Timedelta(days=1)
+    hit = (frame["start"] <= last) & (frame["end"] >= pd.Timestamp(start))
+    if nations:
+        hit &= frame["nation"].map(lambda n: any(x in n for x in nations))
+    return frame[hit].reset_index(drop=True)

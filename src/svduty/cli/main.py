@@ -44,6 +44,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "population",
     "rms",
     "health",
+    "risk_factors",
     "synth",
     "sna",
     "hotspots",

@@ -32,7 +32,8 @@ def sna_command(
         None,
         "--area",
         metavar="AREA",
-        help="LSOA code prefix (E01000), local authority code (E09000001) or LSOA-name prefix (City of London).",
+        help="LSOA code prefix (E01000), LSOA-name prefix, or local authority / CSP (E22…) / police force area (E23…) "
+        "codes, comma-separated (default: the force's whole police force area).",
     ),
     from_month: str | None = typer.Option(
         None, "--from", metavar="MONTH", help="First month, YYYY-MM (default: 11 months before --to)."

@@ -27,6 +27,7 @@ INGEST_OWNED_TABLES: tuple[str, ...] = (
     "ed_attendances",
     "istv_assaults",
     "hospital_admissions",
+    "risk_factors",
 )
 INCIDENT_OWNED_TABLES: tuple[str, ...] = ("involvements", "incident_synthetic_fields")
 

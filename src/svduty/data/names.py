@@ -95,19 +95,34 @@ def area_names(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:
 
 
 def check_area(con: duckdb.DuckDBPyConnection, text: str | None) -> str | None:
-    """``text`` unchanged if it selects any area the workspace holds (an LSOA code prefix such as ``E01000``, a local
-    authority code such as ``E09000001``, or an LSOA-name prefix such as ``City of London``, any case).
+    """``text`` unchanged if each of its comma-separated parts selects an area: an LSOA code prefix such as
+    ``E01000``, a local authority, CSP or police force area code (``E09000001``, ``E22…``, ``E23…``) or an LSOA-name
+    prefix such as ``City of London``, any case.
 
-    Raises ``UnknownNameError`` naming the areas present, with the closest as "did you mean".
+    Raises ``UnknownNameError`` for the first part that selects nothing, naming the areas present, with the closest as
+    "did you mean".
     """
     if text is None:
         return None
-    area = text.strip()
+    for part in [p.strip() for p in text.split(",") if p.strip()] or [text.strip()]:
+        if not _area_found(con, part):
+            _unknown_area(con, text, part)
+    return text.strip()
+
+
+def _area_found(con: duckdb.DuckDBPyConnection, area: str) -> bool:
+    from svduty.data.geography import expand_codes
+
     upper = area.upper()
     if LA_CODE.match(upper) and not upper.startswith(("E01", "W01", "E02", "W02")):
+        try:
+            if expand_codes([upper]):
+                return True  # an authority, CSP or force area the shipped ONS lookup knows
+        except KeyError:
+            pass
         (n_lookup,) = con.execute("SELECT count(*) FROM lsoa_lookup").fetchone() or (0,)
         if not n_lookup:
-            return area  # the analysis says a local authority code needs the lookup loaded
+            return True  # the analysis says a local authority code needs the lookup loaded
         sql = "SELECT count(*) FROM lsoa_lookup WHERE lad_code = ?"
         params: list[object] = [upper]
     elif LSOA_CODE_PREFIX.match(upper):
@@ -120,8 +135,10 @@ def check_area(con: duckdb.DuckDBPyConnection, text: str | None) -> str | None:
                          OR lower(lad_name) = ?)"""
         params = [area.lower() + "%"] * 3 + [area.lower()]
     (found,) = con.execute(sql, params).fetchone() or (0,)
-    if found:
-        return area
+    return bool(found)
+
+
+def _unknown_area(con: duckdb.DuckDBPyConnection, text: str, area: str) -> None:
     areas = area_names(con)
     if not areas:
         raise UnknownNameError(f"--area {text}: the workspace holds no located incidents yet")

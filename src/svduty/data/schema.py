@@ -363,11 +363,28 @@ _V4 = (
     """,
 )
 
+# v5: risk-factor tables partners hold (school exclusions, children in need, NEET, youth-justice cohort) at LSOA level.
+_V5 = (
+    """
+    CREATE TABLE risk_factors (          -- one row per LSOA of a partner's table (svduty ingest risk-factors)
+        ingest_id    INTEGER NOT NULL,
+        table_name   VARCHAR NOT NULL,   -- 'school_exclusions' | 'children_in_need' | 'neet' | 'youth_justice'
+        lsoa_code    VARCHAR NOT NULL,
+        period       VARCHAR NOT NULL,   -- as the partner names it, e.g. '2021/22'
+        count        DOUBLE NOT NULL,    -- people (or events) in the LSOA
+        denominator  DOUBLE,             -- the population the count is of (pupils, children, 16-17s), if given
+        synthetic    BOOLEAN NOT NULL,
+        line         BIGINT NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables", _V1),
     Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
     Migration(3, "views lsoa_areas and lsoa_population (either LSOA vintage → district, residents)", _V3),
     Migration(4, "ISTV submissions and assaults, hospital admissions, data-sharing agreements", _V4),
+    Migration(5, "partner risk-factor tables by LSOA (school exclusions, children in need, NEET, youth justice)", _V5),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -80,7 +80,11 @@ def _spec_to_svg(spec: dict, title: str) -> str:
     return _accessible(svg, title)
 
 
-def monthly_sv(monthly: pd.DataFrame, types: tuple[str, ...], period_start: str) -> alt.Chart:
+def monthly_sv(
+    monthly: pd.DataFrame, types: tuple[str, ...], period_start: str, bands: pd.DataFrame | None = None
+) -> alt.Chart:
+    """Monthly SV by type with total and rolling mean; ``bands`` (start, end, label) shade dated periods such as
+    COVID-19 restrictions, labelled in a legend of their own."""
     long = monthly.melt(id_vars="month", value_vars=list(types), var_name="Crime type", value_name="Crimes")
     long["date"] = pd.to_datetime(long["month"])
     lines = (
@@ -105,7 +109,24 @@ def monthly_sv(monthly: pd.DataFrame, types: tuple[str, ...], period_start: str)
         .encode(x="date:T", y=alt.Y("serious_violence:Q", title="Crimes per month"))
     )
     rule = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(period_start)]})).mark_rule(color="#6f777b").encode(x="date:T")
-    return (lines + sv_total + rolling + rule).properties(width=WIDTH, height=260)
+    layers = [lines, sv_total, rolling, rule]
+    if bands is not None and len(bands):
+        shade = (
+            alt.Chart(bands.assign(start=pd.to_datetime(bands["start"]), end=pd.to_datetime(bands["end"])))
+            .mark_rect(opacity=0.18)
+            .encode(
+                x="start:T",
+                x2="end:T",
+                fill=alt.Fill(
+                    "label:N",
+                    title="COVID-19 restrictions",
+                    scale=alt.Scale(range=["#6f777b", "#b1b4b6", "#CC79A7", "#F0E442", "#56B4E9"]),
+                    legend=alt.Legend(orient="top", columns=2, labelLimit=300),
+                ),
+            )
+        )
+        layers.insert(0, shade)
+    return alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH, height=260)
 
 
 def bars(
@@ -179,23 +200,30 @@ def heatmap(frame: pd.DataFrame) -> alt.Chart:
 
 
 def lorenz(curves: pd.DataFrame) -> alt.Chart:
-    """``curves``: columns unit (LSOAs / grid cells), share_of_places, share_of_crime."""
+    """``curves``: columns unit (LSOAs / grid cells), share_of_places, share_of_crime; the legend names each curve
+    and the diagonal (an even spread), so the chart reads without its caption."""
+    even = "Even spread (no concentration)"
+    frame = pd.concat(
+        [
+            curves[["unit", "share_of_places", "share_of_crime"]],
+            pd.DataFrame({"unit": [even, even], "share_of_places": [0.0, 1.0], "share_of_crime": [0.0, 1.0]}),
+        ],
+        ignore_index=True,
+    )
+    units = [*dict.fromkeys(curves["unit"]), even]
+    palette = [*OKABE_ITO[: len(units) - 1], "#6f777b"]
+    dashes = [[1, 0]] * (len(units) - 1) + [[4, 4]]
     line = (
-        alt.Chart(curves)
+        alt.Chart(frame)
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("share_of_places:Q", title="Share of places (most affected first)", axis=alt.Axis(format="%")),
             y=alt.Y("share_of_crime:Q", title="Share of serious violence", axis=alt.Axis(format="%")),
-            color=alt.Color("unit:N", title=""),
-            strokeDash=alt.StrokeDash("unit:N", legend=None),
+            color=alt.Color("unit:N", title="Places", sort=units, scale=alt.Scale(domain=units, range=palette)),
+            strokeDash=alt.StrokeDash("unit:N", sort=units, scale=alt.Scale(domain=units, range=dashes), legend=None),
         )
     )
-    diag = (
-        alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]}))
-        .mark_line(color="#6f777b", strokeDash=[4, 4])
-        .encode(x="x:Q", y="y:Q")
-    )
-    return (diag + line).properties(width=360, height=300)
+    return line.properties(width=360, height=300)
 
 
 def yearly_line(frame: pd.DataFrame, value_title: str) -> alt.Chart:
@@ -217,3 +245,44 @@ def range_bars(frame: pd.DataFrame) -> alt.Chart:
         x="cost_high_m:Q", text=alt.Text("cost_central_m:Q", format=",.1f")
     )
     return (bar + rule + text).properties(width=WIDTH - 280, height=max(60, 30 * len(frame)))
+
+
+def interval_bars(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    low: str,
+    high: str,
+    *,
+    value_title: str,
+    sort: list[str] | None = None,
+    highlight: str | None = None,
+    group: str | None = None,
+) -> alt.Chart:
+    """Horizontal bars with a 95% interval rule each (rates by decile, ranked forces); ``highlight`` names a
+    boolean column drawn in the accent colour (the area itself among forces), ``group`` a second colour."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{category}:N", title="", sort=sort or "-x", axis=alt.Axis(labelLimit=300)),
+    )
+    colour: alt.Color | alt.value
+    if highlight:
+        colour = alt.Color(
+            f"{group or highlight}:N",
+            title="",
+            scale=alt.Scale(
+                domain=["This area", "Similar force area", "Other force area"],
+                range=[OKABE_ITO[5], OKABE_ITO[0], "#b1b4b6"],
+            )
+            if group
+            else alt.Scale(domain=[True, False], range=[OKABE_ITO[5], OKABE_ITO[0]]),
+            legend=alt.Legend(orient="bottom") if group else None,
+        )
+    else:
+        colour = alt.value(OKABE_ITO[0])
+    bar = base.mark_bar().encode(x=alt.X(f"{value}:Q", title=value_title), color=colour)
+    rule = base.mark_rule(strokeWidth=1.5, color="#0b0c0c").encode(x=f"{low}:Q", x2=f"{high}:Q")
+    text = base.mark_text(align="left", dx=4, fontSize=10).encode(
+        x=f"{high}:Q", text=alt.Text(f"{value}:Q", format=",.1f")
+    )
+    per_bar = 20 if len(frame) <= 15 else 13  # 40 forces fit half a page
+    return (bar + rule + text).properties(width=WIDTH - 260, height=max(60, per_bar * len(frame)))

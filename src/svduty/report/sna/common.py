@@ -1,0 +1,183 @@
+"""What every SNA section shares: number formats, table and figure records, sources and licence wording."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+POLICE_SOURCE = "police.uk street-level crime (Home Office / forces, OGL v3.0)"
+OGL = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. Population: Source: Office "
+    "for National Statistics licensed under the Open Government Licence v3.0."
+)
+
+
+# -- formatting ----------------------------------------------------------------------------------------------------
+def missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def fmt_int(value: Any) -> str:
+    return "–" if missing(value) else f"{round(float(value)):,}"
+
+
+def fmt_prev(value: Any) -> str:
+    """A previous-period figure: "n/a" when the data do not cover the previous period."""
+    return "n/a" if missing(value) else f"{round(float(value)):,}"
+
+
+def fmt_pct(value: Any, digits: int = 0) -> str:
+    return "–" if missing(value) else f"{float(value) * 100:.{digits}f}%"
+
+
+def fmt_change(value: Any) -> str:
+    """A ratio as a signed % change: 1.218 -> '+21.8%'."""
+    return "–" if missing(value) else f"{(float(value) - 1) * 100:+.1f}%"
+
+
+def fmt_gbp(value: Any) -> str:
+    if missing(value):
+        return "–"
+    value = float(value)
+    if abs(value) >= 1e6:
+        return f"£{value / 1e6:,.1f}m"
+    return f"£{value:,.0f}"
+
+
+def fmt_num(value: Any, digits: int = 1) -> str:
+    return "–" if missing(value) else f"{float(value):,.{digits}f}"
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    fmt: Callable[[Any], str] = str
+    num: bool = False
+
+
+@dataclass
+class Table:
+    caption: str
+    csv: str
+    columns: list[dict[str, Any]]
+    rows: list[list[str]]
+    total_rows: int
+    truncated: bool = False
+
+
+def make_table(frame: pd.DataFrame, columns: list[Column], caption: str, csv: str, limit: int = 25) -> Table:
+    shown = frame.head(limit)
+    rows = [[c.fmt(row[c.key]) for c in columns] for _, row in shown.iterrows()]
+    return Table(
+        caption=caption,
+        csv=csv,
+        columns=[{"label": c.label, "num": c.num} for c in columns],
+        rows=rows,
+        total_rows=len(frame),
+        truncated=len(frame) > limit,
+    )
+
+
+@dataclass
+class Figure:
+    id: str
+    title: str
+    summary: str
+    table: Table
+    source: str
+    period: str
+    svg: Any = ""  # str, or charts.PendingSvg while it renders
+    img: str = ""
+    alt: str = ""
+    synthetic: bool = False
+    open: bool = False
+
+
+@dataclass
+class RenderResult:
+    html: Path
+    pdf: Path | None
+    summary: Path
+    tables: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def png_data_uri(fig: Any, dpi: int = 150) -> str:
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def fmt_p(value: Any) -> str:
+    return "–" if missing(value) else ("< 0.001" if value < 0.001 else f"{value:.3f}")
+
+
+def significance(p_value: Any) -> str:
+    """Plain words for the Poisson change test (see ``sna.change_p_value``)."""
+    if missing(p_value):
+        return ""
+    if p_value < 0.05:
+        return (
+            f" (a change this large is unlikely to be chance: p {'< 0.001' if p_value < 0.001 else f'= {p_value:.3f}'})"
+        )
+    return f" (a change this size could be chance: p = {p_value:.2f})"
+
+
+def package_version() -> str:
+    try:
+        return version("svduty")
+    except PackageNotFoundError:
+        return "dev"
+
+
+@dataclass
+class Section:
+    """One part of the report: its heading, its template (``templates/sna/<id>.html.j2``) and what that needs.
+
+    ``findings`` are the sentences the executive summary may quote; ``files`` the tables it links to.
+    """
+
+    id: str
+    title: str
+    ctx: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    in_contents: bool = True
+
+    @property
+    def template(self) -> str:
+        return f"sna/{self.id}.html.j2"
+
+
+@dataclass
+class ReportInput:
+    """What a section builder reads: the assessment, how the area is named, and the sections built before it."""
+
+    a: Any  # svduty.analysis.needs_assessment.Assessment
+    area: str
+    synthetic_columns: list[dict[str, Any]] = field(default_factory=list)
+    built: dict[str, Section] = field(default_factory=dict)
+
+    @property
+    def period_label(self) -> str:
+        return self.a.period.label
+
+    @property
+    def categories(self) -> list[str]:
+        from svduty.data.schema import SV_PROXY_CRIME_TYPES
+
+        return list(self.a.notes.get("sv_categories") or SV_PROXY_CRIME_TYPES)
+
+
+def templates_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "templates"
