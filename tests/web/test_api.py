@@ -90,3 +90,14 @@ def test_every_operation_is_in_a_permission_table():
     ]
     missing = [op for op in operations if f'"{op}' not in sources]
     assert not missing, f"API operations missing from every permission table: {missing}"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_json_body_is_a_400_not_a_500(world):
+    """Found by schemathesis on POST /api/v1/referrals/: PostgreSQL text cannot hold NUL, so the body is refused."""
+    response = client_for("officer").post(
+        "/api/v1/referrals/",
+        data='{"pathway": "operation-deter", "source_ref": "a\\u0000b"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400

@@ -22,7 +22,11 @@ import pandas as pd
 
 from svduty.analysis.evaluation.msms import Rating
 from svduty.report import charts
-from svduty.report.sna import OGL, TEMPLATES, Column, Figure, _version, fmt_num, make_table, write_pdf
+from svduty.report.sna import OGL, Column, Figure, fmt_num, make_table, write_pdf
+from svduty.report.sna.common import package_version as _version
+from svduty.report.sna.common import templates_dir
+
+TEMPLATES = templates_dir()
 
 
 @dataclass

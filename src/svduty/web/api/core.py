@@ -8,10 +8,33 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Router, Schema
+from ninja.parser import Parser
 
 from svduty.web.core.permissions import organisation_of, role_of
 
 from .auth import PUBLIC_AUTH, api_user
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class NoNulJSONParser(Parser):
+    """JSON bodies, refusing a NUL character anywhere (PostgreSQL text cannot hold one, so it would be a 500 later);
+    django-ninja answers 400 "Cannot parse request body", as for malformed JSON."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _holds_nul(data):
+            raise ValueError("a text value holds a NUL character")
+        return data
+
 
 api = NinjaAPI(
     title="svduty API",
@@ -19,7 +42,8 @@ api = NinjaAPI(
     description="The Serious Violence Duty partnership's data: the same permissions as the web pages.",
     urls_namespace="api",
     openapi_url="/openapi.json",
-    docs_url=None,  # the interactive docs load scripts from a CDN; the OpenAPI document is the contract
+    docs_url=None,
+    parser=NoNulJSONParser(),  # the interactive docs load scripts from a CDN; the OpenAPI document is the contract
 )
 
 core_router = Router(tags=["core"])
