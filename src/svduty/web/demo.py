@@ -47,6 +47,7 @@ from svduty.web.partnership.models import (
     Profile,
 )
 from svduty.web.referrals import demo as referrals_demo
+from svduty.web.evaluation import demo as evaluation_demo
 
 PARTNERSHIP_NAME = "Demoshire Serious Violence Partnership"
 DEMO_PASSWORD = "svduty-demo"
@@ -308,6 +309,7 @@ def load(today: date | None = None) -> bool:
 
         delivery_demo.load(today, *_delivery_people())  # programmes, returns, evidence (issue 18)
         referrals_demo.load(today)
+        evaluation_demo.load()  # an evaluation and its published practice note (issue 11)
     return True
 
 
