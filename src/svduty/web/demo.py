@@ -35,6 +35,7 @@ from svduty.web.commissioning.options import ApplicationStatus
 from svduty.web.core.options import Role
 from svduty.web.decisions.models import DecisionEvent, DecisionRecord, DecisionSequence
 from svduty.web.decisions.options import Outcome, State
+from svduty.web.evaluation import demo as evaluation_demo
 from svduty.web.funding import ledger
 from svduty.web.funding.models import Budget, FundingStream
 from svduty.web.partnership.models import (
@@ -47,7 +48,6 @@ from svduty.web.partnership.models import (
     Profile,
 )
 from svduty.web.referrals import demo as referrals_demo
-from svduty.web.evaluation import demo as evaluation_demo
 
 PARTNERSHIP_NAME = "Demoshire Serious Violence Partnership"
 DEMO_PASSWORD = "svduty-demo"

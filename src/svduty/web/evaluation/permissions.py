@@ -39,7 +39,10 @@ def can_download_report(user, evaluation) -> bool:
 
 def can_make_note(user, evaluation) -> bool:
     """One practice note per evaluation."""
-    return is_staff_role(user) and not type(evaluation).objects.filter(pk=evaluation.pk, practice_note__isnull=False).exists()
+    return (
+        is_staff_role(user)
+        and not type(evaluation).objects.filter(pk=evaluation.pk, practice_note__isnull=False).exists()
+    )
 
 
 def can_view_note(user, note) -> bool:

@@ -54,7 +54,8 @@ def load_result(raw: bytes) -> dict[str, Any]:
         raise ResultError(_("result.json is not UTF-8 text")) from None
     except json.JSONDecodeError as error:
         raise ResultError(
-            _("result.json is not valid JSON (line %(line)s, column %(col)s)") % {"line": error.lineno, "col": error.colno}
+            _("result.json is not valid JSON (line %(line)s, column %(col)s)")
+            % {"line": error.lineno, "col": error.colno}
         ) from None
     if not isinstance(document, dict):
         raise ResultError(_("result.json must be a JSON object, as svduty evaluate writes it"))
