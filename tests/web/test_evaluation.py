@@ -33,8 +33,10 @@ def _upload(client, programme, raw: bytes, pdf: bytes | None = None):
 @pytest.mark.django_db
 def test_upload_and_prefill_follow_the_result_files_own_values(world):
     from svduty.web.evaluation.models import Evaluation
+    from svduty.web.interventions.models import Intervention
 
     own, _other = _programmes()
+    own.approaches.add(Intervention.objects.get(slug="mentoring"))
     raw = fixture_bytes()
     expected = json.loads(raw)  # read independently of svduty's parser
     client = client_for("officer")
@@ -65,8 +67,10 @@ def test_upload_and_prefill_follow_the_result_files_own_values(world):
     assert initial["cost_pence"] == own.award.amount_pence
     assert initial["area_code"] == own.beneficiary_geo_code
     assert initial["contact"].startswith(own.organisation.name)
-    for approach in own.approaches.all():
-        assert approach.name in initial["what_was_done"]
+    officer = get_user_model().objects.get(username="officer")
+    assert officer.email and officer.email in initial["contact"]
+    mentoring = Intervention.objects.get(slug="mentoring")
+    assert mentoring.name in initial["what_was_done"] and mentoring.summary in initial["what_was_done"]
 
     # Saving the prefilled form makes a draft, with history from the first save.
     post = {k: ("" if v is None else v) for k, v in initial.items()}
@@ -152,6 +156,7 @@ def test_demo_and_synthetic_are_labelled_on_every_page(world):
         reverse("evaluation:note", args=[demo.pk]),
         reverse("evaluation:detail", args=[demo.evaluation.pk]),
         reverse("evaluation:list"),
+        reverse("programmes:detail", args=[demo.evaluation.programme.pk]),
     ]
     for url in pages:
         assert "DEMO DATA" in client_for("officer").get(url).content.decode(), url
@@ -167,8 +172,10 @@ def test_demo_and_synthetic_are_labelled_on_every_page(world):
 @pytest.mark.django_db
 def test_synthetic_flag_in_result_is_kept(world):
     from svduty.web.evaluation.models import Evaluation
+    from svduty.web.interventions.models import Intervention
 
     own, _other = _programmes()
+    own.approaches.add(Intervention.objects.get(slug="mentoring"))
     raw = fixture_bytes().replace(b'"synthetic": false,\n  "data"', b'"synthetic": true,\n  "data"')
     assert raw != fixture_bytes()
     _upload(client_for("officer"), own, raw)

@@ -48,7 +48,8 @@ def load() -> None:
         uploaded_by=officer,
         is_demo=True,
     )
-    values = prefill(evaluation)
+    values = prefill(evaluation, officer)
+    values["area_code"] = "E09000001"  # where the result was measured: the City of London
     values["what_was_done"] = (
         "DEMO DATA. " + values["what_was_done"] + "\n\nThe result below is the bundled City of London interrupted "
         "time series of the first COVID-19 lockdown (April 2020), standing in for this programme's own evaluation."

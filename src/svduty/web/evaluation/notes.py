@@ -69,8 +69,17 @@ def _for_whom(application) -> str:
     return ", ".join(parts)
 
 
-def prefill(evaluation) -> dict[str, Any]:
-    """Initial values for ``PracticeNoteForm`` from the evaluation and its programme."""
+def _contact(organisation, user) -> str:
+    parts = [organisation.name + (f" ({organisation.website})" if organisation.website else "")]
+    if user is not None and getattr(user, "email", ""):
+        name = user.get_full_name() or user.get_username()
+        parts.append(_("partnership contact: %(name)s, %(email)s") % {"name": name, "email": user.email})
+    return "; ".join(parts)
+
+
+def prefill(evaluation, user=None) -> dict[str, Any]:
+    """Initial values for ``PracticeNoteForm`` from the evaluation and its programme (``user``: the staff member
+    writing the note, offered as the partnership's contact)."""
     programme = evaluation.programme
     application = programme.award.application
     approaches = list(programme.approaches.all())
@@ -83,8 +92,6 @@ def prefill(evaluation) -> dict[str, Any]:
     where = data.get("area") or ""
     if data.get("period"):
         where = f"{where} ({data['period']})" if where else data["period"]
-    organisation = programme.organisation
-    contact = organisation.name + (f", {organisation.website}" if organisation.website else "")
     return {
         "title": programme.title,
         "what_was_done": "\n\n".join(done) or programme.title,
@@ -96,7 +103,7 @@ def prefill(evaluation) -> dict[str, Any]:
         "result": result_sentence(evaluation),
         "strength_level": evaluation.msms_level,
         "strength_reason": evaluation.msms_reason,
-        "contact": contact[:300],
+        "contact": _contact(programme.organisation, user)[:300],
     }
 
 

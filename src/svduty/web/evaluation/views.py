@@ -107,7 +107,7 @@ def note_new(request, pk):
     denied = check(request, perms.can_make_note(request.user, evaluation))
     if denied:
         return denied
-    form = PracticeNoteForm(request.POST or None, initial=prefill(evaluation))
+    form = PracticeNoteForm(request.POST or None, initial=prefill(evaluation, request.user))
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
         note.evaluation, note.created_by, note.is_demo = evaluation, request.user, evaluation.is_demo
