@@ -93,6 +93,11 @@ BAD_UPLOADS = {
     "level 7": fixture_bytes().replace(b'"level": 2,', b'"level": 7,'),
     "no synthetic flag": fixture_bytes().replace(b'"synthetic": false,\n  "data"', b'"data"'),
     "empty": b"",
+    "nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+    "huge integer": b'{"design": "interrupted time series", "level_change": 1' + b"0" * 5000 + b"}",
+    "overflowing float in a note": fixture_bytes().replace(b'"n_pre": 16', b'"n_pre": 1e999'),
+    "NUL in a string": fixture_bytes().replace(b'"family": "OLS"', b'"family": "OLS\\u0000"'),
+    "deep object": b'{"design": "interrupted time series", "x": ' + b'{"a": ' * 200 + b"1" + b"}" * 201,
 }
 
 

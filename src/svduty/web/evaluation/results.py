@@ -57,9 +57,37 @@ def load_result(raw: bytes) -> dict[str, Any]:
             _("result.json is not valid JSON (line %(line)s, column %(col)s)")
             % {"line": error.lineno, "col": error.colno}
         ) from None
+    except (ValueError, RecursionError):  # e.g. an integer of thousands of digits, or nesting thousands deep
+        raise ResultError(_("result.json has a value too large or too deeply nested to read")) from None
     if not isinstance(document, dict):
         raise ResultError(_("result.json must be a JSON object, as svduty evaluate writes it"))
+    _check_storable(document)
     return document
+
+
+def _check_storable(value: Any, depth: int = 0) -> None:
+    """What PostgreSQL's jsonb refuses (infinite numbers, NUL characters) or cannot hold sensibly is refused here,
+    so a save never fails after the form said yes. svduty evaluate writes neither (it writes NaN as null)."""
+    if depth > 64:
+        raise ResultError(_("result.json is nested too deeply"))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_storable(key, depth + 1)
+            _check_storable(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_storable(item, depth + 1)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise ResultError(_("result.json contains a NUL character"))
+    elif (isinstance(value, float) and not math.isfinite(value)) or (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63
+    ):
+        raise ResultError(_("result.json contains a number too large to store"))
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 def _refuse_constant(name: str) -> float:
@@ -70,7 +98,7 @@ def _number(document: dict[str, Any], key: str, *, required: bool = True) -> flo
     value = document.get(key)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not _finite(value):
         raise ResultError(_("result.json: %(key)s must be a number") % {"key": key})
     return float(value)
 
@@ -79,11 +107,7 @@ def _interval(document: dict[str, Any], key: str | None) -> tuple[float | None, 
     if key is None or document.get(key) is None:
         return None, None
     value = document[key]
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) for v in value)
-    ):
+    if not isinstance(value, list) or len(value) != 2 or not all(_finite(v) for v in value):
         raise ResultError(_("result.json: %(key)s must be [low, high], two numbers") % {"key": key})
     low, high = float(value[0]), float(value[1])
     if low > high:
