@@ -68,11 +68,11 @@ def make_note(evaluation, *, title: str = "Draft note"):
 
 
 def evaluation_objects(own, other):
-    """(demo evaluation with its published note, other org's evaluation with PDF, own with PDF, own without note,
-    a draft note)."""
+    """(demo evaluation with its published note — another organisation's programme —, other org's evaluation with
+    PDF, own with PDF, own without note, a draft note)."""
     from svduty.web.evaluation.models import Evaluation
 
-    demo = Evaluation.objects.get(programme=own, is_demo=True)
+    demo = Evaluation.objects.get(is_demo=True)
     other_pdf = make_evaluation(other, "Other organisation's evaluation", pdf=True)
     own_pdf = make_evaluation(own, "Own evaluation with PDF", pdf=True)
     own_bare = make_evaluation(own, "Own evaluation without a note")

@@ -161,7 +161,9 @@ def evaluation_matrix():
     return [
         ("evaluation:new", u("evaluation:new", args=[own.pk]), STAFF),
         ("evaluation:list", u("evaluation:list"), viewers),
-        ("evaluation:detail", u("evaluation:detail", args=[demo.pk]), viewers),
+        # The demo evaluation is on the Walk Away campaign: not the provider's.
+        ("evaluation:detail", u("evaluation:detail", args=[demo.pk]), LEADERSHIP),
+        ("evaluation:detail", u("evaluation:detail", args=[own_pdf.pk]), viewers),
         ("evaluation:detail", u("evaluation:detail", args=[other_pdf.pk]), LEADERSHIP),
         ("evaluation:report_download", u("evaluation:report_download", args=[own_pdf.pk]), viewers),
         ("evaluation:report_download", u("evaluation:report_download", args=[other_pdf.pk]), LEADERSHIP),

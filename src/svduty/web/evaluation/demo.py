@@ -1,4 +1,4 @@
-"""DEMO DATA: one evaluation attached to the bystander-training programme and its published practice note.
+"""DEMO DATA: one evaluation attached to the Walk Away One Punch campaign and its published practice note.
 
 The result is ``fixtures/demo_its_result.json``, written once by the real command on the bundled City of London
 police.uk sample (``svduty evaluate its --crime-type all --interruption 2020-04 --natural-experiment``, as
@@ -22,7 +22,7 @@ from .options import NoteStatus
 from .results import headline
 
 FIXTURE = Path(__file__).with_name("fixtures") / "demo_its_result.json"
-PROGRAMME_TITLE = "Bystander training in schools"
+PROGRAMME_TITLE = "Walk Away One Punch campaign"  # finished: four accepted returns
 
 
 def load() -> None:
