@@ -230,3 +230,29 @@ def test_headline_of_other_designs():
     assert (synth.estimate, synth.ci_low, synth.p_value, synth.msms_level) == (1.5, None, 0.2, 4)
     with pytest.raises(ResultError, match="att_p"):
         headline({"design": "difference-in-differences", "att": 1, "att_p": 2, "synthetic": False})
+
+
+@pytest.mark.django_db
+def test_public_pages_make_the_same_queries_whatever_the_number_of_notes(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from svduty.web.evaluation.models import PracticeNote
+
+    urls = [reverse("evaluation:public_list"), reverse("evaluation:public_json"), "/api/v1/practice-notes/"]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client_for("public").get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    before = counts()
+    own, _other = _programmes()
+    for i in range(6):
+        note = make_note(make_evaluation(own, f"Query count {i}"), title=f"Note {i}")
+        PracticeNote.objects.filter(pk=note.pk).update(status="published")
+    assert PracticeNote.objects.filter(status="published").count() == 7
+    assert counts() == before
