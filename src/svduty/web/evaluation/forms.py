@@ -16,7 +16,7 @@ class EvaluationUploadForm(forms.Form):
         help_text=_("The result.json written by svduty evaluate its, did or synth"),
     )
     report_pdf = forms.FileField(
-        label=_("evaluation.pdf (optional)"),
+        label=_("evaluation.pdf"),
         required=False,
         help_text=_("The evaluation report; kept private to the partnership and the programme's provider"),
     )
