@@ -85,6 +85,7 @@ def matrix(w):
         ("public:360giving_json", u("public:360giving_json"), ALL),
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
         *delivery_matrix(w),
+        *evaluation_matrix(),
     ]
 
 
@@ -145,6 +146,55 @@ def delivery_matrix(w):
     ]
 
 
+def evaluation_matrix():
+    """Evaluations and practice notes (issue 11): staff attach and write; leadership and the programme's provider
+    read; published notes are public."""
+    from svduty.web.programmes.models import Programme
+
+    from .evaluation_helpers import evaluation_objects
+
+    own = Programme.objects.get(title="Bystander training in schools")
+    other = Programme.objects.exclude(organisation=own.organisation).order_by("id").first()
+    demo, other_pdf, own_pdf, own_bare, draft = evaluation_objects(own, other)
+    published = demo.practice_note
+    viewers = LEADERSHIP | {"provider"}
+    return [
+        ("evaluation:new", u("evaluation:new", args=[own.pk]), STAFF),
+        ("evaluation:list", u("evaluation:list"), viewers),
+        # The demo evaluation is on the Walk Away campaign: not the provider's.
+        ("evaluation:detail", u("evaluation:detail", args=[demo.pk]), LEADERSHIP),
+        ("evaluation:detail", u("evaluation:detail", args=[own_pdf.pk]), viewers),
+        ("evaluation:detail", u("evaluation:detail", args=[other_pdf.pk]), LEADERSHIP),
+        ("evaluation:report_download", u("evaluation:report_download", args=[own_pdf.pk]), viewers),
+        ("evaluation:report_download", u("evaluation:report_download", args=[other_pdf.pk]), LEADERSHIP),
+        # No PDF attached: nobody downloads one.
+        ("evaluation:report_download", u("evaluation:report_download", args=[own_bare.pk]), set()),
+        ("evaluation:note_new", u("evaluation:note_new", args=[own_bare.pk]), STAFF),
+        # Already has its note: one per evaluation.
+        ("evaluation:note_new", u("evaluation:note_new", args=[demo.pk]), set()),
+        ("evaluation:note", u("evaluation:note", args=[draft.pk]), viewers),
+        ("evaluation:note", u("evaluation:note", args=[published.pk]), ALL),
+        ("evaluation:note_edit", u("evaluation:note_edit", args=[draft.pk]), STAFF),
+        ("evaluation:public_list", u("evaluation:public_list"), ALL),
+        ("evaluation:public_note", u("evaluation:public_note", args=[published.pk]), ALL),
+        ("evaluation:public_json", u("evaluation:public_json"), ALL),
+    ]
+
+
+def _fresh_note(published: bool) -> int:
+    from svduty.web.evaluation.models import PracticeNote
+    from svduty.web.programmes.models import Programme
+
+    from .evaluation_helpers import make_evaluation, make_note
+
+    own = Programme.objects.get(title="Bystander training in schools")
+    number = PracticeNote.objects.count()
+    note = make_note(make_evaluation(own, f"Matrix evaluation {number}"))
+    if published:
+        PracticeNote.objects.filter(pk=note.pk).update(status="published", published_at=timezone.now())
+    return note.pk
+
+
 def _agreement():
     from svduty.web.agreements.models import DataSharingAgreement
 
@@ -173,6 +223,8 @@ def post_matrix(w):
         ("commissioning:document_upload", lambda: u("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
         ("commissioning:decline", lambda: u("commissioning:decline", args=[fresh_submitted()]), STAFF),
         ("agreements:copy_upload", lambda: u("agreements:copy_upload", args=[_agreement().pk]), STAFF),
+        ("evaluation:note_publish", lambda: u("evaluation:note_publish", args=[_fresh_note(False)]), STAFF),
+        ("evaluation:note_withdraw", lambda: u("evaluation:note_withdraw", args=[_fresh_note(True)]), STAFF),
     ]
 
 
@@ -198,7 +250,7 @@ def test_every_url_for_every_role(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(8))
 def test_post_only_urls(world, index):
     name, make_url, allowed = post_matrix(world)[index]
     for role in ROLES:

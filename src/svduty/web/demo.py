@@ -35,6 +35,7 @@ from svduty.web.commissioning.options import ApplicationStatus
 from svduty.web.core.options import Role
 from svduty.web.decisions.models import DecisionEvent, DecisionRecord, DecisionSequence
 from svduty.web.decisions.options import Outcome, State
+from svduty.web.evaluation import demo as evaluation_demo
 from svduty.web.funding import ledger
 from svduty.web.funding.models import Budget, FundingStream
 from svduty.web.partnership.models import (
@@ -308,6 +309,7 @@ def load(today: date | None = None) -> bool:
 
         delivery_demo.load(today, *_delivery_people())  # programmes, returns, evidence (issue 18)
         referrals_demo.load(today)
+        evaluation_demo.load()  # an evaluation and its published practice note (issue 11)
     return True
 
 

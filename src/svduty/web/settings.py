@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "svduty.web.referrals",
     "svduty.web.api",
     "svduty.web.agreements",
+    "svduty.web.evaluation",
 ]
 
 MIDDLEWARE = [

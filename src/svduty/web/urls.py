@@ -20,6 +20,7 @@ urlpatterns = [
     path("referrals/", include("svduty.web.referrals.urls")),
     path("api/v1/", api.urls),
     path("agreements/", include("svduty.web.agreements.urls")),
+    path("", include("svduty.web.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
 
