@@ -497,7 +497,9 @@ def test_where_section_names_places_and_maps(report: Path, real_data: Path):
     files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
     raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
     assert set(cells["lsoa_name"]) <= set(raw["LSOA name"].dropna())
-    assert cells["street"].notna().all() and set(cells["street"]) <= set(raw["Location"].dropna())
+    # police.uk writes "Alderman'S Walk"; the report tidies the case, so compare without it
+    assert cells["street"].notna().all()
+    assert set(cells["street"].str.lower()) <= set(raw["Location"].dropna().str.lower())
     for place in cells["label"].head(3):  # the densest places are named in the map's text summary
         assert place.replace("&", "&amp;").replace("'", "&#39;") in where
     names = pd.read_csv(report / "tables" / "lsoa_names.csv")
