@@ -104,7 +104,7 @@ def _lsoa_rate(fig, a: Any, where, period_label: str, source: str) -> Figure:
     title = f"Serious violence per 1,000 residents by LSOA, {period_label}"
     if len(rated):
         top = rated.iloc[0]
-        street = f" (around {top['street']})" if isinstance(top["street"], str) else ""
+        street = f" ({top['street']})" if isinstance(top["street"], str) else ""
         text = (
             f"The highest rate is in {top['name']}{street}: {fmt_num(top['rate_per_1000'])} serious violence crimes "
             f"per 1,000 residents. Rates are per resident, so LSOAs with many visitors and few residents rank high."
