@@ -559,3 +559,29 @@ def test_ae_section_shows_istv_by_month_and_the_gap(health_report: tuple[Path, P
     monthly = pd.read_csv(out / "tables" / "ed_assaults_by_month.csv")
     assert {"month", "method", "location_type", "attendances"} <= set(monthly.columns)
     assert monthly["synthetic"].all()
+
+
+def test_boundaries_option_is_passed_through(real_ws: Path, tmp_path: Path):
+    """--boundaries FILE draws the Where maps on the user's file (named as their source); a file without the area's
+    LSOAs is a one-line error naming the file."""
+    from svduty.data.boundaries import BUNDLED
+
+    mine = tmp_path / "my-lsoas.geojson"
+    shutil.copyfile(BUNDLED, mine)
+    out = tmp_path / "b"
+    args = ["sna", "--workspace", str(real_ws), "--out", str(out), "--no-pdf", "--boundaries", str(mine)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = " ".join((out / "index.html").read_text().split())
+    assert "LSOA boundaries: my-lsoas.geojson" in html
+    wrong = tmp_path / "elsewhere.geojson"
+    square = [[[-1.5, 54.7], [-1.4, 54.7], [-1.4, 54.8], [-1.5, 54.7]]]
+    feature = {"type": "Feature", "properties": {"LSOA21CD": "E01999999", "LSOA21NM": "Nowhere 001A"}}
+    feature["geometry"] = {"type": "Polygon", "coordinates": square}
+    wrong.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    args[-1] = str(wrong)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]  # after the stage ticks
+    assert len(errors) == 1 and "elsewhere.geojson" in errors[0] and "none of the area's 6 LSOA codes" in errors[0]
+    assert "Traceback" not in result.output
