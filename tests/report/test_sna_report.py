@@ -543,6 +543,9 @@ def test_success_measure_1_from_admissions(health_report: tuple[Path, Path]):
     measure = json.loads((out / "summary.json").read_text())["success_measures"]["sharp_object_admissions_u25"]
     assert measure["available"] and measure["synthetic"]
     assert measure["latest"] == {"year": "2020-12 to 2021-11", "count": expected}
+    # the baseline is a whole year of the extract (it starts in 2019-04), not the police data's first year
+    first = min(r["Admission Date"][:7] for r in rows)
+    assert measure["baseline"]["year"].split(" to ")[0] >= first
     assert "hospital admissions extract (admissions.csv)" in measure["source"]
     html = " ".join((out / "index.html").read_text().split())
     assert "Source: hospital admissions extract (admissions.csv)" in html

@@ -294,7 +294,11 @@ def _health(
     span = (period.start, period.end)
     tables["ed_assaults_by_month"] = health.ed_assaults_by_month(con, span, lsoa_scope)
     if health.has_admissions(con):
-        measures[0] = health.sharp_object_admissions(con, sna.measure_years(period), lsoa_scope)
+        # a baseline year that starts before the extract does would count part of a year: keep the years it covers
+        first = con.execute("SELECT min(month) FROM hospital_admissions").fetchone()[0]
+        years = sna.measure_years(period)
+        years = [y for y in years if y[0] >= first] or years
+        measures[0] = health.sharp_object_admissions(con, years, lsoa_scope)
     return {"gap": health.ed_not_in_police(con, span, lsoa_scope), "sources": health.sources(con)}
 
 

@@ -37,7 +37,7 @@ def build(r: ReportInput) -> Section:
             summary=f"{fmt_int(total)} assault attendances at A&E in the period; most common mechanism: "
             f"{by_mech.index[0]} ({fmt_pct(by_mech.iloc[0] / total)}); most common place: "
             f"{by_loc.iloc[0]['assault_location']} ({fmt_pct(by_loc.iloc[0]['attendances'] / total)}); "
-            f"{fmt_pct(ed['under_25'].sum() / total)} of patients were under 25."
+            f"{fmt_pct(_under_25(a, ed) / total)} of patients were under 25."
             + (" These attendances are SYNTHETIC." if ed_synthetic else ""),
             table=make_table(
                 ed,
@@ -59,6 +59,15 @@ def build(r: ReportInput) -> Section:
         )
     ctx = _health_context(a, period_label, figures)
     return Section(id="ae", title="A&E: violence seen by hospitals", ctx=ctx, figures=figures, in_contents=False)
+
+
+def _under_25(a: Any, ed: pd.DataFrame) -> int:
+    """Patients under 25: by age or the top of the age band (ISTV extracts give bands) when the ED assault table has
+    them, else by age as recorded."""
+    monthly = a.tables.get("ed_assaults_by_month")
+    if monthly is not None and len(monthly) and int(monthly["attendances"].sum()) == int(ed["attendances"].sum()):
+        return int(monthly["under_25"].sum())
+    return int(ed["under_25"].sum())
 
 
 def _health_context(a: Any, period_label: str, figures: dict[str, Figure]) -> dict[str, Any]:
