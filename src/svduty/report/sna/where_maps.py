@@ -49,7 +49,8 @@ def _figure(key: str, fig: Any, title: str, alt: str, summary: str, table, perio
 def _places_text(cells: pd.DataFrame | None, what: str, n: int = 3) -> str:
     if cells is None or not len(cells):
         return ""
-    listed = "; ".join(str(v) for v in cells["label"].head(n))
+    names = list(dict.fromkeys(str(v) for v in cells["label"]))  # two cells can share an LSOA and a street
+    listed = "; ".join(names[:n])
     return f" {what}: {listed}."
 
 
@@ -150,7 +151,8 @@ def _categories(fig, where, source: str) -> Figure:
     c = where.categories
     counts = pd.Series(c.classes).value_counts()
     title = f"Persistent, emerging and former hot spots over {len(c.labels)} years"
-    listed = ", ".join(f"{fmt_int(n)} {k}" for k, n in counts.items() if k and "not" not in str(k).lower())
+    none = {"no pattern", "not a hot spot"}
+    listed = ", ".join(f"{fmt_int(n)} {k}" for k, n in counts.items() if k and str(k).lower() not in none)
     text = (f"Grid cells by hot spot category: {listed}." if listed else "No cell was a hot spot in any year.") + (
         _places_text(where.category_cells, "Persistent and emerging hot spots include")
     )
