@@ -482,3 +482,109 @@ def test_every_referenced_file_exists_and_zip_for_email(report: Path):
     assert {"index.html", "sna.pdf", "summary.json"} <= names
     assert {f"tables/{p.name}" for p in (report / "tables").glob("*.csv")} <= names
     assert "sna-report.zip" in html
+
+
+def test_where_section_names_places_and_maps(report: Path, real_data: Path):
+    """The Where section draws the named maps (svduty.analysis.where + report.place_maps) on the bundled City of
+    London boundaries, and tables/top_cells.csv names each dense cell by an LSOA and a street of the raw files."""
+    html = " ".join((report / "index.html").read_text().split())
+    where = html[html.index('<h2 id="where">') : html.index("</section>", html.index('<h2 id="where">'))]
+    for fig in ("fig-where-density", "fig-where-lsoa-rate", "fig-where-change", "fig-where-categories"):
+        assert f'<figure id="{fig}"' in where, fig
+    assert "LSOA boundaries" in where  # bundled boundaries are used, and named as the source
+    cells = pd.read_csv(report / "tables" / "top_cells.csv")
+    assert 1 <= len(cells) <= 10 and list(cells["rank"]) == list(range(1, len(cells) + 1))
+    files = sorted((real_data / "police-uk" / "city-of-london").glob("*/*.csv"))
+    raw = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    assert set(cells["lsoa_name"]) <= set(raw["LSOA name"].dropna())
+    # police.uk writes "Alderman'S Walk"; the report tidies the case, so compare without it
+    assert cells["street"].notna().all()
+    assert set(cells["street"].str.lower()) <= set(raw["Location"].dropna().str.lower())
+    for place in cells["label"].head(3):  # the densest places are named in the map's text summary
+        assert place.replace("&", "&amp;").replace("'", "&#39;") in where
+    names = pd.read_csv(report / "tables" / "lsoa_names.csv")
+    city = {"E01000001", "E01000002", "E01000003", "E01000005", "E01032739", "E01032740"}
+    assert city <= set(names["code"]) and names.loc[names["code"].isin(city), "street"].notna().all()
+
+
+@pytest.fixture(scope="module")
+def health_report(real_ws: Path, tmp_path_factory) -> tuple[Path, Path]:
+    """The real City of London workspace plus the `svduty examples` ISTV and admissions extracts, ingested."""
+    base = tmp_path_factory.mktemp("sna-health")
+    copy = base / "ws"
+    shutil.copytree(real_ws, copy)
+    runner = CliRunner()
+    for args in (
+        ["examples", "--out", str(base / "ex")],
+        ["ingest", "admissions", str(base / "ex" / "admissions.csv"), "--workspace", str(copy)],
+        ["ingest", "istv", str(base / "ex" / "istv.csv"), str(base / "ex" / "istv.xml"), "--workspace", str(copy)],
+        ["sna", "--workspace", str(copy), "--out", str(base / "sna"), "--no-pdf"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    return base / "sna", base / "ex" / "admissions.csv"
+
+
+def test_success_measure_1_from_admissions(health_report: tuple[Path, Path]):
+    """Measure 1 = X99 admissions of under-25s in the period, counted here from the CSV with the csv module."""
+    import csv
+
+    out, admissions_csv = health_report
+    with admissions_csv.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    under_25 = {"0-15", "16-24"}
+    expected = sum(
+        1
+        for r in rows
+        if r["External Cause"].startswith("X99")
+        and "2020-12" <= r["Admission Date"][:7] <= "2021-11"
+        and (int(r["Age"]) < 25 if r["Age"] else r["Age Band"] in under_25)
+    )
+    measure = json.loads((out / "summary.json").read_text())["success_measures"]["sharp_object_admissions_u25"]
+    assert measure["available"] and measure["synthetic"]
+    assert measure["latest"] == {"year": "2020-12 to 2021-11", "count": expected}
+    # the baseline is a whole year of the extract (it starts in 2019-04), not the police data's first year
+    first = min(r["Admission Date"][:7] for r in rows)
+    assert measure["baseline"]["year"].split(" to ")[0] >= first
+    assert "hospital admissions extract (admissions.csv)" in measure["source"]
+    html = " ".join((out / "index.html").read_text().split())
+    assert "Source: hospital admissions extract (admissions.csv)" in html
+    table = pd.read_csv(out / "tables" / "measure_sharp_object_admissions_u25.csv")
+    assert int(table["count"].iloc[-1]) == expected and table["synthetic"].all()
+
+
+def test_ae_section_shows_istv_by_month_and_the_gap(health_report: tuple[Path, Path]):
+    out, _ = health_report
+    html = " ".join((out / "index.html").read_text().split())
+    assert '<figure id="fig-ed-monthly"' in html
+    assert "Emergency department (ISTV) data fill the gap of violence never reported to the police" in html
+    assert "ISTV extract from site" in html  # health.sources names the ED data's origin
+    monthly = pd.read_csv(out / "tables" / "ed_assaults_by_month.csv")
+    assert {"month", "method", "location_type", "attendances"} <= set(monthly.columns)
+    assert monthly["synthetic"].all()
+
+
+def test_boundaries_option_is_passed_through(real_ws: Path, tmp_path: Path):
+    """--boundaries FILE draws the Where maps on the user's file (named as their source); a file without the area's
+    LSOAs is a one-line error naming the file."""
+    from svduty.data.boundaries import BUNDLED
+
+    mine = tmp_path / "my-lsoas.geojson"
+    shutil.copyfile(BUNDLED, mine)
+    out = tmp_path / "b"
+    args = ["sna", "--workspace", str(real_ws), "--out", str(out), "--no-pdf", "--boundaries", str(mine)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = " ".join((out / "index.html").read_text().split())
+    assert "LSOA boundaries: my-lsoas.geojson" in html
+    wrong = tmp_path / "elsewhere.geojson"
+    square = [[[-1.5, 54.7], [-1.4, 54.7], [-1.4, 54.8], [-1.5, 54.7]]]
+    feature = {"type": "Feature", "properties": {"LSOA21CD": "E01999999", "LSOA21NM": "Nowhere 001A"}}
+    feature["geometry"] = {"type": "Polygon", "coordinates": square}
+    wrong.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    args[-1] = str(wrong)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]  # after the stage ticks
+    assert len(errors) == 1 and "elsewhere.geojson" in errors[0] and "none of the area's 6 LSOA codes" in errors[0]
+    assert "Traceback" not in result.output

@@ -14,8 +14,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import benchmark, costs, deprivation, places, recommendations, risk_factors, sna, themes
+from svduty.analysis import (
+    benchmark,
+    costs,
+    deprivation,
+    health,
+    places,
+    recommendations,
+    risk_factors,
+    sna,
+    themes,
+)
 from svduty.analysis.priorities import Candidate, rank_priorities
+from svduty.analysis.where import WherePlaces, where_places
 
 # Record-level themes for priorities: SQL predicates on ``sna_inc`` (alias i), named as a board would. The list
 # follows the priorities SNAs set (DOMAIN.md, Durham and Darlington: under-18s, alcohol-related night-time
@@ -54,7 +65,7 @@ class Assessment:
     notes: dict[str, object]
     headline: dict[str, object]
     tables: dict[str, pd.DataFrame]
-    measures: list[sna.Measure]
+    measures: list[sna.Measure | health.HealthMeasure]
     price_year: str
     residents: float | None
     cost: pd.DataFrame
@@ -66,6 +77,8 @@ class Assessment:
     benchmark: benchmark.Benchmark | None = None  # against other forces (svduty.analysis.benchmark)
     themes: dict[str, object] = field(default_factory=dict)  # drugs, weapons, robbery, public order, NTE
     risk: dict[str, object] = field(default_factory=dict)  # partner risk-factor tables (svduty.analysis.risk_factors)
+    where: WherePlaces | None = None  # named places, boundaries, change, categories (svduty.analysis.where)
+    health: dict[str, object] = field(default_factory=dict)  # ED gap and sources (svduty.analysis.health)
 
     def synthetic_tables(self) -> set[str]:
         """Names of the tables that rest (wholly or partly) on synthetic rows, so that every file written from
@@ -79,7 +92,7 @@ class Assessment:
         if "Outcomes (partly synthetic)" in sections:
             out.add("outcomes")
         if self.notes.get("ed_synthetic"):
-            out.add("ed_attendances")
+            out |= {"ed_attendances", "ed_assaults_by_month"}
         out |= {f"measure_{m.key}" for m in self.measures if m.synthetic}
         if "Priorities (record-level themes)" in sections:
             out.add("priorities")
@@ -195,7 +208,8 @@ def assess(
     notes["ed_synthetic"] = ed_synthetic
     if ed_synthetic:
         synthetic.append("A&E attendances")
-    measures = sna.success_measures(con, period, lsoa_scope)
+    measures: list[sna.Measure | health.HealthMeasure] = list(sna.success_measures(con, period, lsoa_scope))
+    health_notes = _health(con, period, lsoa_scope, tables, measures)
     for m in measures:
         tables[f"measure_{m.key}"] = m.table
     if any(m.synthetic for m in measures):
@@ -217,8 +231,16 @@ def assess(
 
     stage("hotspots and concentration")
     place = places.analyse(con, period, lsoas)
+    where = None
     if place is not None:
         tables.update(place.tables)
+        where = where_places(con, period, lsoas, place, boundaries_file=scope.boundaries)
+        if len(where.top_cells):
+            tables["top_cells"] = where.top_cells
+        tables["lsoa_names"] = where.lsoa_names
+        for name in ("change_cells", "category_cells"):
+            if getattr(where, name) is not None and len(getattr(where, name)):
+                tables[name] = getattr(where, name)
 
     stage("priorities")
     priorities = _priorities(con, period, lsoas, cost, price_year, record_level, categories)
@@ -252,7 +274,32 @@ def assess(
         benchmark=bench,
         themes=theme,
         risk=risk,
+        where=where,
+        health=health_notes,
     )
+
+
+def _health(
+    con: duckdb.DuckDBPyConnection,
+    period: sna.Period,
+    lsoa_scope: list[str] | None,
+    tables: dict[str, pd.DataFrame],
+    measures: list[sna.Measure | health.HealthMeasure],
+) -> dict[str, object]:
+    """Partner health data: ED assaults by month, the ED-not-in-police gap, success measure 1 from admissions.
+
+    An admissions extract is the measure's own source (Home Office: admissions, not ED attendances), so when one is
+    ingested it replaces the ED-based count of success measure 1.
+    """
+    span = (period.start, period.end)
+    tables["ed_assaults_by_month"] = health.ed_assaults_by_month(con, span, lsoa_scope)
+    if health.has_admissions(con):
+        # a baseline year that starts before the extract does would count part of a year: keep the years it covers
+        first = con.execute("SELECT min(month) FROM hospital_admissions").fetchone()[0]
+        years = sna.measure_years(period)
+        years = [y for y in years if y[0] >= first] or years
+        measures[0] = health.sharp_object_admissions(con, years, lsoa_scope)
+    return {"gap": health.ed_not_in_police(con, span, lsoa_scope), "sources": health.sources(con)}
 
 
 def _in_area_by_category(

@@ -49,6 +49,7 @@ class Scope:
     area: str | None = None
     start: date | None = None  # first month, inclusive
     end: date | None = None  # last month, inclusive
+    boundaries: str | None = None  # LSOA boundary file (GeoPackage/GeoJSON) for the maps; None: bundled if covered
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from svduty.report import ReportError
         "Examples:\n\n"
         "  svduty sna --out out/sna\n\n"
         "  svduty sna --force 'City of London' --from 2020-12 --to 2021-11 --out out/col\n\n"
-        "  svduty sna --area E09000001 --no-pdf --out out/col-area"
+        "  svduty sna --area E09000001 --no-pdf --out out/col-area\n\n"
+        "  svduty sna --area E09000001 --boundaries lsoa_2021.gpkg --out out/col-area"
     ),
 )
 def sna_command(
@@ -43,6 +44,15 @@ def sna_command(
     ),
     out: Path = typer.Option(Path("sna"), "--out", metavar="DIR", help="Output folder."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write sna.pdf (WeasyPrint)."),
+    boundaries: Path | None = typer.Option(
+        None,
+        "--boundaries",
+        metavar="FILE",
+        exists=True,
+        dir_okay=False,
+        help="LSOA boundaries (GeoPackage or GeoJSON) for the Where maps (default: the bundled sample boundaries "
+        "when they cover the area, else LSOAs are drawn as points).",
+    ),
 ) -> None:
     """Write OUT/index.html, OUT/sna.pdf, OUT/tables/*.csv and OUT/summary.json."""
     from svduty.data.names import check_area, resolve_force
@@ -59,7 +69,9 @@ def sna_command(
             from svduty.analysis.sna import Scope
             from svduty.report.sna import render, synthetic_columns_of
 
-            scope = Scope(force=force, area=area, start=start, end=end)
+            scope = Scope(
+                force=force, area=area, start=start, end=end, boundaries=str(boundaries) if boundaries else None
+            )
             assessment = assess(ws.con, scope, progress=stage)
             stage("synthetic-layer labels")
             synthetic_columns = synthetic_columns_of(ws.con)

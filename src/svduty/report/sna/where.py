@@ -25,6 +25,7 @@ from svduty.report.sna.common import (
     missing,
     png_data_uri,
 )
+from svduty.report.sna.where_maps import where_maps
 
 
 def build(r: ReportInput) -> Section:
@@ -229,52 +230,27 @@ def _where_context(a: Any, figures: dict[str, Figure], period_label: str) -> dic
     )
     density = place.extra.get("density")
     if place.grid is not None and density is not None and float(np.nansum(density)) > 0:
-        map_title = f"Where serious violence concentrates: kernel density, {period_label}"
-        core = place.extra["core_xy"]
         top = place.tables["grid_top"].iloc[0]
-        fig = maps.grid_map(
-            place.grid,
-            density,
-            title="Serious violence: kernel density",
-            value_label="serious violence crimes per km² (kernel density)",
-            subtitle=f"{place.cell_size:g} m cells, quartic kernel of radius {place.bandwidth:,.0f} m",
-            outline_points=(core[:, 0], core[:, 1]),
-            source=f"police.uk, {period_label}",
-            synthetic=False,
-        )
         off = place.extra.get("off_grid", 0)
-        ctx["map"] = Figure(
-            id="fig-map",
-            title=map_title,
-            svg=maps.to_svg(fig, map_title),
-            # WeasyPrint does not draw matplotlib's embedded raster inside SVG: print gets a PNG of the same map.
-            img=png_data_uri(fig),
-            alt=f"Map: {map_title}. Darker to brighter cells show fewer to more serious violence crimes per km².",
-            summary=f"The densest cell is centred at {top['lat']:.4f}° N, {abs(top['lon']):.4f}° "
+        outline = (
+            "The outline is the area's LSOA boundaries."
+            if a.where is not None and a.where.boundaries is not None
+            else "The outline is drawn around where any crime was recorded (no boundary file covers the area)."
+        )
+        summary = (
+            f"The densest cell is centred at {top['lat']:.4f}° N, {abs(top['lon']):.4f}° "
             f"{'W' if top['lon'] < 0 else 'E'} (British National Grid {top['x_bng']:,.0f} E, {top['y_bng']:,.0f} N), "
             f"with {top['density_per_km2']:,.0f} serious violence crimes per km². "
             f"The top 10% of grid cells hold {fmt_pct(conc['grid'].get('top_10pct'))} of located serious "
-            f"violence. Kernel radius {place.bandwidth:,.0f} m: {place.bandwidth_rule}. The outline is drawn around "
-            "where any crime was recorded (no boundary files are used)."
-            + (f" {off} crimes located far outside the area are off this map." if off else ""),
-            table=make_table(
-                place.tables["grid_top"],
-                [
-                    Column("cell", "Cell"),
-                    Column("x_bng", "Easting (m)", fmt_int, True),
-                    Column("y_bng", "Northing (m)", fmt_int, True),
-                    Column("lat", "Latitude", lambda v: fmt_num(v, 5), True),
-                    Column("lon", "Longitude", lambda v: fmt_num(v, 5), True),
-                    Column("sv_count", "SV crimes in cell", fmt_int, True),
-                    Column("density_per_km2", "Density per km²", fmt_int, True),
-                ],
-                "Grid cells with the highest density",
-                "tables/grid_top.csv",
-                limit=15,
-            ),
-            source=POLICE_SOURCE + "; map drawn offline from the data (no base map)",
-            period=period_label,
+            f"violence. Kernel radius {place.bandwidth:,.0f} m: {place.bandwidth_rule}. {outline}"
+            + (f" {off} crimes located far outside the area are off this map." if off else "")
         )
+        named, notes = where_maps(a, period_label, summary) if a.where is not None else ({}, [])
+        ctx["map"] = named.pop("density", None)
+        ctx["named_maps"] = list(named.values())
+        ctx["map_notes"] = notes
+        if ctx["map"] is None:
+            ctx["map_unavailable"] = "No map: " + ("; ".join(notes) or "the named places were not computed") + "."
     else:
         ctx["map"] = None
         ctx["map_unavailable"] = "No map: no located serious violence in the period."
