@@ -255,7 +255,8 @@ def _form_data(payload: ReturnIn) -> dict:
 )
 def post_return(request, payload: ReturnIn):
     """Replaces the saved draft with the body (an indicator left out has no actual) and, with ``submit``, submits
-    it. An indicator counted from case records is filled by svduty: leave it out (a different value is a 422). Validated by the same form as the page: a bad value is a 422 naming the field, and nothing is saved."""
+    it. Validated by the same form as the page: a bad value is a 422 naming the field, and nothing is saved. An
+    indicator counted from case records is filled by svduty: leave it out (a different value is a 422)."""
     user = api_user(request)
     try:
         found = _returns(user).get(

@@ -57,7 +57,7 @@ class CaseSourcesForm(forms.Form):
         for indicator in self.indicators:
             self.fields[f"src_{indicator.pk}"] = forms.ChoiceField(
                 label=_("Source of “%(name)s”") % {"name": indicator.name},
-                choices=[("", _("Reported by the provider"))] + list(CASE_SOURCES),
+                choices=[("", _("Reported by the provider")), *CASE_SOURCES],
                 required=False,
                 initial=indicator.case_source,
             )
