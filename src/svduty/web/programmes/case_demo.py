@@ -3,7 +3,8 @@ referrals demo's A&E navigator service) counts "young people engaged" from its s
 shows a case-sourced indicator on the plan, the return form (read-only) and the officer's review.
 
 Runs after the referrals demo has made its cases. Returns already accepted keep the figures the provider keyed
-before the source was set; the submitted and draft returns carry the count from case records."""
+before the source was set (as a real programme switching to case data would); any not yet accepted carry the count
+from case records, and a submitted one's version is re-frozen with it."""
 
 from __future__ import annotations
 

@@ -41,7 +41,6 @@ LAST_STATES = {
     "Wellbeing workers mentoring care leavers": ["accepted"] * 7 + ["late"],
     "Walk Away One Punch campaign": ["accepted"] * 4,
     "School exclusion prevention programme": ["accepted"] * 6 + ["returned", "draft"],
-    "A&E youth navigators": ["accepted"] * 7 + ["submitted"],  # 2025-26 Q4 counted from case records (case_demo)
 }
 PLANS = {
     "Bystander training in schools": [
