@@ -184,6 +184,8 @@ def test_api_fills_case_sourced_actuals_and_refuses_a_different_value(sourced):
     assert ReturnValue.objects.get(monitoring_return=r, indicator=first).actual == opened
     same = post(dict(body, values=[*body["values"], {"indicator_id": first.pk, "actual": opened}], submit=True))
     assert same.status_code == 200 and same.json()["status"] == "submitted"
+    submitted = {v["indicator_id"]: v["source"] for v in same.json()["values"]}
+    assert submitted[first.pk] == "case_records" and all(submitted[i.pk] == "provider" for i in others)
     indicators = client_for("officer").get(f"/api/v1/indicators/?programme_id={r.programme_id}").json()["items"]
     assert {i["id"]: i["case_source"] for i in indicators}[first.pk] == "cases_opened"
 
@@ -249,3 +251,9 @@ def test_demo_has_one_case_sourced_indicator_labelled_demo_data(world):
         case__agency=indicator.programme.organisation, done_at__isnull=False, step__in=["engagement", "contact"]
     )
     assert all_engaged.exists() and seen <= all_engaged.count()
+    # Its accepted returns were keyed before the source was set: the API and the page say so, not "case records".
+    accepted = indicator.programme.returns.filter(status="accepted").first()
+    body = client_for("officer").get(f"/api/v1/returns/{accepted.pk}/").json()
+    assert {v["indicator_id"]: v["source"] for v in body["values"]}[indicator.pk] == "provider"
+    page = client_for("officer").get(reverse("programmes:return", args=[accepted.pk])).content.decode()
+    assert "From case records" not in page

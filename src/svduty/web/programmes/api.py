@@ -76,7 +76,14 @@ class ValueOut(Schema):
 
     @staticmethod
     def resolve_source(obj):
-        return "case_records" if obj.indicator.case_source else "provider"
+        """Open returns follow the plan; submitted ones the sources their latest version was counted with."""
+        r = obj.monitoring_return
+        if r.is_open_for_provider:
+            source = obj.indicator.case_source
+        else:
+            versions = sorted(r.versions.all(), key=lambda v: v.number)
+            source = versions[-1].data.get("case_sources", {}).get(str(obj.indicator_id), "") if versions else ""
+        return "case_records" if source else "provider"
 
 
 class ReachOut(Schema):
