@@ -257,3 +257,25 @@ def test_demo_has_one_case_sourced_indicator_labelled_demo_data(world):
     assert {v["indicator_id"]: v["source"] for v in body["values"]}[indicator.pk] == "provider"
     page = client_for("officer").get(reverse("programmes:return", args=[accepted.pk])).content.decode()
     assert "From case records" not in page
+
+
+def test_returns_list_queries_do_not_grow_with_values(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = client_for("officer")
+    officer.get("/api/v1/returns/?page_size=1")  # the session's first-request queries
+    with CaptureQueriesContext(connection) as few:
+        assert officer.get("/api/v1/returns/?page_size=20").status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        body = officer.get("/api/v1/returns/?page_size=50").json()
+    assert sum(len(r["values"]) for r in body["items"]) > 20
+    assert len(many) == len(few)
+
+
+def test_a_source_set_after_the_draft_is_not_missing_at_submission(sourced):
+    r, first, _second, _others, (start, after) = sourced
+    ReturnValue.objects.filter(monitoring_return=r, indicator=first).delete()
+    page = client_for("provider").get(reverse("programmes:return_submit", args=[r.pk])).content.decode()
+    assert first.name not in page
+    assert ReturnValue.objects.get(monitoring_return=r, indicator=first).actual == _expected(r, start, after)[0]

@@ -273,6 +273,8 @@ def return_submit(request, pk):
     denied = check(request, perms.can_submit_return(request.user, monitoring_return))
     if denied:
         return denied
+    with transaction.atomic():
+        refresh_case_values(monitoring_return)  # a source set since the draft was saved is not "missing"
     missing = missing_for_submission(monitoring_return)
     if request.method == "POST" and not missing:
         try:
