@@ -47,9 +47,15 @@ class IndicatorForm(GovukMessages, forms.ModelForm):
         fields = ["name", "kind", "unit", "order", "case_source"]
         widgets = {"kind": forms.RadioSelect(attrs={"data-inline": "1"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_source"].choices = [("", _("Reported by the provider")), *CASE_SOURCES]
+
 
 class CaseSourcesForm(forms.Form):
     """Staff choose, per existing indicator, whether its actual is counted from case records."""
+
+    show_optional = False
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
