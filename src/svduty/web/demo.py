@@ -305,11 +305,13 @@ def load(today: date | None = None) -> bool:
     today = today or timezone.localdate()
     with transaction.atomic():
         _load(today)
+        from svduty.web.programmes import case_demo
         from svduty.web.programmes import demo as delivery_demo
 
         delivery_demo.load(today, *_delivery_people())  # programmes, returns, evidence (issue 18)
         referrals_demo.load(today)
         evaluation_demo.load()  # an evaluation and its published practice note (issue 11)
+        case_demo.load()  # a programme indicator counted from the referrals demo's cases (issue 16 item 6)
     return True
 
 

@@ -15,6 +15,7 @@ from svduty.web.api.core import get_visible_or_404
 from svduty.web.api.pagination import MAX_ID, PageNumbers
 
 from . import permissions as perms
+from .case_data import case_actuals
 from .forms import ReturnForm
 from .models import Indicator, MonitoringReturn, Programme
 from .options import AGE_BANDS, ETHNIC_GROUPS, SEXES
@@ -30,6 +31,9 @@ class IndicatorOut(Schema):
     name: str
     kind: str
     unit: str
+    case_source: str = Field(
+        ..., description="'' when the provider reports it; else the case-data metric its actual is counted from"
+    )
 
 
 class BudgetYear(Schema):
@@ -68,6 +72,18 @@ class ProgrammeOut(Schema):
 class ValueOut(Schema):
     indicator_id: int
     actual: int
+    source: str = Field(..., description="'provider', or 'case_records' when counted from case data")
+
+    @staticmethod
+    def resolve_source(obj):
+        """Open returns follow the plan; submitted ones the sources their latest version was counted with."""
+        r = obj.monitoring_return
+        if r.is_open_for_provider:
+            source = obj.indicator.case_source
+        else:
+            versions = sorted(r.versions.all(), key=lambda v: v.number)
+            source = versions[-1].data.get("case_sources", {}).get(str(obj.indicator_id), "") if versions else ""
+        return "case_records" if source else "provider"
 
 
 class ReachOut(Schema):
@@ -158,7 +174,8 @@ def _programmes(user):
 
 def _returns(user):
     return perms.visible_returns(
-        user, MonitoringReturn.objects.select_related("programme").prefetch_related("values", "reach", "versions")
+        user,
+        MonitoringReturn.objects.select_related("programme").prefetch_related("values__indicator", "reach", "versions"),
     ).order_by("due_on", "id")
 
 
@@ -245,7 +262,8 @@ def _form_data(payload: ReturnIn) -> dict:
 )
 def post_return(request, payload: ReturnIn):
     """Replaces the saved draft with the body (an indicator left out has no actual) and, with ``submit``, submits
-    it. Validated by the same form as the page: a bad value is a 422 naming the field, and nothing is saved."""
+    it. Validated by the same form as the page: a bad value is a 422 naming the field, and nothing is saved. An
+    indicator counted from case records is filled by svduty: leave it out (a different value is a 422)."""
     user = api_user(request)
     try:
         found = _returns(user).get(
@@ -266,6 +284,20 @@ def post_return(request, payload: ReturnIn):
     unknown = {v.indicator_id for v in payload.values} - {i.pk for i in form.indicators}
     if unknown:
         return Status(422, {"detail": f"values: indicator(s) {sorted(unknown)} are not indicators of this programme"})
+    counted = case_actuals(found)
+    overwritten = sorted(
+        v.indicator_id
+        for v in payload.values
+        if v.indicator_id in counted and v.actual is not None and v.actual != counted[v.indicator_id]
+    )
+    if overwritten:
+        return Status(
+            422,
+            {
+                "detail": f"values: indicator(s) {overwritten} are counted from case records "
+                f"({', '.join(str(counted[i]) for i in overwritten)} this quarter) and cannot be set; leave them out"
+            },
+        )
     try:
         saved = save_draft(found, form.values(), user)
         if payload.submit:

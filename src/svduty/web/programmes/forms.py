@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from svduty.web.core.forms import GovukMessages, PoundsField
 
 from .models import Indicator, Programme, geo_code_type
-from .options import AGE_BANDS, ETHNIC_GROUPS, SEXES
+from .options import AGE_BANDS, CASE_SOURCES, ETHNIC_GROUPS, SEXES
 
 ONS_AREA = re.compile(r"^[EW]0[125-9][0-9]{6}$")
 
@@ -44,8 +44,32 @@ class ProgrammeForm(GovukMessages, forms.ModelForm):
 class IndicatorForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["name", "kind", "unit", "order"]
+        fields = ["name", "kind", "unit", "order", "case_source"]
         widgets = {"kind": forms.RadioSelect(attrs={"data-inline": "1"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_source"].choices = [("", _("Reported by the provider")), *CASE_SOURCES]
+
+
+class CaseSourcesForm(forms.Form):
+    """Staff choose, per existing indicator, whether its actual is counted from case records."""
+
+    show_optional = False
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(programme.indicators.all())
+        for indicator in self.indicators:
+            self.fields[f"src_{indicator.pk}"] = forms.ChoiceField(
+                label=_("Source of “%(name)s”") % {"name": indicator.name},
+                choices=[("", _("Reported by the provider")), *CASE_SOURCES],
+                required=False,
+                initial=indicator.case_source,
+            )
+
+    def rows(self):
+        return [(i, self[f"src_{i.pk}"]) for i in self.indicators]
 
 
 class TargetsForm(forms.Form):
@@ -133,9 +157,17 @@ class ReturnForm(GovukMessages, forms.Form):
         self.indicators = list(monitoring_return.programme.indicators.all())
         values = {v.indicator_id: v.actual for v in monitoring_return.values.all()}
         reach = {(r.dimension, r.category): r.count for r in monitoring_return.reach.all()}
+        sources = dict(CASE_SOURCES)
         for indicator in self.indicators:
-            self.fields[f"ind_{indicator.pk}"] = _count_field(f"{indicator.name} ({indicator.unit})")
-            self.fields[f"ind_{indicator.pk}"].initial = values.get(indicator.pk)
+            field = _count_field(f"{indicator.name} ({indicator.unit})")
+            field.initial = values.get(indicator.pk)
+            if indicator.case_source:
+                # Counted from case records: disabled, so a posted value is ignored (Django keeps the initial).
+                field.disabled = True
+                field.help_text = _("From case records: %(source)s. Counted by svduty, not entered.") % {
+                    "source": sources[indicator.case_source]
+                }
+            self.fields[f"ind_{indicator.pk}"] = field
         for band, band_label in AGE_BANDS:
             for sex, sex_label in SEXES:
                 name = f"age_{band}_{sex}"
@@ -224,7 +256,7 @@ class ReturnForm(GovukMessages, forms.Form):
             "narrative": data.get("narrative", ""),
             "risks": data.get("risks", ""),
             "case_studies": data.get("case_studies", ""),
-            "values": {i.pk: data.get(f"ind_{i.pk}") for i in self.indicators},
+            "values": {i.pk: data.get(f"ind_{i.pk}") for i in self.indicators if not i.case_source},
             "reach": reach,
         }
 

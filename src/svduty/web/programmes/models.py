@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from svduty.web.core.money import format_pence
 
-from .options import QUARTER_LABELS, IndicatorKind, ProgrammeStatus, ReturnStatus
+from .options import CASE_SOURCES, QUARTER_LABELS, IndicatorKind, ProgrammeStatus, ReturnStatus
 
 # ONS entity code (first three characters) → 360Giving geoCodeType codelist (ThreeSixtyGiving/standard).
 GEO_CODE_TYPES = {
@@ -110,6 +110,16 @@ class Indicator(models.Model):
     kind = models.CharField(_("type"), max_length=8, choices=IndicatorKind.choices)
     unit = models.CharField(_("counted in"), max_length=60, default="people", help_text=_("e.g. sessions, schools"))
     order = models.PositiveSmallIntegerField(default=0)
+    case_source = models.CharField(
+        _("taken from case records"),
+        max_length=24,
+        blank=True,
+        choices=CASE_SOURCES,
+        help_text=_(
+            "Leave blank if the provider reports it. Otherwise each return's actual is counted from the cases "
+            "and referrals of the programme's organisation in that quarter, and the provider cannot change it."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

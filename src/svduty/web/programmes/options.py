@@ -16,6 +16,18 @@ class IndicatorKind(models.TextChoices):
     OUTCOME = "outcome", _("Outcome")
 
 
+# Case-data sources an indicator can take its actual from: the metrics of ``svduty.web.referrals.indicators``.
+CASE_SOURCES = [
+    ("cases_opened", _("Cases opened (people taken on)")),
+    ("young_people_engaged", _("People engaged (first engagement step done)")),
+    ("referrals_sent", _("Referrals sent to other organisations")),
+    ("referrals_received", _("Referrals received")),
+    ("referrals_accepted", _("Referrals accepted")),
+    ("referrals_completed", _("Referrals completed successfully")),
+    ("cases_closed", _("Cases closed")),
+]
+
+
 class ReturnStatus(models.TextChoices):
     DRAFT = "draft", _("Not submitted")
     SUBMITTED = "submitted", _("Submitted")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions as perms
+from .case_data import refresh_case_values
 from .models import MonitoringReturn, ReachCount, ReturnValue, ReturnVersion
 from .options import ReturnStatus
 
@@ -27,6 +28,9 @@ def snapshot(monitoring_return: MonitoringReturn) -> dict:
         "risks": monitoring_return.risks,
         "case_studies": monitoring_return.case_studies,
         "values": {str(v.indicator_id): v.actual for v in monitoring_return.values.all()},
+        "case_sources": {
+            str(i.pk): i.case_source for i in monitoring_return.programme.indicators.all() if i.case_source
+        },
         "reach": [
             [r.dimension, r.category, r.count] for r in monitoring_return.reach.order_by("dimension", "category")
         ],
@@ -56,7 +60,10 @@ def save_draft(monitoring_return: MonitoringReturn, data: dict, user) -> Monitor
     for field in ("total_reached", "spend_to_date_pence", "narrative", "risks", "case_studies"):
         setattr(fresh, field, data[field])
     fresh.save()
+    sourced = {i.pk for i in fresh.programme.indicators.all() if i.case_source}
     for indicator_id, actual in data["values"].items():
+        if indicator_id in sourced:
+            continue  # counted from case records below, never taken from the provider
         if actual is None:
             ReturnValue.objects.filter(monitoring_return=fresh, indicator_id=indicator_id).delete()
         else:
@@ -71,6 +78,7 @@ def save_draft(monitoring_return: MonitoringReturn, data: dict, user) -> Monitor
             if n
         ]
     )
+    refresh_case_values(fresh)
     return fresh
 
 
@@ -79,6 +87,7 @@ def submit(monitoring_return: MonitoringReturn, user) -> ReturnVersion:
     fresh = MonitoringReturn.objects.select_for_update().select_related("programme").get(pk=monitoring_return.pk)
     if not perms.can_submit_return(user, fresh):
         raise ReturnRefused(_("This return cannot be submitted now."))
+    refresh_case_values(fresh)  # the version keeps the count from case records as it stands at submission
     missing = missing_for_submission(fresh)
     if missing:
         raise ReturnRefused(_("Before you can submit, add %(what)s.") % {"what": "; ".join(missing)})

@@ -14,10 +14,19 @@ from svduty.web.commissioning.models import Award
 from svduty.web.core.views import check, require
 
 from . import permissions as perms
+from .case_data import refresh_case_values
 from .dashboard import board
-from .forms import CreateProgrammeForm, IndicatorForm, ProgrammeForm, ReturnForm, ReviewForm, TargetsForm
+from .forms import (
+    CaseSourcesForm,
+    CreateProgrammeForm,
+    IndicatorForm,
+    ProgrammeForm,
+    ReturnForm,
+    ReviewForm,
+    TargetsForm,
+)
 from .models import MonitoringReturn, Programme, Target
-from .options import COHORTS, ETHNIC_GROUPS, ReturnStatus
+from .options import CASE_SOURCES, COHORTS, ETHNIC_GROUPS, ReturnStatus
 from .returns import ReturnRefused, missing_for_submission, review, save_draft, submit
 from .schedule import create_programme, schedule_returns
 
@@ -114,6 +123,7 @@ def programme_plan(request, pk):
         return denied
     indicator_form = IndicatorForm(prefix="ind", initial={"order": programme.indicators.count() + 1, "unit": "people"})
     targets_form = TargetsForm(programme=programme, prefix="t")
+    sources_form = CaseSourcesForm(programme=programme, prefix="s")
     if request.method == "POST" and request.POST.get("kind") == "indicator":
         indicator_form = IndicatorForm(request.POST, prefix="ind")
         if indicator_form.is_valid():
@@ -135,10 +145,26 @@ def programme_plan(request, pk):
                         )
             messages.success(request, _("Targets saved"))
             return redirect("programmes:plan", programme.pk)
+    elif request.method == "POST" and request.POST.get("kind") == "sources":
+        sources_form = CaseSourcesForm(request.POST, programme=programme, prefix="s")
+        if sources_form.is_valid():
+            with transaction.atomic():
+                for indicator in sources_form.indicators:
+                    source = sources_form.cleaned_data[f"src_{indicator.pk}"]
+                    if source != indicator.case_source:
+                        indicator.case_source = source
+                        indicator.save(update_fields=["case_source"])
+            messages.success(request, _("Sources saved: returns not yet submitted will use them when next opened"))
+            return redirect("programmes:plan", programme.pk)
     return render(
         request,
         "programmes/plan.html",
-        {"programme": programme, "indicator_form": indicator_form, "targets_form": targets_form},
+        {
+            "programme": programme,
+            "indicator_form": indicator_form,
+            "targets_form": targets_form,
+            "sources_form": sources_form,
+        },
     )
 
 
@@ -176,8 +202,19 @@ def return_detail(request, pk):
             quarter=monitoring_return.quarter,
         )
     }
+    sources = dict(CASE_SOURCES)
+    if monitoring_return.is_open_for_provider:
+        sourced = {i.pk: i.case_source for i in monitoring_return.programme.indicators.all()}
+    else:  # as submitted: the sources the version was counted with
+        latest = monitoring_return.versions.order_by("-number").first()
+        sourced = {int(k): v for k, v in (latest.data.get("case_sources", {}) if latest else {}).items()}
     indicators = [
-        {"indicator": i, "actual": values.get(i.pk), "target": targets.get(i.pk)}
+        {
+            "indicator": i,
+            "actual": values.get(i.pk),
+            "target": targets.get(i.pk),
+            "source": sources.get(sourced.get(i.pk, ""), ""),
+        }
         for i in monitoring_return.programme.indicators.all()
     ]
     reach = list(monitoring_return.reach.all())
@@ -204,6 +241,9 @@ def return_edit(request, pk):
     denied = check(request, perms.can_edit_return(request.user, monitoring_return), reason)
     if denied:
         return denied
+    if request.method != "POST":
+        with transaction.atomic():
+            refresh_case_values(monitoring_return)  # the provider sees today's count from case records
     form = ReturnForm(request.POST or None, monitoring_return=monitoring_return)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,6 +273,8 @@ def return_submit(request, pk):
     denied = check(request, perms.can_submit_return(request.user, monitoring_return))
     if denied:
         return denied
+    with transaction.atomic():
+        refresh_case_values(monitoring_return)  # a source set since the draft was saved is not "missing"
     missing = missing_for_submission(monitoring_return)
     if request.method == "POST" and not missing:
         try:
