@@ -74,6 +74,12 @@ class ErrorOut(Schema):
     detail: str
 
 
+class ValidationErrorOut(Schema):
+    """A 422 is either our sentence (a rule refused the referral) or django-ninja's list of field errors."""
+
+    detail: str | list[dict]
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is None or timezone.is_aware(value):
         return value
@@ -106,7 +112,7 @@ def _out(case, person=False) -> dict:
 
 @router.post(
     "",
-    response={201: CaseOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: CaseOut, 403: ErrorOut, 422: ValidationErrorOut},
     auth=STAFF_AUTH,
     summary="Open a case on a pathway (the rules choose the track and deadlines)",
 )
