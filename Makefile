@@ -21,7 +21,8 @@ RUNTIME_DEBS := libpango-1.0-0:/usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 \
 	libpangoft2-1.0-0:/usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 \
 	fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 # Tests: Debian's Chromium for the browser tests (never a downloaded browser), pdftoppm to rasterise PDFs.
-TEST_DEBS := chromium:/usr/bin/chromium poppler-utils:pdftoppm
+# openjdk-17-jre-headless: Java for the Spark engine-equivalence tests (tests/analysis/test_hotspots_spark.py)
+TEST_DEBS := chromium:/usr/bin/chromium poppler-utils:pdftoppm openjdk-17-jre-headless:java
 
 .PHONY: run test fuzz lint format bench install install-test system-packages system-packages-test static clean
 

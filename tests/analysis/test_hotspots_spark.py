@@ -27,8 +27,8 @@ def spark():
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        _need(False, "PySpark is not installed (pip install 'svduty[spark]')")
-    _need(shutil.which("java") is not None, "Java is not on PATH")
+        _need(False, "missing: PySpark (pip install 'svduty[spark]')")
+    _need(shutil.which("java") is not None, "missing: java (Debian openjdk-17-jre-headless)")
     from svduty.analysis.hotspots.spark import local_session
 
     session = local_session("local[2]", "svduty-tests")
