@@ -59,10 +59,12 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The whole suite (8 minutes measured on two cores); the hypothesis fuzzing runs its small "test" profile.
+# The whole suite on both cores (pytest-xdist; a module's tests stay on one worker, so a module's browser and
+# workspace fixtures are built once); the hypothesis fuzzing runs its small "test" profile. PYTEST_WORKERS=0: serial.
+PYTEST_WORKERS ?= 2
 test: install-test system-packages-test lint
-	@echo "==> pytest: the whole suite (about 8 minutes)"
-	@SVDUTY_HYPOTHESIS_PROFILE=$${SVDUTY_HYPOTHESIS_PROFILE:-test} $(BIN)/python -m pytest
+	@echo "==> pytest: the whole suite on $(PYTEST_WORKERS) workers"
+	@SVDUTY_HYPOTHESIS_PROFILE=$${SVDUTY_HYPOTHESIS_PROFILE:-test} $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 # The adapters' fuzzing at depth: at least 10,000 hypothesis examples per adapter (54 min measured on a busy two-core machine).
 fuzz: install-test

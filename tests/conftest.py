@@ -81,6 +81,19 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = f"CI=true and this test cannot run here: {reason}"
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands its fuzz counts to the controller, which prints the summary."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fuzz_examples"] = dict(FUZZ_EXAMPLES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller adds up each xdist worker's fuzz counts (only called when pytest-xdist runs the suite)."""
+    FUZZ_EXAMPLES.update(getattr(node, "workeroutput", {}).get("fuzz_examples", {}))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """End every run with the fuzz examples run per adapter and what was skipped and why (or that nothing was)."""
     if config.option.collectonly:
