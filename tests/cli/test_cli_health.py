@@ -115,3 +115,23 @@ def test_dual_kde_and_analyst_descriptions(tmp_path):
         assert w.con.execute("SELECT analyst, purpose, rows FROM description_reads").fetchall() == [
             ("A. Analyst", "venue check", len(rows))
         ]
+
+
+def test_rms_extract_records_its_agreement_and_is_refused_without_one(tmp_path):
+    """Police record extracts are personal data: the RMS ingest takes --agreement like the health extracts."""
+    ws = str(tmp_path / "ws")
+    register = tmp_path / "register.toml"
+    register.write_text(
+        'require_current_agreement = true\n[[agreements]]\nreference = "DSA-RMS"\ndatasets = ["rms"]\n'
+        'status = "active"\nstarts_on = 2020-01-01\n'
+        '[[agreements]]\nreference = "DSA-OLD"\ndatasets = ["rms"]\nstatus = "expired"\n'
+    )
+    assert runner.invoke(app, ["agreements", "load", str(register), "-w", ws]).exit_code == 0
+    stale = runner.invoke(app, ["ingest", "rms", "--example", "--agreement", "DSA-OLD", "-w", ws])
+    assert stale.exit_code == 1 and "'DSA-OLD' is not current" in stale.stderr and "Traceback" not in stale.output
+    ok = runner.invoke(app, ["ingest", "rms", "--example", "--agreement", "DSA-RMS", "-w", ws])
+    assert ok.exit_code == 0 and "warning" not in ok.stderr, ok.output
+    report = json.loads(runner.invoke(app, ["status", "--json", "-w", ws]).stdout)
+    assert [f["agreement"] for f in report["ingests"] if f["source"] == "rms"] == [
+        {"reference": "DSA-RMS", "checked": "current"}
+    ]

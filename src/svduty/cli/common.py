@@ -111,3 +111,20 @@ class Stages:
             self.status.stop()
         if exc_type is None:
             self._finish()
+
+
+AgreementOption = Annotated[
+    str | None,
+    typer.Option("--agreement", "-a", help="Reference of the data-sharing agreement the files come under."),
+]
+
+
+def check_agreement(ws, source: str, reference: str | None, paths: list[Path]):
+    """The agreement an ingest of ``source`` comes under: refused when the workspace requires one, else warned."""
+    from svduty.data import agreements
+
+    check = agreements.check(ws.con, source, reference)
+    agreements.enforce(ws.con, check, ", ".join(str(p) for p in paths))
+    if not check.ok:
+        err_console.print(f"[bold yellow]warning:[/] {check.message}", highlight=False, soft_wrap=True)
+    return check

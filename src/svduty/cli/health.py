@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from svduty.cli.common import WorkspaceOption, console, err_console, user_errors
+from svduty.cli.common import AgreementOption, WorkspaceOption, check_agreement, console, err_console, user_errors
 from svduty.cli.ingest import ingest_app
 from svduty.cli.main import app
 from svduty.data import admissions, istv
@@ -23,10 +23,6 @@ from svduty.data.workspace import Workspace
 MappingOption = Annotated[
     Path | None,
     typer.Option("--mapping", "-m", help="Mapping file (.toml, .yaml or .json); default: the shipped one."),
-]
-AgreementOption = Annotated[
-    str | None,
-    typer.Option("--agreement", "-a", help="Reference of the data-sharing agreement the files come under."),
 ]
 
 
@@ -51,7 +47,7 @@ def istv_command(
     with user_errors():
         chosen = load_istv_mapping(mapping)
         with Workspace.create(workspace) as ws:
-            check = _agreement(ws, "istv", agreement, paths)
+            check = check_agreement(ws, "istv", agreement, paths)
             results = [istv.ingest(ws, p, chosen, check) for p in paths]
     _print(results, f"ISTV ingest ({chosen.name})", site=True)
 
@@ -76,17 +72,9 @@ def admissions_command(
     with user_errors():
         chosen = load_admissions_mapping(mapping)
         with Workspace.create(workspace) as ws:
-            check = _agreement(ws, "admissions", agreement, paths)
+            check = check_agreement(ws, "admissions", agreement, paths)
             results = [admissions.ingest(ws, p, chosen, check) for p in paths]
     _print(results, f"Admissions ingest ({chosen.name})", site=False)
-
-
-def _agreement(ws: Workspace, source: str, reference: str | None, paths: list[Path]) -> agreements_mod.AgreementCheck:
-    check = agreements_mod.check(ws.con, source, reference)
-    agreements_mod.enforce(ws.con, check, ", ".join(str(p) for p in paths))
-    if not check.ok:
-        err_console.print(f"[bold yellow]warning:[/] {check.message}", highlight=False, soft_wrap=True)
-    return check
 
 
 def _print(results: list[FileResult], title: str, *, site: bool) -> None:

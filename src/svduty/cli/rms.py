@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from svduty.cli.common import WorkspaceOption, console, err_console, user_errors
+from svduty.cli.common import AgreementOption, WorkspaceOption, check_agreement, console, err_console, user_errors
 from svduty.cli.ingest import ingest_app
 from svduty.data import rms
 from svduty.data.mapping import load_mapping
@@ -21,6 +21,7 @@ from svduty.data.workspace import Workspace
         "Examples:\n\n"
         "  svduty ingest rms crimes-2023.csv --mapping athena-mapping.toml\n\n"
         "  svduty ingest rms --example\n\n"
+        "  svduty ingest rms crimes-2023.csv --mapping athena-mapping.toml --agreement DSA-2024-001\n\n"
         "The mapping file (TOML, YAML or JSON) names the extract's columns, date and time formats, markers, "
         "victim/suspect columns and the Home Office offence-code lookup; see "
         "src/svduty/data/examples/example-mapping.toml. Person identifiers are pseudonymised with the "
@@ -35,6 +36,7 @@ def rms_command(
     example: Annotated[
         bool, typer.Option("--example", help="Ingest the SYNTHETIC example extract with the example mapping.")
     ] = False,
+    agreement: AgreementOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Ingest a police record extract (offence codes, times, ages, markers) through a mapping file."""
@@ -49,7 +51,8 @@ def rms_command(
     with user_errors():
         chosen = load_mapping(mapping)
         with Workspace.create(workspace) as ws:
-            results = [rms.ingest(ws, p, chosen) for p in inputs]
+            check = check_agreement(ws, "rms", agreement, inputs)
+            results = [rms.ingest(ws, p, chosen, check) for p in inputs]
     table = Table(title=f"RMS ingest ({chosen.name})", title_justify="left")
     for col in ("file", "read", "stored", "rejected", "result"):
         table.add_column(col, justify="right" if col in ("read", "stored", "rejected") else "left")

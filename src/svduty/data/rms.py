@@ -25,6 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from svduty.data import IngestError
+from svduty.data import agreements as agreements_mod
 from svduty.data.ingest_common import (
     FileResult,
     mark_if_unchanged,
@@ -85,13 +86,23 @@ def example_paths() -> tuple[Path, Path]:
     return EXAMPLES / "example-mapping.toml", EXAMPLES / "example-rms-extract-SYNTHETIC.csv"
 
 
-def ingest(ws: Workspace, path: Path, mapping: Mapping) -> FileResult:
-    """Ingest one extract (see module docstring)."""
+def ingest(
+    ws: Workspace, path: Path, mapping: Mapping, agreement: agreements_mod.AgreementCheck | None = None
+) -> FileResult:
+    """Ingest one extract (see module docstring); ``agreement`` is the data-sharing agreement it came under."""
     data = read_regular_file(path)
-    return ingest_bytes(ws, data, mapping, display=str(path), file_name=path.name)
+    return ingest_bytes(ws, data, mapping, display=str(path), file_name=path.name, agreement=agreement)
 
 
-def ingest_bytes(ws: Workspace, data: bytes, mapping: Mapping, *, display: str, file_name: str) -> FileResult:
+def ingest_bytes(
+    ws: Workspace,
+    data: bytes,
+    mapping: Mapping,
+    *,
+    display: str,
+    file_name: str,
+    agreement: agreements_mod.AgreementCheck | None = None,
+) -> FileResult:
     sha = sha256_bytes(data)
     con = ws.con
     force = mapping.force
@@ -121,6 +132,7 @@ def ingest_bytes(ws: Workspace, data: bytes, mapping: Mapping, *, display: str, 
             result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
         result.rows_read, result.rows_stored, result.rows_rejected = parsed.read, parsed.stored, len(parsed.rejects)
         record_ingest(con, result, SOURCE)
+        agreements_mod.record(con, ingest_id, agreement)
         _store(con, parsed, ingest_id, mapping, file_name)
     return result
 
