@@ -101,3 +101,21 @@ def test_tiled_refuses_unsorted_cells_and_general_weights():
         gistar_tiled([1, 0, 0], [0, 0, 1], [1.0, 2.0, 3.0], lattice_offsets())
     with pytest.raises(AnalysisError, match="binary"):
         gistar_tiled([0, 0, 1], [0, 1, 0], [1.0, 2.0, 3.0], lattice_offsets(), transform="O")
+
+
+@pytest.mark.parametrize(("tile_size", "reach"), [(5, 1), (4, 3), (3, 7), (1, 0)])
+def test_iter_tiles_matches_a_mask_per_tile(tile_size, reach):
+    """The sort-based cut equals the plain definition: core = cells of the tile, context = cells within reach."""
+    rng = np.random.default_rng(7)
+    cells = np.unique(rng.integers(0, 40 * 37, size=600))
+    rows, cols = cells // 37, cells % 37
+    got = list(iter_tiles(rows, cols, tile_size, reach))
+    tr, tc = rows // tile_size, cols // tile_size
+    keys = sorted({(int(a), int(b)) for a, b in zip(tr, tc, strict=True)})
+    assert [(t.tile_row, t.tile_col) for t in got] == keys
+    for tile in got:
+        r0, c0 = tile.tile_row * tile_size, tile.tile_col * tile_size
+        near = (rows >= r0 - reach) & (rows < r0 + tile_size + reach) & (cols >= c0 - reach)
+        near &= cols < c0 + tile_size + reach
+        assert np.array_equal(tile.core, np.flatnonzero((tr == tile.tile_row) & (tc == tile.tile_col)))
+        assert np.array_equal(tile.context, np.flatnonzero(near))

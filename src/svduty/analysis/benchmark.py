@@ -27,7 +27,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from svduty.analysis import tables
 from svduty.analysis.deprivation import poisson_interval
+from svduty.analysis.engine import Engine, duckdb_engine
 from svduty.data import deprivation as dep
 from svduty.data import geography
 
@@ -102,21 +104,23 @@ def similar_group(profile: pd.DataFrame, pfa: str, size: int = GROUP_SIZE) -> pd
 
 
 def assess(
-    con: duckdb.DuckDBPyConnection, force: str | None, start: date, end: date, categories: list[str]
+    con: duckdb.DuckDBPyConnection,
+    force: str | None,
+    start: date,
+    end: date,
+    categories: list[str],
+    engine: Engine | None = None,
 ) -> Benchmark | None:
-    """Rates and mix of every force in the workspace for the period; None below ``MIN_FORCES`` forces."""
+    """Rates and mix of every force in the workspace for the period; None below ``MIN_FORCES`` forces.
+
+    The counts are over every force's incidents: on Spark (``engine``) the whole dataset, not the driver's copy."""
     pfa = geography.pfa_name(force)
     if pfa is None:
         return None
-    counts = con.execute(
-        """
-        SELECT i.force, i.sv_category, count(*) AS n FROM incidents i JOIN ingests g USING (ingest_id)
-        WHERE g.status = 'active' AND i.source <> 'synthetic' AND i.sv_category IS NOT NULL
-          AND i.month BETWEEN ? AND ?
-        GROUP BY 1, 2
-        """,
-        [start, end],
-    ).df()
+    eng = engine or duckdb_engine(con)
+    counts = eng.run(
+        tables.force_category_counts(tables.canonical("incidents"), tables.canonical("ingests"), start, end)
+    )
     counts["pfa"] = counts["force"].map(geography.pfa_name)
     counts = counts.dropna(subset=["pfa"])
     if counts["pfa"].nunique() < MIN_FORCES or pfa not in set(counts["pfa"]):

@@ -25,6 +25,7 @@ from svduty.analysis import (
     sna,
     themes,
 )
+from svduty.analysis.engine import Engine
 from svduty.analysis.priorities import Candidate, rank_priorities
 from svduty.analysis.where import WherePlaces, where_places
 
@@ -106,15 +107,20 @@ class Assessment:
 
 
 def assess(
-    con: duckdb.DuckDBPyConnection, scope: sna.Scope, progress: Callable[[str], None] | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: sna.Scope,
+    progress: Callable[[str], None] | None = None,
+    engine: Engine | None = None,
 ) -> Assessment:
     """Compute the whole SNA for ``scope`` (see ``svduty.analysis.sna`` for definitions).
 
     ``progress`` is told the name of each stage as it starts (the CLI shows them: a national year takes minutes).
+    ``engine`` (default: DuckDB over ``con``) runs the reductions of ``svduty.analysis.tables``; with Spark, ``con``
+    is the driver-side copy of the scope (``svduty.analysis.engine.spark_workspace``).
     """
     stage = progress or (lambda _name: None)
     stage("scope and period")
-    notes = sna.prepare_scope(con, scope)
+    notes = sna.prepare_scope(con, scope, engine)
     period = sna.resolve_period(con, scope)
     tables: dict[str, pd.DataFrame] = {}
     synthetic: list[str] = []
@@ -122,10 +128,10 @@ def assess(
     stage("crime types, trends and times")
     categories = sna.sv_categories(con)
     notes["sv_categories"] = categories
-    crime_types = sna.by_crime_type(con, period)
+    crime_types = sna.by_crime_type(con, period, engine)
     tables["by_crime_type"] = crime_types
-    head = sna.headline(con, crime_types, period, categories)
-    monthly = sna.monthly_series(con, categories)
+    head = sna.headline(con, crime_types, period, categories, engine)
+    monthly = sna.monthly_series(con, categories, engine)
     tables["monthly"] = monthly
     tables["seasonal"] = sna.seasonal_profile(monthly)
     hw, hw_synthetic = sna.hour_weekday(con, period)
@@ -142,6 +148,7 @@ def assess(
         area_prefix=notes.get("area_prefix"),  # type: ignore[arg-type]
         area_lad_codes=notes.get("area_lad_codes"),  # type: ignore[arg-type]
         pfas=notes.get("area_pfas"),  # type: ignore[arg-type]
+        engine=engine,
     )
     notes.update(lsoa_notes)
     tables["lsoa_sv"] = lsoas
@@ -160,7 +167,7 @@ def assess(
     own_force = scope.force or (forces[0] if len(forces) == 1 else None)  # type: ignore[index]
     bench = None
     if not scope.area and own_force:
-        bench = benchmark.assess(con, str(own_force), period.start, period.end, categories)
+        bench = benchmark.assess(con, str(own_force), period.start, period.end, categories, engine)
         if bench is not None:
             tables.update(bench.tables)
 
@@ -193,7 +200,7 @@ def assess(
     tables["under_25"] = under_25
     marker_table, marker_synthetic = sna.markers(con, period)
     tables["markers"] = marker_table
-    tables["outcomes"] = sna.outcomes(con, period)
+    tables["outcomes"] = sna.outcomes(con, period, engine)
     notes["outcomes_synthetic"] = sna.synthetic_field_used(con, "outcome", period)
     if notes["outcomes_synthetic"]:
         synthetic.append("Outcomes (partly synthetic)")

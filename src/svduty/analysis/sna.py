@@ -23,10 +23,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import ibis
 import numpy as np
 import pandas as pd
 
-from svduty.analysis import AnalysisError
+from svduty.analysis import AnalysisError, tables
+from svduty.analysis.engine import Engine, duckdb_engine
 from svduty.data import geography
 from svduty.data.schema import SV_PROXY_CRIME_TYPES
 
@@ -126,20 +128,50 @@ def lookup_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     return con.execute(f"SELECT {cols['lsoa11']} AS code11, {cols['lsoa21']} AS code21 FROM {table}").df()
 
 
-def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, object]:
+def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope, engine: Engine | None = None) -> dict[str, object]:
     """Create temp view ``sna_inc`` (incidents in scope, any month) and return notes about the scope.
 
     ``--area`` is an LSOA code prefix (``E01000``), a local authority code (needs the lookup table) or an
     LSOA-name prefix (police.uk LSOA names start with the local authority name, e.g. ``City of London
     001A``). With an area, incidents without a location cannot be placed and are left out (the report says
-    how many).
+    how many). The scope is one Ibis expression (``tables.scope``): compiled to the DuckDB view, and set on
+    ``engine`` (Spark) for the reductions that run there.
     """
-    where = ["g.status = 'active'", "i.source <> 'synthetic'"]
-    params: list[object] = []
+    filters, notes = scope_filters(con, scope)
+    expr = tables.scope(tables.canonical("incidents"), tables.canonical("ingests"), **filters)
+    con.execute("CREATE OR REPLACE TEMP VIEW sna_inc AS " + duckdb_engine(con).sql(expr))
+    if engine is not None:
+        engine.scope = expr  # the same expression, compiled for the engine when a reduction runs
+    row = con.execute("SELECT count(*), min(month), max(month) FROM sna_inc").fetchone()
+    if not row or not row[0]:
+        what = ", ".join(f"{k}={v}" for k, v in (("force", scope.force), ("area", scope.area)) if v)
+        raise SnaError(f"no incidents in the workspace for {what or 'any scope'}")
+    notes["incidents_in_scope"] = int(row[0])
+    forces = con.execute(
+        "SELECT coalesce(reported_by, force), count(*) FROM sna_inc GROUP BY 1 ORDER BY 2 DESC"
+    ).fetchall()
+    notes["forces"] = [str(f[0]) for f in forces if f[0]]
+    if not scope.area:
+        notes.update(_force_area(scope.force, notes["forces"]))  # type: ignore[arg-type]
+    notes["sources"] = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM sna_inc").fetchall())
+    notes["data_start"], notes["data_end"] = row[1], row[2]
+    return notes
+
+
+def scope_incidents(con: duckdb.DuckDBPyConnection, engine: Engine | None = None) -> tuple[Engine, ibis.Table]:
+    """The engine and the incidents in scope: the ``sna_inc`` view on DuckDB, the scope expression on Spark."""
+    if engine is not None and engine.name != "duckdb":
+        if engine.scope is None:
+            raise SnaError("the SNA scope is not prepared on this engine")
+        return engine, engine.scope
+    return duckdb_engine(con), tables.canonical("incidents", "sna_inc")
+
+
+def scope_filters(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, object], dict[str, object]]:
+    """The arguments of ``tables.scope`` for ``scope`` (an area of local authorities becomes its LSOA codes, from
+    the workspace lookup) and the notes about the area."""
+    filters: dict[str, object] = {"force": scope.force}
     notes: dict[str, object] = {"area_kind": None}
-    if scope.force:
-        where.append("(lower(i.force) = lower(?) OR lower(i.reported_by) = lower(?))")
-        params += [scope.force, scope.force]
     if scope.area:
         area = scope.area.strip()
         parts = [x.strip().upper() for x in area.split(",") if x.strip()]
@@ -155,43 +187,24 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
                 )
             lads = _area_lads(con, table, cols, parts)
             codes = [c for c in (cols.get("lsoa11"), cols.get("lsoa21")) if c]
-            in_list = ", ".join("'" + _quote(x) + "'" for x in lads)
-            members = " UNION ".join(f"SELECT {c} FROM {table} WHERE {cols['lad']} IN ({in_list})" for c in codes)
-            where.append(f"i.lsoa_code IN ({members})")
+            members = " UNION ".join(
+                f"SELECT {c} FROM {table} WHERE {cols['lad']} IN (SELECT unnest(?))" for c in codes
+            )
+            rows = con.execute(members, [lads] * len(codes)).fetchall()
+            filters["lsoa_codes"] = sorted({str(r[0]) for r in rows if r[0] is not None})
             notes["area_kind"] = "local authority code"
             notes["area_lad"] = area
             notes["area_lad_codes"] = lads
         elif LSOA_CODE_PREFIX.match(area.upper()):
             area = area.upper()
-            where.append("upper(i.lsoa_code) LIKE ?")
-            params.append(area + "%")
+            filters["lsoa_code_prefix"] = area
             notes["area_kind"] = "LSOA code prefix"
             notes["area_prefix"] = area
         else:
-            where.append("lower(i.lsoa_name) LIKE ?")
-            params.append(area.lower() + "%")
+            filters["lsoa_name_prefix"] = area
             notes["area_kind"] = "LSOA name prefix"
             notes["area_prefix"] = area
-    sql = (
-        "CREATE OR REPLACE TEMP VIEW sna_inc AS SELECT i.* FROM incidents i "
-        "JOIN ingests g USING (ingest_id) WHERE " + " AND ".join(where)
-    )
-    # DuckDB views cannot take prepared parameters: inline them as SQL string literals.
-    con.execute(_inline(sql, params))
-    row = con.execute("SELECT count(*), min(month), max(month) FROM sna_inc").fetchone()
-    if not row or not row[0]:
-        what = ", ".join(f"{k}={v}" for k, v in (("force", scope.force), ("area", scope.area)) if v)
-        raise SnaError(f"no incidents in the workspace for {what or 'any scope'}")
-    notes["incidents_in_scope"] = int(row[0])
-    forces = con.execute(
-        "SELECT coalesce(reported_by, force), count(*) FROM sna_inc GROUP BY 1 ORDER BY 2 DESC"
-    ).fetchall()
-    notes["forces"] = [str(f[0]) for f in forces if f[0]]
-    if not scope.area:
-        notes.update(_force_area(scope.force, notes["forces"]))  # type: ignore[arg-type]
-    notes["sources"] = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM sna_inc").fetchall())
-    notes["data_start"], notes["data_end"] = row[1], row[2]
-    return notes
+    return filters, notes
 
 
 def _area_lads(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, str], parts: list[str]) -> list[str]:
@@ -297,18 +310,10 @@ def sv_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 # -- headline and crime types --------------------------------------------------------------------------------
-def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period, engine: Engine | None = None) -> pd.DataFrame:
     """Count per police.uk crime type in the period and the previous one; SV proxy types flagged."""
-    frame = con.execute(
-        """
-        SELECT offence_group AS crime_type,
-               count(*) FILTER (WHERE month BETWEEN ? AND ?) AS count,
-               count(*) FILTER (WHERE month BETWEEN ? AND ?) AS previous,
-               bool_or(sv_category IS NOT NULL) AS serious_violence
-        FROM sna_inc GROUP BY 1
-        """,
-        [period.start, period.end, period.prev_start, period.prev_end],
-    ).df()
+    eng, inc = scope_incidents(con, engine)
+    frame = eng.run(tables.crime_type_counts(inc, period.start, period.end, period.prev_start, period.prev_end))
     frame["count"] = frame["count"].astype(int)
     if period.has_previous:
         frame["previous"] = frame["previous"].astype(int)
@@ -341,7 +346,11 @@ def change_p_value(current: int, previous: int) -> float:
 
 
 def headline(
-    con: duckdb.DuckDBPyConnection, crime_types: pd.DataFrame, period: Period, categories: list[str]
+    con: duckdb.DuckDBPyConnection,
+    crime_types: pd.DataFrame,
+    period: Period,
+    categories: list[str],
+    engine: Engine | None = None,
 ) -> dict[str, object]:
     """SV count, share of all recorded crime (ASB excluded), change vs the previous period (ratio), count per SV
     category (police.uk type, or record-level category)."""
@@ -351,13 +360,9 @@ def headline(
     serious = int(sv["count"].sum())
     prev_covered = period.has_previous
     previous = int(sv["previous"].sum()) if prev_covered else 0
-    per_category = dict(
-        con.execute(
-            "SELECT sv_category, count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ? "
-            "GROUP BY 1",
-            [period.start, period.end],
-        ).fetchall()
-    )
+    eng, inc = scope_incidents(con, engine)
+    counts = eng.run(tables.category_counts(inc, period.start, period.end))
+    per_category = dict(zip(counts["sv_category"], counts["count"], strict=True))
     return {
         "all_crime": all_crime,
         "anti_social_behaviour": int(crime_types.loc[~crime_types["recorded_crime"], "count"].sum()),
@@ -371,23 +376,14 @@ def headline(
 
 
 # -- when ----------------------------------------------------------------------------------------------------
-def monthly_series(con: duckdb.DuckDBPyConnection, categories: list[str]) -> pd.DataFrame:
+def monthly_series(con: duckdb.DuckDBPyConnection, categories: list[str], engine: Engine | None = None) -> pd.DataFrame:
     """Every month in the data: SV by proxy type, SV total, all recorded crime, 12-month mean of SV."""
-    frame = con.execute(
-        f"""
-        WITH months AS (
-            SELECT unnest(generate_series(min(month), max(month), INTERVAL 1 MONTH))::DATE AS month FROM
-            sna_inc
-        )
-        SELECT m.month,
-               {
-            ", ".join(f"count(i.month) FILTER (WHERE i.sv_category = '{_quote(t)}') AS {_ident(t)}" for t in categories)
-        }, count(i.month) FILTER (WHERE i.sv_category IS NOT NULL) AS
-               serious_violence, count(i.month) FILTER (WHERE i.offence_group <> '{ASB}') AS all_crime
-        FROM months m LEFT JOIN sna_inc i ON i.month = m.month
-        GROUP BY 1 ORDER BY 1
-        """
-    ).df()
+    eng, inc = scope_incidents(con, engine)
+    held = eng.run(tables.monthly_counts(inc, categories))
+    first, last = held["month"].min(), held["month"].max()
+    months = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="MS").date  # months without rows count 0
+    frame = held.set_index("month").reindex(months, fill_value=0).rename_axis("month").reset_index()
+    frame[frame.columns[1:]] = frame[frame.columns[1:]].astype("int64")
     frame["rolling_12m_mean"] = frame["serious_violence"].rolling(12, min_periods=12).mean()
     frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     return frame
@@ -488,6 +484,7 @@ def lsoa_table(
     area_prefix: str | None = None,
     area_lad_codes: list[str] | None = None,
     pfas: list[str] | None = None,
+    engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """SV per LSOA in the period, with residents, rate per 1,000 and whether the LSOA is in the area.
 
@@ -506,15 +503,8 @@ def lsoa_table(
     unmatched are matched through the lookup's best-fit 2021 LSOA; when several 2011 LSOAs best-fit one 2021
     LSOA its residents are shared equally among them, so that area totals are not double counted.
     """
-    frame = con.execute(
-        """
-        SELECT lsoa_code AS code, any_value(lsoa_name) AS name, count(*) AS incidents,
-               count(*) FILTER (WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?) AS count,
-               count(*) FILTER (WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?) AS previous
-        FROM sna_inc WHERE lsoa_code IS NOT NULL GROUP BY 1
-        """,
-        [period.start, period.end, period.prev_start, period.prev_end],
-    ).df()
+    eng, inc = scope_incidents(con, engine)
+    frame = eng.run(tables.lsoa_counts(inc, period.start, period.end, period.prev_start, period.prev_end))
     table = lookup_table(con)
     cols = _lookup_columns(con, table) if table else {}
     home: list[str] = []
@@ -627,10 +617,7 @@ def lsoa_table(
     # Share of the area's located SV: in-area LSOAs over in-area located SV (LSOAs over the boundary have none).
     in_area_total = frame.loc[frame["in_area"], "count"].sum()
     frame["share_of_sv"] = np.where(frame["in_area"], frame["count"] / in_area_total if in_area_total else 0.0, np.nan)
-    no_location = con.execute(
-        "SELECT count(*) FROM sna_inc WHERE sv_category IS NOT NULL AND lsoa_code IS NULL AND month BETWEEN ? AND ?",
-        [period.start, period.end],
-    ).fetchone()
+    no_location = [eng.scalar(tables.sv_without_location(inc, period.start, period.end))]
     matched = frame["persons"].notna()
     area = frame["in_area"]
     lad_names = frame.loc[area, ["lad_code", "lad_name"]].dropna().drop_duplicates()
@@ -861,19 +848,10 @@ def markers(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFram
     return frame.drop(columns="synthetic"), synthetic
 
 
-def outcomes(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+def outcomes(con: duckdb.DuckDBPyConnection, period: Period, engine: Engine | None = None) -> pd.DataFrame:
     """Last recorded outcome of SV crimes in the period (police.uk 'Last outcome category'), by proxy type."""
-    frame = _window(
-        con,
-        """
-        SELECT coalesce(nullif(outcome, ''), 'No outcome recorded') AS outcome, sv_category AS crime_type,
-               count(*) AS count
-        FROM sna_inc WHERE sv_category IS NOT NULL AND month BETWEEN ? AND ?
-        GROUP BY ALL
-        """,
-        period.start,
-        period.end,
-    )
+    eng, inc = scope_incidents(con, engine)
+    frame = eng.run(tables.outcome_counts(inc, period.start, period.end))
     wide = frame.pivot_table(index="outcome", columns="crime_type", values="count", fill_value=0, aggfunc="sum")
     wide["total"] = wide.sum(axis=1)
     wide["share"] = wide["total"] / wide["total"].sum() if wide["total"].sum() else 0.0

@@ -228,9 +228,14 @@ def run_classify(grid, pts: Points, w, what: str, *, period_months: int | None) 
     )
 
 
-def run_gistar(grid, counts, neighbours, distance, k, permutations, seed, classify_by, what, period) -> MethodOutput:
-    w = weights_for(grid, neighbours, distance, k)
-    res = hs.gistar(counts, w, permutations=permutations, seed=seed, classify_by=classify_by)
+def run_gistar(
+    grid, counts, neighbours, distance, k, permutations, seed, classify_by, what, period, engine="duckdb", master=None
+) -> MethodOutput:
+    if engine == "spark":
+        res = _gistar_on_spark(grid, counts, neighbours, distance, permutations, seed, classify_by, master)
+    else:
+        w = weights_for(grid, neighbours, distance, k)
+        res = hs.gistar(counts, w, permutations=permutations, seed=seed, classify_by=classify_by)
     columns = {"G": res.G, "EG": res.EG, "VG": res.VG, "z": res.z, "p_norm": res.p_norm}
     if res.p_sim is not None:
         columns["p_sim"] = res.p_sim
@@ -256,6 +261,24 @@ def run_gistar(grid, counts, neighbours, distance, k, permutations, seed, classi
         rank=np.where(hot, res.z, np.nan),
         lines=[f"  {label}: {n:,}" for label, n in res.counts_by_class().items() if n],
     )
+
+
+def _gistar_on_spark(grid, counts, neighbours, distance, permutations, seed, classify_by, master):
+    """Gi* in tiles on Spark (``svduty.analysis.hotspots.spark``): the same z and p_sim as the one-machine run."""
+    import pandas as pd
+
+    from svduty.analysis import AnalysisError
+    from svduty.analysis.hotspots.spark import gistar_spark, local_session
+    from svduty.analysis.hotspots.tiled import lattice_offsets
+
+    if grid.kind == "hex" or neighbours == "knn":
+        raise AnalysisError("--engine spark runs Gi* on square cells with queen, rook or distance neighbours")
+    band = distance if distance is not None else 1.5 * grid.cell_size
+    offsets = lattice_offsets(neighbours, distance=band, cell_size=grid.cell_size)
+    spark = local_session(master)
+    frame = pd.DataFrame({"row": grid.rows, "col": grid.cols, "y": np.asarray(counts, dtype=float)})
+    cells = spark.createDataFrame(frame)
+    return gistar_spark(spark, cells, offsets, permutations=permutations, seed=seed, classify_by=classify_by)
 
 
 def weights_for(grid, neighbours, distance, k):

@@ -272,6 +272,13 @@ def hotspots_command(
     out: Annotated[
         Path, typer.Option("--out", metavar="PATH", help="Output path stem: writes OUT.geojson/.csv/.svg/.png/.json.")
     ] = Path("hotspots"),
+    engine: Annotated[
+        str, typer.Option("--engine", help="gistar: duckdb (one machine) or spark (tiles as Spark tasks).")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", metavar="URL", help="Spark master (default local[2])."),
+    ] = None,
 ) -> None:
     """Hot spot analysis of incidents in the workspace, written as GeoJSON, CSV and an offline map."""
     from svduty.analysis import hotspots as hs
@@ -285,6 +292,12 @@ def hotspots_command(
     if out.is_dir():
         out = out / "hotspots"
     with user_errors():
+        if engine not in ("duckdb", "spark") or (engine == "spark" and method != Method.gistar):
+            raise AnalysisError(f"--engine {engine}: give duckdb, or spark with --method gistar")
+        if engine == "spark":
+            from svduty.analysis.engine import require_pyspark
+
+            require_pyspark()
         spans = parse_span(before, "--before"), parse_span(after, "--after")
         with Workspace.open(workspace, read_only=True) as ws:
             force = resolve_force(ws.con, force)
@@ -313,7 +326,20 @@ def hotspots_command(
         elif method == Method.kde:
             res = run_kde(grid, pts, bandwidth, kernel, what, period)
         elif method == Method.gistar:
-            res = run_gistar(grid, counts, neighbours.value, distance, k, permutations, seed, classify_by, what, period)
+            res = run_gistar(
+                grid,
+                counts,
+                neighbours.value,
+                distance,
+                k,
+                permutations,
+                seed,
+                classify_by,
+                what,
+                period,
+                engine,
+                spark_master,
+            )
         else:
             res = run_concentration(grid, counts, what, period)
         meta: dict = {

@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "risk_factors",
     "synth",
     "sna",
+    "export",
     "hotspots",
     "evaluate",
     "web",

@@ -18,7 +18,8 @@ from svduty.report import ReportError
         "  svduty sna --out out/sna\n\n"
         "  svduty sna --force 'City of London' --from 2020-12 --to 2021-11 --out out/col\n\n"
         "  svduty sna --area E09000001 --no-pdf --out out/col-area\n\n"
-        "  svduty sna --area E09000001 --boundaries lsoa_2021.gpkg --out out/col-area"
+        "  svduty sna --area E09000001 --boundaries lsoa_2021.gpkg --out out/col-area\n\n"
+        "  svduty sna --engine spark --parquet out/parquet --force 'City of London' --out out/col-spark"
     ),
 )
 def sna_command(
@@ -53,6 +54,22 @@ def sna_command(
         help="LSOA boundaries (GeoPackage or GeoJSON) for the Where maps (default: the bundled sample boundaries "
         "when they cover the area, else LSOAs are drawn as points).",
     ),
+    engine: str = typer.Option(
+        "duckdb",
+        "--engine",
+        metavar="ENGINE",
+        help="duckdb (the workspace, default) or spark: the table work runs on Spark over the workspace's Parquet "
+        "export (--parquet, else exported to a temporary folder first).",
+    ),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", metavar="URL", help="Spark master (default: $SPARK_MASTER, else local[2])."
+    ),
+    parquet: str | None = typer.Option(
+        None,
+        "--parquet",
+        metavar="DIR",
+        help="With --engine spark: a dataset written by `svduty export parquet` (a folder or a URI Spark reads).",
+    ),
 ) -> None:
     """Write OUT/index.html, OUT/sna.pdf, OUT/tables/*.csv and OUT/summary.json."""
     from svduty.data.names import check_area, resolve_force
@@ -60,6 +77,12 @@ def sna_command(
 
     console = make_console(stderr=True)
     start, end = month_option(from_month, "--from"), month_option(to_month, "--to")
+    if engine not in ("duckdb", "spark"):
+        with user_errors():
+            raise ReportError(f"--engine {engine}: give duckdb or spark")
+    if engine == "spark" or parquet:
+        _sna_on_spark(workspace, force, area, start, end, out, pdf, boundaries, spark_master, parquet, console)
+        return
     with user_errors(), Workspace.open(workspace, read_only=True) as ws:
         # Names first, before the analysis and report libraries load (seconds): a typo is answered at once.
         force, area = resolve_force(ws.con, force), check_area(ws.con, area)
@@ -80,6 +103,10 @@ def sna_command(
                 result = render(assessment, out, pdf=pdf, synthetic_columns=synthetic_columns)
             except OSError as exc:
                 raise ReportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    _print_result(console, assessment, result, start, end, out)
+
+
+def _print_result(console, assessment, result, start, end, out) -> None:
     for note in period_notes(assessment.period, start, end):
         console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     h = assessment.headline
@@ -93,6 +120,45 @@ def sna_command(
     console.print(f"  wrote {len(result.tables)} tables in {out / 'tables'}")
     if assessment.synthetic_sections:
         console.print(f"[yellow]synthetic sections:[/yellow] {', '.join(assessment.synthetic_sections)}")
+
+
+def _sna_on_spark(workspace, force, area, start, end, out, pdf, boundaries, master, parquet, console) -> None:
+    """The SNA with its table work on Spark: the dataset is read by Spark, the scope's rows come to the driver."""
+    import tempfile
+
+    from svduty.analysis.engine import require_pyspark
+
+    with user_errors():
+        require_pyspark()
+        with Stages(console) as stage:
+            tmp = None
+            if parquet is None:
+                from svduty.data import parquet_export
+                from svduty.data.workspace import Workspace
+
+                stage("exporting the workspace to Parquet")
+                tmp = tempfile.TemporaryDirectory(prefix="svduty-parquet-")
+                parquet = tmp.name
+                with Workspace.open(workspace, read_only=True) as ws:
+                    parquet_export.export(ws.con, Path(parquet), ws.schema_version(), replace=True)
+            stage("starting Spark")
+            from svduty.analysis.engine import spark_assess
+            from svduty.analysis.sna import Scope
+            from svduty.report.sna import render, synthetic_columns_of
+
+            scope = Scope(
+                force=force, area=area, start=start, end=end, boundaries=str(boundaries) if boundaries else None
+            )
+            try:
+                assessment, con = spark_assess(parquet, scope, master, stage)
+                stage("writing the report" + (" and PDF" if pdf else ""))
+                result = render(assessment, out, pdf=pdf, synthetic_columns=synthetic_columns_of(con))
+            except OSError as exc:
+                raise ReportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+            finally:
+                if tmp is not None:
+                    tmp.cleanup()
+    _print_result(console, assessment, result, start, end, out)
 
 
 def period_notes(period, start, end) -> list[str]:

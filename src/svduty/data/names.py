@@ -51,7 +51,11 @@ def resolve_force(con: duckdb.DuckDBPyConnection, text: str | None) -> str | Non
     """
     if text is None:
         return None
-    forces = force_names(con)
+    return resolve_force_in(force_names(con), text)
+
+
+def resolve_force_in(forces: dict[str, list[str]], text: str) -> str:
+    """``resolve_force`` over the slug → published names of a dataset (the Spark engine computes them there)."""
     if not forces:
         raise UnknownNameError(
             f"--force {text}: the workspace holds no police data yet (svduty ingest police-uk PATH, or --sample)"

@@ -331,7 +331,7 @@ def _store_rows(
         result.status, result.replaced = "replaced", replaced
         result.message = "replaced ingest " + ", ".join(f"#{i}" for i in replaced)
     validated = _validated_sql(source_sql, month_text, has_nul=has_nul)
-    stored = _count(con.execute(_insert_incidents_sql(validated, ingest_id), [result.force]).fetchone())
+    stored = _count(con.execute(_insert_incidents_sql(validated, ingest_id, result.month), [result.force]).fetchone())
     rejected = 0
     if stored < total:
         rejected = _count(
@@ -619,12 +619,13 @@ def _nul_check() -> str:
                     'NUL byte (\\0) inside the field: not text', NULL]"""
 
 
-def _insert_incidents_sql(validated: str, ingest_id: int) -> str:
+def _insert_incidents_sql(validated: str, ingest_id: int, month: date | None) -> str:
+    """Stored rows all carry the file's month (any other is a reject), so the month is one constant, not parsed."""
     sv_types = _sql_list(SV_PROXY_CRIME_TYPES)
     return f"""
         INSERT INTO incidents
         SELECT {ingest_id}::BIGINT * 4294967296 + line, {ingest_id}, line, '{SOURCE}', crime_id,
-               make_date(month_text[1:4]::INTEGER, month_text[6:7]::INTEGER, 1), NULL, crime_type, NULL,
+               DATE '{month.isoformat() if month else None}', NULL, crime_type, NULL,
                CASE WHEN list_contains({sv_types}, crime_type) THEN crime_type END, NULL, NULL, NULL,
                lat, lon, location, lsoa_code, lsoa_name, ?, reported_by, falls_within, outcome, context, false
         FROM ({validated}) WHERE problem IS NULL"""

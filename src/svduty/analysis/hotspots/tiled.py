@@ -301,26 +301,45 @@ class Tile:
 
 
 def iter_tiles(rows, cols, tile_size: int, reach: int) -> Iterator[Tile]:
-    """Cut a lattice (cells given by ``rows``/``cols``) into square tiles of ``tile_size`` cells plus a halo."""
+    """Cut a lattice (cells given by ``rows``/``cols``) into square tiles of ``tile_size`` cells plus a halo.
+
+    Each cell is sent to the few tiles whose core or halo holds it (9 when ``reach < tile_size``), then one sort
+    groups them: O(cells) memberships, not a mask over every cell per tile."""
     if tile_size < 1:
         raise AnalysisError("tile size must be at least one cell")
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
+    if rows.size == 0:
+        return
     tr, tc = rows // tile_size, cols // tile_size
-    tile_key = tr * (int(tc.max(initial=0)) + 1) + tc
-    order = np.argsort(tile_key, kind="stable")
-    bounds = np.flatnonzero(np.diff(tile_key[order])) + 1
-    for core in np.split(order, bounds):
-        if core.size == 0:
-            continue
-        r0, c0 = int(tr[core[0]]) * tile_size, int(tc[core[0]]) * tile_size
-        near = (
-            (rows >= r0 - reach)
-            & (rows < r0 + tile_size + reach)
-            & (cols >= c0 - reach)
-            & (cols < c0 + tile_size + reach)
-        )
-        yield Tile(int(tr[core[0]]), int(tc[core[0]]), np.sort(core), np.flatnonzero(near))
+    span = -(-int(reach) // tile_size)  # tiles away whose halo can reach a cell
+    width = int(tc.max()) + span + 2
+    keys, members = [], []
+    for dr in range(-span, span + 1):
+        r0 = (tr + dr) * tile_size
+        in_r = (rows >= r0 - reach) & (rows < r0 + tile_size + reach) & (tr + dr >= 0)
+        for dc in range(-span, span + 1):
+            c0 = (tc + dc) * tile_size
+            hit = in_r & (cols >= c0 - reach) & (cols < c0 + tile_size + reach) & (tc + dc >= 0)
+            idx = np.flatnonzero(hit)
+            keys.append((tr[idx] + dr) * width + tc[idx] + dc)
+            members.append(idx)
+    key = np.concatenate(keys)
+    member = np.concatenate(members)
+    order = np.lexsort((member, key))
+    key, member = key[order], member[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], key.size]
+    own = tr * width + tc
+    core_order = np.lexsort((np.arange(rows.size), own))
+    core_key = own[core_order]
+    core_starts = np.flatnonzero(np.r_[True, core_key[1:] != core_key[:-1]])
+    core_ends = np.r_[core_starts[1:], core_key.size]
+    at = np.searchsorted(key[starts], core_key[core_starts])
+    for cs, ce, k in zip(core_starts, core_ends, at, strict=True):
+        core = core_order[cs:ce]  # ascending: lexsort breaks ties by position
+        t_row, t_col = divmod(int(core_key[cs]), width)
+        yield Tile(t_row, t_col, core, member[starts[k] : ends[k]])
 
 
 def gistar_tiled(

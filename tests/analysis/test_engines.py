@@ -1,0 +1,157 @@
+"""The SNA on DuckDB and on Spark (local[2], over ``svduty export parquet``) gives the same summary.json and the same
+tables/*.csv: counts exactly, rates and shares within 1e-9. On the bundled sample (with the synthetic layer, so the
+record-level parts run too) and on the real national month (one force's SNA, with the every-force peer benchmark).
+
+One SparkSession for the module; small shuffle partitions keep local mode quick. Without PySpark or Java the tests
+skip (``missing:``), under CI=true they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from svduty.cli.main import app
+
+RUNNER = CliRunner()
+
+
+def _need(condition: bool, why: str) -> None:
+    if not condition:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI=true but {why}")
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        _need(False, "missing: PySpark (pip install 'svduty[spark]')")
+    _need(shutil.which("java") is not None, "missing: java (Debian openjdk-17-jre-headless)")
+    from svduty.analysis.hotspots.spark import local_session
+
+    os.environ.setdefault("SVDUTY_SPARK_PARTITIONS", "4")
+    session = local_session("local[2]", "svduty-engine-tests")
+    yield session
+    session.stop()
+
+
+def _cli(*args: str) -> str:
+    result = RUNNER.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def sample_ws(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("engines") / "ws"
+    _cli("init", "--workspace", str(ws))
+    _cli("ingest", "police-uk", "--sample", "--workspace", str(ws))
+    _cli("ingest", "population", "--sample", "--workspace", str(ws))
+    _cli("synth", "--workspace", str(ws))
+    return ws
+
+
+def _same(a, b, where: str) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            _same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            assert a == b, where
+        elif math.isnan(a) or math.isnan(b):
+            assert math.isnan(a) and math.isnan(b), where
+        else:
+            assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), f"{where}: {a} != {b}"
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def _same_tables(duck: Path, spark: Path) -> int:
+    names = sorted(p.name for p in (duck / "tables").glob("*.csv"))
+    assert names == sorted(p.name for p in (spark / "tables").glob("*.csv"))
+    for name in names:
+        a, b = (duck / "tables" / name).read_text(), (spark / "tables" / name).read_text()
+        if a == b:
+            continue
+        fa, fb = pd.read_csv(duck / "tables" / name), pd.read_csv(spark / "tables" / name)
+        assert list(fa.columns) == list(fb.columns), name
+        assert len(fa) == len(fb), name
+        for column in fa.columns:
+            if pd.api.types.is_float_dtype(fa[column]) and pd.api.types.is_float_dtype(fb[column]):
+                pd.testing.assert_series_equal(fa[column], fb[column], rtol=1e-9, atol=1e-9, obj=f"{name}:{column}")
+            else:
+                assert fa[column].astype(str).tolist() == fb[column].astype(str).tolist(), f"{name}:{column}"
+    return len(names)
+
+
+def _compare(ws: Path, tmp: Path, *args: str) -> int:
+    parquet = tmp / "parquet"
+    _cli("export", "parquet", "--workspace", str(ws), "--out", str(parquet))
+    manifest = json.loads((parquet / "svduty_export.json").read_text())
+    assert manifest["tables"]["incidents"] > 0
+    assert any((parquet / "incidents").glob("part_force=*/part_month=*/*.parquet"))
+    _cli("sna", "--workspace", str(ws), "--out", str(tmp / "duck"), "--no-pdf", *args)
+    _cli("sna", "--engine", "spark", "--parquet", str(parquet), "--out", str(tmp / "spark"), "--no-pdf", *args)
+    a = json.loads((tmp / "duck" / "summary.json").read_text())
+    b = json.loads((tmp / "spark" / "summary.json").read_text())
+    _same(a, b, "summary")
+    return _same_tables(tmp / "duck", tmp / "spark")
+
+
+def test_sna_same_on_duckdb_and_spark_sample(spark, sample_ws: Path, tmp_path: Path):
+    assert _compare(sample_ws, tmp_path) >= 20
+
+
+def test_sna_same_on_duckdb_and_spark_national_month(spark, national_workspace: Path, tmp_path: Path):
+    assert _compare(national_workspace, tmp_path, "--force", "durham") >= 10
+
+
+def test_engine_spark_without_pyspark_is_one_line(monkeypatch, sample_ws: Path, tmp_path: Path):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyspark(name, *args, **kwargs):
+        if name == "pyspark" or name.startswith("pyspark."):
+            raise ImportError("No module named 'pyspark'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    result = RUNNER.invoke(app, ["sna", "--engine", "spark", "--workspace", str(sample_ws), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "pip install 'svduty[spark]'" in result.output
+
+
+def test_export_refuses_a_full_folder_and_another_schema_version(sample_ws: Path, tmp_path: Path):
+    out = tmp_path / "x"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = RUNNER.invoke(app, ["export", "parquet", "--workspace", str(sample_ws), "--out", str(out)])
+    assert result.exit_code == 1 and "not empty" in result.output
+    assert (out / "keep.txt").exists()
+    from svduty.data import parquet_export
+    from svduty.data.parquet_export import ExportError
+
+    good = tmp_path / "good"
+    _cli("export", "parquet", "--workspace", str(sample_ws), "--out", str(good))
+    manifest = json.loads((good / "svduty_export.json").read_text())
+    manifest["schema_version"] = 1
+    (good / "svduty_export.json").write_text(json.dumps(manifest))
+    with pytest.raises(ExportError, match="schema version 1"):
+        parquet_export.read_manifest(good, parquet_export.current_version())
