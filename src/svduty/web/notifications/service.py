@@ -56,6 +56,14 @@ def absolute(url: str, request=None) -> str:
     return site_url(request) + url
 
 
+def _service_name() -> str:
+    """The name every page shows: the setting, else the partnership's own name (as ``core.context.site``)."""
+    from svduty.web.partnership.models import Partnership
+
+    partnership = Partnership.objects.order_by("id").first()
+    return settings.SVDUTY_PARTNERSHIP_NAME or (partnership.name if partnership else "svduty")
+
+
 def _recipient(item) -> tuple[object | None, str]:
     User = get_user_model()
     if isinstance(item, User):
@@ -83,7 +91,7 @@ def notify(event: str, *, to: Iterable, context: dict, obj=None, request=None) -
     link = context.get("link") or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
     common = {
         "site_url": site_url(request),
-        "service_name": getattr(settings, "SVDUTY_PARTNERSHIP_NAME", "") or "svduty",
+        "service_name": _service_name(),
         "obj": obj,
         **context,
         "link": absolute(link, request),
