@@ -11,6 +11,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .conftest import ROLES, client_for
 
 u = reverse
@@ -69,7 +70,9 @@ def matrix(w):
         ("decisions:detail", u("decisions:detail", args=[dn50]), LEADERSHIP),
         ("decisions:edit", u("decisions:edit", args=[w.record("draft").reference]), STAFF),
         ("decisions:edit", u("decisions:edit", args=[dn50]), set()),
-        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), {"chief_executive"}),
+        # Officer approval comes after an officer submits the draft (issue 17 defect 7).
+        ("decisions:approve", u("decisions:approve", args=[w.record("submitted").reference]), {"chief_executive"}),
+        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), set()),
         ("decisions:approve", u("decisions:approve", args=[w.record("officer_approved").reference]), set()),
         ("decisions:decide", u("decisions:decide", args=[w.record("officer_approved").reference]), {"pcc"}),
         # The PCC cannot decide before officer approval.
@@ -86,6 +89,7 @@ def matrix(w):
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
         *delivery_matrix(w),
         *evaluation_matrix(),
+        *commissioning_matrix(w),
     ]
 
 
@@ -220,11 +224,11 @@ def post_matrix(w):
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.open_round.pk]), {"provider"}),
         # A closed round refuses EOIs from everyone.
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.closed_round.pk]), set()),
-        ("commissioning:document_upload", lambda: u("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
         ("commissioning:decline", lambda: u("commissioning:decline", args=[fresh_submitted()]), STAFF),
         ("agreements:copy_upload", lambda: u("agreements:copy_upload", args=[_agreement().pk]), STAFF),
         ("evaluation:note_publish", lambda: u("evaluation:note_publish", args=[_fresh_note(False)]), STAFF),
         ("evaluation:note_withdraw", lambda: u("evaluation:note_withdraw", args=[_fresh_note(True)]), STAFF),
+        *commissioning_post_matrix(w),
     ]
 
 
@@ -250,7 +254,7 @@ def test_every_url_for_every_role(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(9))
 def test_post_only_urls(world, index):
     name, make_url, allowed = post_matrix(world)[index]
     for role in ROLES:
@@ -303,7 +307,8 @@ def test_matrix_covers_every_named_url():
         "core:register",
         "commissioning:question_delete",
         "commissioning:apply",
-        "commissioning:document_upload",
+        "commissioning:message_send",
+        "commissioning:document_delete",
         "commissioning:decline",
         "referrals:case_step",
         "referrals:case_reopen",
@@ -312,6 +317,10 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
+    from . import commissioning_helpers
+
+    with open(commissioning_helpers.__file__, encoding="utf-8") as handle:
+        source += handle.read()
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
 

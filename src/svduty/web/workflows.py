@@ -56,9 +56,25 @@ DECISION_WORKFLOW = Workflow(
     state_field="state",
     transitions=(
         Transition(
+            "submit",
+            "Submit for officer approval",
+            (D.DRAFT,),
+            D.SUBMITTED,
+            dp.can_submit_for_approval,
+            "officer, once the draft is complete",
+        ),
+        Transition(
+            "return",
+            "Return to the officers with comments",
+            (D.SUBMITTED,),
+            D.DRAFT,
+            dp.can_return_decision,
+            "Chief Executive or nominee",
+        ),
+        Transition(
             "officer_approve",
             "Give officer approval",
-            (D.DRAFT,),
+            (D.SUBMITTED,),
             D.OFFICER_APPROVED,
             dp.can_officer_approve,
             "Chief Executive or nominee, confirming financial, legal and equalities advice was taken into account",
@@ -73,8 +89,15 @@ APPLICATION_WORKFLOW = Workflow(
     state_field="status",
     transitions=(
         Transition("submit", "Submit", (A.DRAFT,), A.SUBMITTED, cp.can_submit_application, "Provider"),
+        Transition(
+            "request_info", "Request more information", (A.SUBMITTED,), A.MORE_INFO, cp.can_determine, "Officer"
+        ),
+        Transition("resubmit", "Answer and resubmit", (A.MORE_INFO,), A.SUBMITTED, cp.can_resubmit, "Provider"),
+        Transition("withdraw", "Withdraw", (A.SUBMITTED, A.MORE_INFO), A.WITHDRAWN, cp.can_withdraw, "Provider"),
         Transition("award", "Recommend an award", (A.SUBMITTED,), A.AWARDED, cp.can_award, "Officer"),
-        Transition("decline", "Do not award", (A.SUBMITTED,), A.NOT_AWARDED, cp.can_moderate, "Officer"),
+        Transition("decline", "Do not award", (A.SUBMITTED, A.MORE_INFO), A.NOT_AWARDED, cp.can_determine, "Officer"),
+        # The PCC's approval of the award's decision record makes the award final (set by _after_decision).
+        Transition("funded", "Award approved by the PCC", (A.AWARDED,), A.FUNDED, lambda u, o: True, "PCC"),
     ),
 )
 
@@ -111,11 +134,15 @@ def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **chang
 
 
 def _after_decision(name: str, record) -> None:
-    """A PCC 'Not approved' releases the awards' commitments and marks their EOIs not awarded."""
-    if name != "decide" or record.decision != Outcome.NOT_APPROVED:
+    """A PCC 'Not approved' releases the awards' commitments and marks their EOIs not awarded; 'Approved' marks them
+    awarded (they stayed "Award recommended" before, issue 17 defect 3)."""
+    if name != "decide":
         return
     for award in record.awards.select_related("application"):
-        award.commitments.update(released=True)
         application = award.application
-        application.status = A.NOT_AWARDED
+        if record.decision == Outcome.NOT_APPROVED:
+            award.commitments.update(released=True)
+            application.status = A.NOT_AWARDED
+        elif application.status == A.AWARDED:
+            application.status = A.FUNDED
         application.save(update_fields=["status"])
