@@ -72,7 +72,11 @@ def commissioning_matrix(w):
             u("commissioning:application_confirmation", args=[own_submitted.pk]),
             {"provider"},
         ),
-        ("commissioning:application_confirmation", u("commissioning:application_confirmation", args=[w.draft.pk]), set()),
+        (
+            "commissioning:application_confirmation",
+            u("commissioning:application_confirmation", args=[w.draft.pk]),
+            set(),
+        ),
         ("commissioning:application_delete", u("commissioning:application_delete", args=[w.draft.pk]), {"provider"}),
         # A submitted EOI is withdrawn, never deleted.
         ("commissioning:application_delete", u("commissioning:application_delete", args=[own_submitted.pk]), set()),
@@ -128,5 +132,9 @@ def commissioning_post_matrix(w):
             lambda: u("commissioning:message_send", args=[w.awarded_app.pk]),
             {"provider", "admin", "officer"},
         ),
-        ("commissioning:document_delete", lambda: u("commissioning:document_delete", args=[fresh_document()]), {"provider"}),
+        (
+            "commissioning:document_delete",
+            lambda: u("commissioning:document_delete", args=[fresh_document()]),
+            {"provider"},
+        ),
     ]

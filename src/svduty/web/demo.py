@@ -466,7 +466,7 @@ def _load(today: date) -> None:
             app.status = ApplicationStatus.NOT_AWARDED
             app.save()
             continue
-        app.status = ApplicationStatus.AWARDED
+        app.status = ApplicationStatus.FUNDED  # DN50-24 approved them (issue 17 defect 3)
         app.save()
         award = Award.objects.create(
             application=app,
@@ -682,7 +682,9 @@ def _load(today: date) -> None:
     open_panel.members.set(assessors[:2])
     from svduty.web.commissioning import demo as commissioning_demo  # EOIs in review in the open round (issue 17)
 
-    commissioning_demo.load(open_round, officer, assessors, [a.organisation for a, _s, _w in applications[1:5]], priorities[0])
+    commissioning_demo.load(
+        open_round, officer, assessors, [a.organisation for a, _s, _w in applications[1:5]], priorities[0]
+    )
     commissioning_demo.load_waiting_record(officer, common)
 
     meeting = BoardMeeting.objects.create(

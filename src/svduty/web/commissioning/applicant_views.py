@@ -33,6 +33,12 @@ from .models import Application, Document, Message, Round
 from .options import ApplicationStatus, MessageKind
 
 
+def _posted(request):
+    """The POST data to bind a form to, even when empty (``request.POST or None`` left an empty POST unbound, so
+    "Accept and submit" with nothing ticked showed no error)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _application(pk):
     return get_object_or_404(Application.objects.select_related("round", "organisation", "priority"), pk=pk)
 
@@ -44,9 +50,9 @@ def _closed_reason(request, application) -> str:
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.MORE_INFO):
         return _("%(ref)s has been submitted and can no longer be changed.") % {"ref": application.reference}
     if application.status == ApplicationStatus.DRAFT and not application.round.is_open():
-        return _(
-            "This round closed on %(date)s: expressions of interest can no longer be changed or submitted."
-        ) % {"date": f"{application.round.closes_on:%d %B %Y}"}
+        return _("This round closed on %(date)s: expressions of interest can no longer be changed or submitted.") % {
+            "date": f"{application.round.closes_on:%d %B %Y}"
+        }
     return ""
 
 
@@ -124,7 +130,11 @@ def application_edit(request, pk, section=None):
     if section is not None and section not in {key for key, _t, _f in SECTIONS}:
         raise Http404
     form = ApplicationForm(
-        request.POST or None, request.FILES or None, instance=application, round_=application.round, section=section
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        instance=application,
+        round_=application.round,
+        section=section,
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -132,7 +142,9 @@ def application_edit(request, pk, section=None):
         if request.POST.get("then") == "submit":
             missing = missing_for_submission(application)
             if missing:
-                messages.error(request, _("Saved. Before you can submit, add %(items)s") % {"items": "; ".join(missing)})
+                messages.error(
+                    request, _("Saved. Before you can submit, add %(items)s") % {"items": "; ".join(missing)}
+                )
                 return redirect("commissioning:application_tasks", application.pk)
             return redirect("commissioning:application_submit", application.pk)
         messages.success(request, _("Your answers are saved"))
@@ -170,7 +182,7 @@ def application_submit(request, pk):
     if denied:
         return denied
     missing = missing_for_submission(application)
-    form = ApplicantDeclarationForm(request.POST or None, initial={"full_name": request.user.get_full_name()})
+    form = ApplicantDeclarationForm(_posted(request), initial={"full_name": request.user.get_full_name()})
     if request.method == "POST" and not missing and form.is_valid():
         try:
             perform(
@@ -239,7 +251,7 @@ def application_withdraw(request, pk):
     denied = check(request, perms.can_withdraw(request.user, application))
     if denied:
         return denied
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         try:
@@ -287,7 +299,7 @@ def application_resubmit(request, pk):
     if denied:
         return denied
     request_message = application.messages.filter(kind=MessageKind.REQUEST).order_by("-sent_at", "-id").first()
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         answer = form.cleaned_data["answer"]
         try:

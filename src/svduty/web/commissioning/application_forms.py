@@ -38,9 +38,7 @@ def check_upload(upload):
     """Refuse a file that is too big, empty, of a type not accepted or whose bytes do not match its name."""
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
-        raise forms.ValidationError(
-            gettext("The file must be smaller than %(mb)s MB") % {"mb": limit // (1024 * 1024)}
-        )
+        raise forms.ValidationError(gettext("The file must be smaller than %(mb)s MB") % {"mb": limit // (1024 * 1024)})
     if upload.size == 0:
         raise forms.ValidationError(gettext("The selected file is empty"))
     suffix = Path(upload.name).suffix.lower()
@@ -139,9 +137,7 @@ class ApplicationForm(GovukMessages, forms.ModelForm):
         if question.kind == QuestionKind.NUMBER:
             return forms.DecimalField(**common, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
         if question.kind == QuestionKind.CHOICE:
-            return forms.ChoiceField(
-                **common, choices=[(c, c) for c in question.choice_list], widget=forms.RadioSelect
-            )
+            return forms.ChoiceField(**common, choices=[(c, c) for c in question.choice_list], widget=forms.RadioSelect)
         if question.kind == QuestionKind.FILE:
             common["help_text"] = " ".join(str(t) for t in (question.help_text, UPLOAD_HINT) if t)
             common.pop("initial")
@@ -222,9 +218,7 @@ class ApplicationForm(GovukMessages, forms.ModelForm):
                 if value:
                     application.documents.filter(question=question).delete()
                     document = _store(application, value, user, question)
-                    application.answers.update_or_create(
-                        question=question, defaults={"text": document.original_name}
-                    )
+                    application.answers.update_or_create(question=question, defaults={"text": document.original_name})
                 continue
             text = "" if value is None else str(value)
             application.answers.update_or_create(question=question, defaults={"text": text})

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from svduty.web.core.options import Role
-
 from svduty.web.decisions.models import DecisionEvent, DecisionRecord
 from svduty.web.decisions.options import State
 
@@ -105,9 +104,7 @@ def load(open_round, officer, assessors, organisations, priority) -> None:
             declaration_name=author.get_full_name() or author.username,
             declared_at=now - timedelta(days=6),
         )
-        BudgetLine.objects.create(
-            application=app, financial_year=open_round.year_list[0], amount_pence=pounds * POUND
-        )
+        BudgetLine.objects.create(application=app, financial_year=open_round.year_list[0], amount_pence=pounds * POUND)
         if question is not None:
             Answer.objects.create(application=app, question=question, text="A youth panel meets each quarter.")
         for index, scores, recommendation, comment in reviews:
@@ -120,11 +117,17 @@ def load(open_round, officer, assessors, organisations, priority) -> None:
                 Score.objects.create(review=review, criterion=criterion, score=value)
         if more_info:
             Determination.objects.create(
-                application=app, outcome=Outcome.MORE_INFO, reason=more_info, made_by=officer,
+                application=app,
+                outcome=Outcome.MORE_INFO,
+                reason=more_info,
+                made_by=officer,
                 made_at=now - timedelta(days=2),
             )
             Message.objects.create(
-                application=app, author=officer, kind=MessageKind.REQUEST, body=more_info,
+                application=app,
+                author=officer,
+                kind=MessageKind.REQUEST,
+                body=more_info,
                 sent_at=now - timedelta(days=2),
             )
 

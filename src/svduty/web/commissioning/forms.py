@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import GovukDateField, GovukMessages, PoundsField, YesNoField, check_word_limit
+from svduty.web.core.forms import GovukDateField, GovukMessages, PoundsField, YesNoField
 from svduty.web.core.money import check_financial_year, format_pence
-from svduty.web.partnership.models import Priority
 
 from .models import Award, Criterion, Moderation, Question, Round
 from .options import Recommendation
@@ -236,9 +232,9 @@ class ScoreForm(GovukMessages, forms.Form):
                 widget=forms.RadioSelect(attrs={"data-inline": "1"}),
                 initial=str(score.score) if score else None,
             )
-            self.fields[f"criterion_{criterion.pk}"].error_messages["required"] = _(
-                "Select a score for %(name)s"
-            ) % {"name": criterion.name}
+            self.fields[f"criterion_{criterion.pk}"].error_messages["required"] = _("Select a score for %(name)s") % {
+                "name": criterion.name
+            }
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Your comment on %(name)s") % {"name": criterion.name},
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -315,7 +311,10 @@ class AwardForm(BeforeCloseMixin, GovukMessages, forms.Form):
         self.fields["record"] = forms.ChoiceField(
             label=_("Decision record"),
             choices=[("new", _("Draft a new decision record"))]
-            + [(r.reference, _("Add to draft %(ref)s: %(title)s") % {"ref": r.reference, "title": r.title}) for r in drafts],
+            + [
+                (r.reference, _("Add to draft %(ref)s: %(title)s") % {"ref": r.reference, "title": r.title})
+                for r in drafts
+            ],
             initial="new",
             required=False,
             widget=forms.RadioSelect,

@@ -14,14 +14,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
 from svduty.web.core.money import format_pence
 from svduty.web.funding.models import FundingStream
 from svduty.web.partnership.models import Organisation, Partnership, Priority
-
-from django.utils.translation import gettext_lazy as _
 
 from .options import ApplicationStatus, MessageKind, Outcome, PreventionLevel, QuestionKind, Recommendation
 
@@ -49,9 +48,7 @@ class Round(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField()
     max_award_pence = models.BigIntegerField("maximum award (pence)")
-    available_budget_pence = models.BigIntegerField(
-        _("budget available for this round (pence)"), null=True, blank=True
-    )
+    available_budget_pence = models.BigIntegerField(_("budget available for this round (pence)"), null=True, blank=True)
     reviews_required = models.PositiveSmallIntegerField(
         _("reviews needed before a decision"), default=2, validators=[MinValueValidator(1)]
     )
@@ -351,7 +348,9 @@ class ReviewReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["application", "assessor", "kind", "sent_on"], name="one_reminder_a_day")
+            models.UniqueConstraint(
+                fields=["application", "assessor", "kind", "sent_on"], name="one_review_reminder_a_day"
+            )
         ]
 
 

@@ -62,5 +62,5 @@ def send(event: str, *, to: list, context: dict, obj=None, request=None) -> None
         body = render_to_string(f"commissioning/email/{event}.txt", context)
         addresses = [t if isinstance(t, str) else t.email for t in to]
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, addresses).send()
-    except Exception:  # noqa: BLE001 - the step is done; a mail failure must not undo or hide it
+    except Exception:
         log.exception("could not send %s notification", event)

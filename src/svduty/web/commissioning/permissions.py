@@ -4,11 +4,10 @@ tests/web/test_permissions.py and exercised URL by URL in tests/web/test_permiss
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from svduty.web.core.options import Role
 from svduty.web.core.permissions import is_staff_role, organisation_of, role_of
-
-from django.utils.translation import gettext as _
 
 from .options import IN_REVIEW, ApplicationStatus
 

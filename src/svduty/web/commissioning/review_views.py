@@ -16,7 +16,7 @@ from svduty.web.workflows import APPLICATION_WORKFLOW, TransitionRefused, perfor
 
 from . import notify
 from . import permissions as perms
-from .applicant_views import _application, _mail_context
+from .applicant_views import _application, _mail_context, _posted
 from .assessment import headroom, rank, standing_moderation
 from .awards import make_award
 from .forms import AwardForm, DeclarationForm, DeclineForm, ModerationForm, ReopenForm, RequestInfoForm, ScoreForm
@@ -70,7 +70,7 @@ def declare(request, pk):
     denied = check(request, perms.can_declare(request.user, application))
     if denied:
         return denied
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             Declaration.objects.create(
@@ -98,7 +98,7 @@ def score(request, pk):
     criteria = application.round.criteria.all()
     review = Review.objects.filter(application=application, assessor=request.user).first()
     locked = perms.scores_locked(application)
-    form = ScoreForm(request.POST or None, criteria=criteria, review=review)
+    form = ScoreForm(_posted(request), criteria=criteria, review=review)
     if request.method == "POST" and not locked and form.is_valid():
         with transaction.atomic():
             # The EOI row is locked as moderation locks it, so a score cannot land after a moderation that was
@@ -213,7 +213,7 @@ def moderate(request, pk):
     denied = check(request, perms.can_moderate(request.user, application))
     if denied:
         return denied
-    form = ModerationForm(request.POST or None)
+    form = ModerationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             Application.objects.select_for_update().get(pk=application.pk)  # serialises with a score being saved
@@ -222,9 +222,9 @@ def moderate(request, pk):
             moderation.moderated_by = request.user
             moderation.save()
         messages.success(
-            request, _("Moderated score %(score)s recorded: assessors' scores are now fixed") % {
-                "score": moderation.score_percent
-            }
+            request,
+            _("Moderated score %(score)s recorded: assessors' scores are now fixed")
+            % {"score": moderation.score_percent},
         )
         return redirect("commissioning:round_assessment", application.round_id)
     return render(
@@ -246,7 +246,7 @@ def moderation_reopen(request, pk):
     denied = check(request, perms.can_reopen_moderation(request.user, application))
     if denied:
         return denied
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             Application.objects.select_for_update().get(pk=application.pk)
@@ -266,7 +266,7 @@ def request_info(request, pk):
     )
     if denied:
         return denied
-    form = RequestInfoForm(request.POST or None)
+    form = RequestInfoForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["message"]
         try:
@@ -291,9 +291,9 @@ def request_info(request, pk):
                 obj=application,
                 request=request,
             )
-            messages.success(request, _("More information requested from %(org)s") % {
-                "org": application.organisation.name
-            })
+            messages.success(
+                request, _("More information requested from %(org)s") % {"org": application.organisation.name}
+            )
             return redirect("commissioning:application", application.pk)
     return render(request, "commissioning/request_info.html", {"application": application, "form": form})
 
@@ -303,9 +303,11 @@ def award(request, pk):
     denied = check(request, perms.can_award(request.user, application))
     if denied:
         return denied
-    form = AwardForm(request.POST or None, application=application)
+    form = AwardForm(_posted(request), application=application)
     if "reviews" in form.blockers:
-        return render(request, "commissioning/award.html", {"application": application, "form": None, "blockers": form.blockers})
+        return render(
+            request, "commissioning/award.html", {"application": application, "form": None, "blockers": form.blockers}
+        )
     if request.method == "POST" and form.is_valid():
         try:
             from svduty.web.decisions.models import DecisionRecord
@@ -330,7 +332,9 @@ def award(request, pk):
                 % {"amount": made.amount_display, "ref": made.decision_record.reference},
             )
             return redirect("decisions:detail", made.decision_record.reference)
-    return render(request, "commissioning/award.html", {"application": application, "form": form, "blockers": form.blockers})
+    return render(
+        request, "commissioning/award.html", {"application": application, "form": form, "blockers": form.blockers}
+    )
 
 
 def decline(request, pk):
@@ -339,7 +343,7 @@ def decline(request, pk):
     denied = check(request, perms.can_determine(request.user, application))
     if denied:
         return denied
-    form = DeclineForm(request.POST or None, application=application)
+    form = DeclineForm(_posted(request), application=application)
     context = {"application": application, "form": form, "blockers": form.blockers}
     if "reviews" in form.blockers:
         context["form"] = None
@@ -371,8 +375,8 @@ def decline(request, pk):
             obj=application,
             request=request,
         )
-        messages.success(request, _("%(ref)s marked not awarded; the applicant has been told why") % {
-            "ref": application.reference
-        })
+        messages.success(
+            request, _("%(ref)s marked not awarded; the applicant has been told why") % {"ref": application.reference}
+        )
         return redirect("commissioning:round_assessment", application.round_id)
     return render(request, "commissioning/decline.html", context)

@@ -18,13 +18,9 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/tasks/", applicant_views.application_tasks, name="application_tasks"),
     path("applications/<int:pk>/edit/", applicant_views.application_edit, name="application_edit"),
-    path(
-        "applications/<int:pk>/edit/<slug:section>/", applicant_views.application_edit, name="application_section"
-    ),
+    path("applications/<int:pk>/edit/<slug:section>/", applicant_views.application_edit, name="application_section"),
     path("applications/<int:pk>/submit/", applicant_views.application_submit, name="application_submit"),
-    path(
-        "applications/<int:pk>/submitted/", applicant_views.application_confirmation, name="application_confirmation"
-    ),
+    path("applications/<int:pk>/submitted/", applicant_views.application_confirmation, name="application_confirmation"),
     path("applications/<int:pk>/delete/", applicant_views.application_delete, name="application_delete"),
     path("applications/<int:pk>/withdraw/", applicant_views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/resubmit/", applicant_views.application_resubmit, name="application_resubmit"),

@@ -15,8 +15,7 @@ from svduty.web.core.views import check, require
 from . import notify
 from . import permissions as perms
 from .applicant_views import _application
-from .application_forms import StartForm, missing_for_submission
-from .application_forms import MessageForm
+from .application_forms import MessageForm, StartForm, missing_for_submission
 from .forms import AgreementForm, CriterionForm, PanelForm, QuestionForm, RoundForm
 from .models import Application, Award, Panel, Question, Round, Score
 from .options import ApplicationStatus

@@ -48,8 +48,9 @@ class DecisionRecordForm(GovukMessages, forms.ModelForm):
         }
         help_texts = {
             "section_b": _("Leave empty if the decision has no Section B report"),
-            "section_b_reason": _("Needed when there is a Section B report that is not published, e.g. commercially "
-                                  "sensitive"),
+            "section_b_reason": _(
+                "Needed when there is a Section B report that is not published, e.g. commercially sensitive"
+            ),
             "deferral_reason": _("Needed when publication is deferred"),
         }
 

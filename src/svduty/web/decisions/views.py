@@ -169,7 +169,7 @@ def record_return(request, reference):
     denied = check(request, perms.can_return_decision(request.user, record))
     if denied:
         return denied
-    form = ReturnForm(request.POST or None)
+    form = ReturnForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             perform(DECISION_WORKFLOW, "return", record, request.user, note=form.cleaned_data["comments"])

@@ -31,4 +31,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} review {kind}: {reference} -> {username}")
         for username in outcome.skipped_no_address:
             self.stderr.write(f"no email address for assessor {username}: not reminded")
-        self.stdout.write(f"{len(outcome.sent)} review reminder(s) {verb}, {len(outcome.skipped_no_address)} without an address")
+        self.stdout.write(
+            f"{len(outcome.sent)} review reminder(s) {verb}, {len(outcome.skipped_no_address)} without an address"
+        )
