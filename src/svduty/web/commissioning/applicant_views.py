@@ -58,11 +58,10 @@ def _closed_reason(request, application) -> str:
 
 def _mail_context(application, request, **extra) -> dict:
     return {
+        "application": application,
         "reference": application.reference,
-        "title": application.title,
-        "round": application.round.title,
-        "organisation": application.organisation.name,
-        "url": notify.link("commissioning:application", application.pk, request=request),
+        "round": application.round,
+        "link": notify.link("commissioning:application", application.pk, request=request),
         **extra,
     }
 

@@ -66,11 +66,12 @@ def send_review_reminders(today: date, *, days_before: int = 3, repeat_days: int
             "review_due",
             to=[assessor],
             context={
+                "application": app,
                 "reference": app.reference,
-                "title": app.title,
-                "deadline": f"{app.round.review_deadline:%-d %B %Y}",
+                "round": app.round,
+                "due_on": app.round.review_deadline,
                 "overdue": kind == "overdue",
-                "url": notify.link("commissioning:assessor_queue"),
+                "link": notify.link("commissioning:score", app.pk),
             },
             obj=app,
         )

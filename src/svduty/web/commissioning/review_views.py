@@ -286,7 +286,7 @@ def request_info(request, pk):
                 to=notify.applicant_users(application),
                 context={
                     **_mail_context(application, request, message=text),
-                    "url": notify.link("commissioning:application_resubmit", application.pk, request=request),
+                    "link": notify.link("commissioning:application_resubmit", application.pk, request=request),
                 },
                 obj=application,
                 request=request,

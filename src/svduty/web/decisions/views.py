@@ -23,9 +23,10 @@ def _notify(event: str, record, to, request, **extra) -> None:
     from svduty.web.commissioning import notify
 
     context = {
+        "decision": record,
         "reference": record.reference,
         "title": record.title,
-        "url": notify.link("decisions:detail", record.reference, request=request),
+        "link": notify.link("decisions:detail", record.reference, request=request),
         **extra,
     }
     notify.send(event, to=to, context=context, obj=record, request=request)
@@ -34,6 +35,7 @@ def _notify(event: str, record, to, request, **extra) -> None:
 def _award_letters(record, request) -> None:
     """The PCC approved: each award's applicant gets the award letter (amount, conditions, the record)."""
     from svduty.web.commissioning import notify
+    from svduty.web.core.money import format_pence
 
     for award in record.awards.select_related("application__organisation", "application__round"):
         app = award.application
@@ -41,12 +43,15 @@ def _award_letters(record, request) -> None:
             "award_letter",
             to=notify.applicant_users(app),
             context={
+                "application": app,
                 "reference": app.reference,
-                "title": app.title,
                 "amount": award.amount_display,
+                "years": ", ".join(
+                    f"{c.financial_year}: {format_pence(c.amount_pence, whole=True)}" for c in award.commitments.all()
+                ),
                 "conditions": award.conditions,
-                "record": record.reference,
-                "url": notify.link("commissioning:application", app.pk, request=request),
+                "decision_reference": record.reference,
+                "link": notify.link("commissioning:application", app.pk, request=request),
             },
             obj=app,
             request=request,
