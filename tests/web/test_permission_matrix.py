@@ -7,10 +7,13 @@ the app appears in the matrix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from .admin_helpers import admin_matrix
 from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .conftest import ROLES, client_for
 
@@ -89,6 +92,7 @@ def matrix(w):
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
         *delivery_matrix(w),
         *evaluation_matrix(),
+        *admin_matrix(w),
         *commissioning_matrix(w),
     ]
 
@@ -317,10 +321,7 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
-    from . import commissioning_helpers
-
-    with open(commissioning_helpers.__file__, encoding="utf-8") as handle:
-        source += handle.read()
+    source += "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*_helpers.py"))
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
 

@@ -27,6 +27,9 @@ NAV = [
     ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
     ("Access log", "referrals:access_log", {Role.DPO}),
     ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    # in-app administration, invitations (issue 17)
+    ("Manage", "administration:home", {Role.ADMIN, Role.OFFICER}),
+    ("Colleagues", "accounts:invitations", {Role.PROVIDER}),
     ("Public register", "public:decisions", None),
 ]
 
