@@ -146,9 +146,10 @@ def application_edit(request, pk, section=None):
                 )
                 return redirect("commissioning:application_tasks", application.pk)
             return redirect("commissioning:application_submit", application.pk)
-        messages.success(request, _("Your answers are saved"))
         if section is None:
+            messages.success(request, _("Your draft is saved"))
             return redirect("commissioning:application_edit", application.pk)
+        messages.success(request, _("Your answers are saved"))
         return redirect("commissioning:application_tasks", application.pk)
     titles = {key: title for key, title, _f in SECTIONS}
     return render(

@@ -1,22 +1,14 @@
-"""Who hears about each commissioning step, and the one call that tells them.
-
-Messages go through the notifications app (``svduty.web.notifications.service.notify``: e-mail through Django's
-backend, a record of every message and an in-app notification). Until that app is installed the same e-mail is sent
-straight through Django's e-mail backend, so the applicant loop never depends on it being merged first."""
+"""Who hears about each commissioning step, and the one call that tells them: the notifications app's ``notify``
+(e-mail through Django's backend, a record of every message and an in-app notification). The e-mail templates are
+``notifications/email/<event>.txt``."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from svduty.web.core.options import Role
-
-log = logging.getLogger(__name__)
 
 
 def link(path_name: str, *args, request=None) -> str:
@@ -45,22 +37,10 @@ def officers():
 
 
 def send(event: str, *, to: list, context: dict, obj=None, request=None) -> None:
-    """Tell ``to`` (users or addresses) about ``event``. A failure to send is logged, never shown to the user as a
-    crash: the step itself has already been recorded."""
-    to = [t for t in to if (t if isinstance(t, str) else getattr(t, "email", ""))]
-    if not to:
-        return
-    try:
-        from svduty.web.notifications.service import notify
-    except ImportError:
-        notify = None
-    try:
-        if notify is not None:
-            notify(event, to=to, context=context, obj=obj, request=request)
-            return
-        subject = render_to_string(f"commissioning/email/{event}_subject.txt", context).strip()
-        body = render_to_string(f"commissioning/email/{event}.txt", context)
-        addresses = [t if isinstance(t, str) else t.email for t in to]
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, addresses).send()
-    except Exception:
-        log.exception("could not send %s notification", event)
+    """Tell ``to`` (users or addresses) about ``event`` through the notifications app, which records every message
+    and never raises on a failed send: the step itself has already been recorded."""
+    from svduty.web.notifications.service import notify
+
+    recipients = [t for t in to if t]
+    if recipients:
+        notify(event, to=recipients, context=context, obj=obj, request=request)
