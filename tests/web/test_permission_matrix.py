@@ -14,6 +14,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from .admin_helpers import admin_matrix
+from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .conftest import ROLES, client_for
 
 u = reverse
@@ -72,7 +73,9 @@ def matrix(w):
         ("decisions:detail", u("decisions:detail", args=[dn50]), LEADERSHIP),
         ("decisions:edit", u("decisions:edit", args=[w.record("draft").reference]), STAFF),
         ("decisions:edit", u("decisions:edit", args=[dn50]), set()),
-        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), {"chief_executive"}),
+        # Officer approval comes after an officer submits the draft (issue 17 defect 7).
+        ("decisions:approve", u("decisions:approve", args=[w.record("submitted").reference]), {"chief_executive"}),
+        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), set()),
         ("decisions:approve", u("decisions:approve", args=[w.record("officer_approved").reference]), set()),
         ("decisions:decide", u("decisions:decide", args=[w.record("officer_approved").reference]), {"pcc"}),
         # The PCC cannot decide before officer approval.
@@ -90,6 +93,7 @@ def matrix(w):
         *delivery_matrix(w),
         *evaluation_matrix(),
         *admin_matrix(w),
+        *commissioning_matrix(w),
     ]
 
 
@@ -224,11 +228,11 @@ def post_matrix(w):
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.open_round.pk]), {"provider"}),
         # A closed round refuses EOIs from everyone.
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.closed_round.pk]), set()),
-        ("commissioning:document_upload", lambda: u("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
         ("commissioning:decline", lambda: u("commissioning:decline", args=[fresh_submitted()]), STAFF),
         ("agreements:copy_upload", lambda: u("agreements:copy_upload", args=[_agreement().pk]), STAFF),
         ("evaluation:note_publish", lambda: u("evaluation:note_publish", args=[_fresh_note(False)]), STAFF),
         ("evaluation:note_withdraw", lambda: u("evaluation:note_withdraw", args=[_fresh_note(True)]), STAFF),
+        *commissioning_post_matrix(w),
     ]
 
 
@@ -254,7 +258,7 @@ def test_every_url_for_every_role(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(9))
 def test_post_only_urls(world, index):
     name, make_url, allowed = post_matrix(world)[index]
     for role in ROLES:
@@ -307,7 +311,8 @@ def test_matrix_covers_every_named_url():
         "core:register",
         "commissioning:question_delete",
         "commissioning:apply",
-        "commissioning:document_upload",
+        "commissioning:message_send",
+        "commissioning:document_delete",
         "commissioning:decline",
         "referrals:case_step",
         "referrals:case_reopen",

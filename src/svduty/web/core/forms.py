@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .money import format_pence, parse_pounds
 
@@ -13,16 +16,34 @@ class GovukMessages:
     """GOV.UK error wording for missing answers: "Enter the title", "Select the decision" (not "This field is
     required"). Mix in before forms.Form / forms.ModelForm."""
 
+    # Fields that are optional in general but needed under an answer (e.g. details under a Yes): their label does not
+    # say "(optional)" (issue 17 defect 9); the form's clean() makes them required when they apply.
+    required_if: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = required_message(field)
+        for name, field in self.fields.items():
+            if not getattr(field, "explicit_required_message", False):
+                field.error_messages["required"] = required_message(field)
+            if name in self.required_if:
+                field.conditionally_required = True
+
+
+# Labels that already read as an instruction ("Choose a password", "Describe the interest") or a question without
+# a question mark ("What it is for"): "Enter the …" in front of them is ungrammatical (issue 17 defect 9).
+_IMPERATIVES = ("choose", "describe", "give", "tell", "list", "enter", "select", "upload", "confirm", "explain")
+_INTERROGATIVES = ("what", "how", "who", "why", "when", "where", "which", "whether")
 
 
 def required_message(field) -> str:
     raw = str(field.label or "")
     label = re.sub(r"\s*\(.*\)$", "", raw).strip()
+    first = label.split(" ", 1)[0].lower() if label else ""
+    if first in _IMPERATIVES:
+        return label[0].upper() + label[1:]
     label = label[0].lower() + label[1:] if label and not label[:2].isupper() else label
+    if first in _INTERROGATIVES and not raw.endswith("?"):
+        return f"Enter {label}"
     if isinstance(field.widget, forms.CheckboxInput):
         return f"Confirm that {label}"
     if raw.endswith("?"):
@@ -84,3 +105,67 @@ class YesNoField(forms.TypedChoiceField):
         if value is False:
             return "no"
         return value
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (rendered by ``govuk_field``). A single ISO value posted
+    under the field's own name (``2025-03-31``, as the API and older forms send) is accepted too."""
+
+    template_name = "django/forms/widgets/multiwidget.html"
+
+    def __init__(self, attrs=None):
+        boxes = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in range(3)]
+        super().__init__(boxes, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            y, m, d = value.split("-")
+            return [int(d), int(m), int(y)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and not any(f"{name}_{i}" in data for i in range(3)):
+            return self.decompress(data.get(name))
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date from the GOV.UK date input, with the Design System's error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", gettext_lazy("For example, 27 3 2025"))
+        fields = [forms.CharField(required=False) for _ in range(3)]
+        super().__init__(fields, *args, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(str(v or "").strip() for v in data_list):
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        label = str(self.label or _("the date"))
+        label = label[0].lower() + label[1:]
+        for value, part in ((day, _("day")), (month, _("month")), (year, _("year"))):
+            if not value:
+                raise forms.ValidationError(_("%(label)s must include a %(part)s") % {"label": label, "part": part})
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(_("%(label)s must be a real date") % {"label": label})
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(_("%(label)s must be a real date") % {"label": label}) from None
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\S+", text or ""))
+
+
+def check_word_limit(text: str, limit: int | None) -> None:
+    """Raise the GOV.UK character-count error when ``text`` is over ``limit`` words."""
+    if limit and count_words(text) > limit:
+        raise forms.ValidationError(_("Use %(limit)s words or fewer") % {"limit": limit})

@@ -99,7 +99,7 @@ def home(request):
     elif role == Role.ASSESSOR:
         context["rounds"] = Round.objects.filter(panel__members=request.user)
     elif role == Role.CHIEF_EXECUTIVE:
-        context["waiting"] = DecisionRecord.objects.filter(state=State.DRAFT)
+        context["waiting"] = DecisionRecord.objects.filter(state=State.SUBMITTED)  # submitted, not every draft
         context["waiting_label"] = "Decision records waiting for officer approval"
     elif role == Role.PCC:
         context["waiting"] = DecisionRecord.objects.filter(state=State.OFFICER_APPROVED)
