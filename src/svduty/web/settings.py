@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "svduty.web.api",
     "svduty.web.agreements",
     "svduty.web.evaluation",
+    "svduty.web.board",
+    "svduty.web.engagement",
 ]
 
 MIDDLEWARE = [

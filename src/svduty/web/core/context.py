@@ -27,6 +27,12 @@ NAV = [
     ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
     ("Access log", "referrals:access_log", {Role.DPO}),
     ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    ("Board", "board:meetings", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (
+        "Engagement",
+        "engagement:consultations",
+        {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC},
+    ),
     ("Public register", "public:decisions", None),
 ]
 
