@@ -7,7 +7,9 @@ docstrings and are printed in the report's "Method and data" section.
 Definitions used throughout:
 
 - *Serious violence (SV)*: incidents with non-NULL ``sv_category``. For police.uk rows this is the proxy of
-  ``SV_PROXY_CRIME_TYPES`` (Violence and sexual offences, Robbery, Possession of weapons), always shown apart.
+  ``SV_PROXY_CRIME_TYPES`` (Violence and sexual offences, Robbery, Possession of weapons), always shown apart,
+  unless the workspace holds a local definition (``svduty.data.sv_definition``): ``prepare_scope`` then sets
+  ``sv_category`` from it (the crime type for rows it adds, NULL for rows it leaves out).
 - *All recorded crime*: every police.uk crime type **except anti-social behaviour**, which police.uk publishes
   but which is not a notifiable (recorded) crime; ASB is counted separately.
 - *Period*: the latest 12 months in the data (or ``--from``/``--to``), compared with the 12 months before.
@@ -28,6 +30,7 @@ import pandas as pd
 
 from svduty.analysis import AnalysisError
 from svduty.data import geography
+from svduty.data import sv_definition as svdef
 from svduty.data.schema import SV_PROXY_CRIME_TYPES
 
 ASB = "Anti-social behaviour"
@@ -50,6 +53,7 @@ class Scope:
     start: date | None = None  # first month, inclusive
     end: date | None = None  # last month, inclusive
     boundaries: str | None = None  # LSOA boundary file (GeoPackage/GeoJSON) for the maps; None: bundled if covered
+    definition: svdef.SvDefinition | None = None  # local definition of SV; None: the workspace's current one
 
 
 @dataclass(frozen=True)
@@ -172,9 +176,13 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, obj
             params.append(area.lower() + "%")
             notes["area_kind"] = "LSOA name prefix"
             notes["area_prefix"] = area
+    # The local definition decides ``sv_category`` for every figure below (the default keeps ingest's classification).
+    definition = scope.definition or svdef.current(con)
+    notes["definition"] = definition.summary()
+    notes["definition_needs_records"] = definition.needs_records
     sql = (
-        "CREATE OR REPLACE TEMP VIEW sna_inc AS SELECT i.* FROM incidents i "
-        "JOIN ingests g USING (ingest_id) WHERE " + " AND ".join(where)
+        f"CREATE OR REPLACE TEMP VIEW sna_inc AS SELECT i.* REPLACE ({definition.category_sql('i')} AS sv_category) "
+        "FROM incidents i JOIN ingests g USING (ingest_id) WHERE " + " AND ".join(where)
     )
     # DuckDB views cannot take prepared parameters: inline them as SQL string literals.
     con.execute(_inline(sql, params))
