@@ -15,7 +15,8 @@ condition it names holds; an incident is serious violence when some include rule
     sv_categories = ["Robbery"]
 
 police.uk rows carry crime types only (no codes, no markers), so code and marker conditions select record-level
-rows (RMS extracts, synthetic layers) and never police.uk ones. The default definition, ``classified = true``, is
+rows (RMS extracts) and police.uk rows only where ``svduty synth`` filled a marker in; the SNA labels volumes that
+rest on such synthetic markers. The default definition, ``classified = true``, is
 exactly what ``svduty sna`` counted before definitions existed. Setting a definition adds a version; old versions
 stay in ``sv_definitions`` (append-only), the newest is current.
 """
