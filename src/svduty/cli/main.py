@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "health",
     "risk_factors",
     "synth",
+    "definition",
     "sna",
     "hotspots",
     "evaluate",

@@ -379,12 +379,27 @@ _V5 = (
     """,
 )
 
+# v6: the partnership's local definition of serious violence, one row per version (append-only; newest is current).
+_V6 = (
+    """
+    CREATE TABLE sv_definitions (        -- svduty definition set; read by svduty sna (svduty.data.sv_definition)
+        version      INTEGER PRIMARY KEY,
+        name         VARCHAR NOT NULL,
+        document     VARCHAR NOT NULL,   -- JSON: name, include/exclude rules, reference to the web app's version
+        source       VARCHAR,            -- file it was loaded from
+        set_at       TIMESTAMP NOT NULL,
+        set_by       VARCHAR
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables", _V1),
     Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
     Migration(3, "views lsoa_areas and lsoa_population (either LSOA vintage → district, residents)", _V3),
     Migration(4, "ISTV submissions and assaults, hospital admissions, data-sharing agreements", _V4),
     Migration(5, "partner risk-factor tables by LSOA (school exclusions, children in need, NEET, youth justice)", _V5),
+    Migration(6, "local definition of serious violence, versioned", _V6),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("agreements/", include("svduty.web.agreements.urls")),
     path("", include("svduty.web.evaluation.urls")),
+    path("", include("svduty.web.strategy.urls")),
     path("board/", include("svduty.web.board.urls")),
     path("engagement/", include("svduty.web.engagement.urls")),
     path("public/consultations/", include("svduty.web.engagement.public_urls")),
