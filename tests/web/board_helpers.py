@@ -120,3 +120,89 @@ def post_only_matrix():
         ),
         ("board:pack_make", lambda: u("board:pack_make"), STAFF),
     ]
+
+
+def ensure_strategy(partnership):
+    """The demo's strategy when the strategy demo is loaded; otherwise a small one made here for the test (two
+    priorities, a national and a local measure with values either side of 2024-25 Q3's end, a cited finding)."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from svduty.web.engagement.models import Finding, PriorityCitation
+    from svduty.web.strategy.models import MeasureValue, Strategy, StrategyPriority, SuccessMeasure
+
+    existing = Strategy.objects.filter(partnership=partnership, starts_on__lte=date(2024, 12, 31))
+    if existing.filter(priorities__measures__values__isnull=False).exists():
+        return existing.first()
+    officer = get_user_model().objects.get(username="officer")
+    strategy = Strategy.objects.create(
+        partnership=partnership,
+        title="Test strategy 2024-26",
+        period="2024-26",
+        starts_on=date(2024, 4, 1),
+        ends_on=date(2026, 3, 31),
+        status="agreed",
+        created_by=officer,
+    )
+    young = StrategyPriority.objects.create(
+        strategy=strategy, order=1, title="Prevention for under-18s", target_kind="cohort", target="under-18s"
+    )
+    StrategyPriority.objects.create(
+        strategy=strategy, order=2, title="Night-time economy", target_kind="place", target="town centres"
+    )
+    knife = SuccessMeasure.objects.create(
+        priority=young, kind="national", national_key="knife_sv_u25", name="Knife SV u25"
+    )
+    local = SuccessMeasure.objects.create(
+        priority=young, kind="local", name="Youth club attendance", direction="up", order=1
+    )
+    for measure, rows in (
+        (knife, [("2022", date(2022, 12, 31), 40), ("2023", date(2023, 12, 31), 35), ("2025", date(2025, 12, 31), 20)]),
+        (local, [("2024 Q2", date(2024, 9, 30), 100), ("2024 Q3", date(2024, 12, 31), 90)]),
+    ):
+        for period, end, value in rows:
+            MeasureValue.objects.create(measure=measure, period=period, period_end=end, value=value)
+    finding = Finding.objects.filter(consultation__is_demo=True).first()
+    PriorityCitation.objects.create(priority=young, finding=finding)
+    return strategy
+
+
+def independent_priorities(section, partnership) -> list[str]:
+    """Differences between the pack's priorities section and raw SQL over the strategy tables (empty: none)."""
+    from django.db import connection
+
+    problems = []
+    strategy = section.totals["strategy"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT id, title FROM strategy_strategypriority WHERE strategy_id = %s ORDER BY "order", id', [strategy.pk]
+        )
+        priorities = cursor.fetchall()
+        if [(line.priority.pk, line.priority.title) for line in section.rows] != priorities:
+            problems.append("priorities differ")
+        for line in section.rows:
+            for m in line.measures:
+                cursor.execute(
+                    """SELECT value FROM strategy_measurevalue WHERE measure_id = %s AND period_end <= %s
+                       ORDER BY period_end, id""",
+                    [m.measure.pk, "2024-12-31"],
+                )
+                values = [row[0] for row in cursor.fetchall()]
+                if [v.value for v in m.values] != values:
+                    problems.append(f"values differ for {m.measure.name}")
+                change = values[-1] - values[-2] if len(values) > 1 else None
+                if m.change != change:
+                    problems.append(f"change differs for {m.measure.name}")
+                if change is not None:
+                    better = change < 0 if m.measure.direction == "down" else change > 0
+                    expected = "level" if change == 0 else "better" if better else "worse"
+                    if m.trend != expected:
+                        problems.append(f"trend differs for {m.measure.name}")
+            cursor.execute(
+                "SELECT finding_id FROM engagement_prioritycitation WHERE priority_id = %s ORDER BY finding_id",
+                [line.priority.pk],
+            )
+            if sorted(f.pk for f in line.findings) != [row[0] for row in cursor.fetchall()]:
+                problems.append(f"citations differ for {line.priority.title}")
+    return problems

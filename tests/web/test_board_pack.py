@@ -272,12 +272,17 @@ def test_risk_section_equals_the_risk_log(world):
 
 @pytest.mark.django_db
 def test_priorities_section_equals_the_priority_table(world):
-    from .board_helpers import independent_priorities
+    from .board_helpers import ensure_strategy, independent_priorities
 
     p = _demo()
+    strategy = ensure_strategy(p)
     section = figures.build(p, Q3, date(2025, 1, 10)).section("priorities")
-    assert section.rows, "the demo strategy has priorities"
+    assert section.totals["strategy"] == strategy and section.rows
     assert independent_priorities(section, p) == []
+    lines = [m for line in section.rows for m in line.measures]
+    assert any(m.values for m in lines), "some measure has values up to the quarter's end"
+    assert all(v.period_end <= Q3.end for m in lines for v in m.values)  # later values are not in a Q3 pack
+    assert "strategy_measurevalue" in section.source and f"id {strategy.pk}" in section.source
 
 
 @pytest.mark.django_db

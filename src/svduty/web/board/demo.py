@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
+from svduty.web.engagement import demo as engagement_demo
 from svduty.web.partnership.models import BoardAction, BoardDecision, BoardMeeting, Organisation, Partnership
 from svduty.web.partnership.options import ActionStatus
 
@@ -99,9 +100,25 @@ def load(today: date) -> None:
     )
     _agenda(second, SECOND_AGENDA, orgs)
     _attendance(second, orgs, SECOND_ABSENT)
+    for title, owner, likelihood, impact, mitigation in RISKS:
+        Risk.objects.create(
+            partnership=partnership,
+            title=title,
+            owner=orgs[owner],
+            likelihood=likelihood,
+            impact=impact,
+            mitigation=mitigation,
+            raised_on=date(2024, 6, 27),
+            reviewed_on=date(2025, 1, 23),
+            is_demo=True,
+        )
+    engagement_demo.link_to_strategy(partnership)  # findings cited by the demo strategy's priorities, if loaded
+    # The pack is assembled before the meeting, from the action log as it then stood.
+    officer = get_user_model().objects.get(username="officer")
+    pack = store_pack(partnership, parse_quarter(DEMO_QUARTER), today, officer, language="en-gb")
     actions.carry_all_to(second)  # the SNA action, still in progress, comes forward as matters arising
     for text in (
-        "Note the Q3 position: spend on track, one programme red for late returns.",
+        "Note the 2024-25 Q3 board pack; the Walk Away One Punch campaign (red: spend above its award) to report back.",
         "Adopt the young people's consultation findings as evidence for the under-18s priority.",
     ):
         BoardDecision.objects.create(meeting=second, text=text)
@@ -117,20 +134,6 @@ def load(today: date) -> None:
         owner=orgs["Demoshire Integrated Care Board"],
         due=date(2025, 3, 31),
     )
-    for title, owner, likelihood, impact, mitigation in RISKS:
-        Risk.objects.create(
-            partnership=partnership,
-            title=title,
-            owner=orgs[owner],
-            likelihood=likelihood,
-            impact=impact,
-            mitigation=mitigation,
-            raised_on=date(2024, 6, 27),
-            reviewed_on=date(2025, 1, 23),
-            is_demo=True,
-        )
-    officer = get_user_model().objects.get(username="officer")
-    pack = store_pack(partnership, parse_quarter(DEMO_QUARTER), today, officer, language="en-gb")
     item = second.agenda.get(order=2)
     paper = Paper(
         meeting=second,

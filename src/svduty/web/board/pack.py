@@ -171,8 +171,8 @@ def open_actions(partnership: Partnership, quarter: Quarter) -> Section:
     rows = list(actions)
     overdue = sum(1 for a in rows if a.due and a.due < quarter.end)
     source = _(
-        "Source: %(action)s joined to %(meeting)s (the partnership's meetings), status open or in progress; overdue: "
-        "due before %(end)s."
+        "Source: %(action)s joined to %(meeting)s (the partnership's meetings), status open or in progress as "
+        "recorded when the pack was assembled; overdue: due before %(end)s."
     ) % {"action": table(BoardAction), "meeting": table(BoardMeeting), "end": quarter.end.isoformat()}
     return Section("actions", _("Open actions"), source, rows, {"open": len(rows), "overdue": overdue})
 

@@ -192,3 +192,33 @@ def _networks(partnership) -> None:
         ("Northern Demoshire Youth Club", "Northern Demoshire"),
     ]:
         NetworkMember.objects.create(network=youth, name=name, kind="youth", area=area, contact="Youth worker")
+
+
+# Which demo finding each strategy priority cites, by a word of the priority's title (the strategy app's demo follows
+# County Durham and Darlington's four priorities; the consultation speaks to the under-18s one and the night-time one).
+CITES = {"under-18": ["things_to_do", "visible_adults", "online"], "night": ["visible_adults"]}
+
+
+def link_to_strategy(partnership) -> int:
+    """Cite the consultation's findings from the demo strategy's priorities, and the networks' support; returns how
+    many citations were made (none when no strategy is loaded)."""
+    from svduty.web.strategy.models import StrategyPriority
+
+    from .models import PriorityCitation
+
+    findings = {f.theme.name: f for f in Finding.objects.filter(consultation__is_demo=True).select_related("theme")}
+    made = 0
+    for priority in StrategyPriority.objects.filter(strategy__partnership=partnership).exclude(
+        strategy__status="superseded"
+    ):
+        for word, keys in CITES.items():
+            if word not in priority.title.lower():
+                continue
+            for key in keys:
+                finding = findings.get(THEMES[key][0])
+                if finding is not None:
+                    PriorityCitation.objects.get_or_create(priority=priority, finding=finding)
+                    made += 1
+            for network in Network.objects.filter(partnership=partnership, is_demo=True):
+                network.priorities.add(priority)
+    return made

@@ -90,6 +90,26 @@ class FindingForm(GovukMessages, forms.ModelForm):
         self.fields["theme"].required = False
 
 
+def citable_priorities():
+    """Priorities of strategies still in force (not superseded)."""
+    from svduty.web.strategy.models import StrategyPriority
+
+    return StrategyPriority.objects.exclude(strategy__status="superseded").select_related("strategy")
+
+
+class CiteForm(forms.Form):
+    priorities = forms.ModelMultipleChoiceField(
+        label=_("Strategy priorities"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priorities"].queryset = citable_priorities()
+
+
 class ResponseForm(forms.Form):
     """One response typed in (a paper form, a workshop's notes): no name or contact field, by design."""
 

@@ -163,8 +163,14 @@ class Network(models.Model):
         related_name="+",
         verbose_name=_("coordinating organisation"),
     )
+    priorities = models.ManyToManyField(
+        "strategy.StrategyPriority",
+        blank=True,
+        related_name="networks",
+        verbose_name=_("strategy priorities supported"),
+    )
     is_demo = models.BooleanField(default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[priorities])
 
     class Meta:
         ordering = ["name"]
@@ -217,3 +223,23 @@ class NetworkActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PriorityCitation(models.Model):
+    """A strategy priority citing a consultation finding as part of its evidence (the strategy app's priorities
+    are not edited here: the link lives on the engagement side and is shown on both)."""
+
+    priority = models.ForeignKey(
+        "strategy.StrategyPriority", on_delete=models.CASCADE, related_name="consultation_citations"
+    )
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="citations")
+    note = models.CharField(_("how the finding supports the priority"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority", "finding__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["priority", "finding"], name="engagement_cite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.priority} ← {self.finding}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("consultations/<int:pk>/responses/import/", views.responses_import, name="responses_import"),
     path("consultations/<int:pk>/steps/<slug:name>/", views.transition, name="transition"),
     path("questions/<int:pk>/coding/", views.coding, name="coding"),
+    path("findings/<int:pk>/cite/", views.finding_cite, name="finding_cite"),
     path("networks/", views_network.networks, name="networks"),
     path("networks/new/", views_network.network_new, name="network_new"),
     path("networks/<int:pk>/", views_network.network, name="network"),

@@ -83,12 +83,31 @@ def consultation(request, pk):
 
 
 def _citations(item):
-    from . import models
+    from .models import PriorityCitation
 
-    citation = getattr(models, "PriorityCitation", None)
-    if citation is None:
-        return []
-    return citation.objects.filter(finding__consultation=item).select_related("finding", "priority")
+    return PriorityCitation.objects.filter(finding__consultation=item).select_related("finding", "priority")
+
+
+@require(perms.can_manage_engagement)
+def finding_cite(request, pk):
+    """Which strategy priorities cite this finding (ticked boxes; unticking removes the citation, history kept)."""
+    from .forms import CiteForm
+    from .models import Finding, PriorityCitation
+
+    finding = get_object_or_404(Finding.objects.select_related("consultation"), pk=pk)
+    current = set(finding.citations.values_list("priority_id", flat=True))
+    form = CiteForm(request.POST or None, initial={"priorities": list(current)})
+    if request.method == "POST" and form.is_valid():
+        chosen = {p.pk for p in form.cleaned_data["priorities"]}
+        with transaction.atomic():
+            for citation in finding.citations.exclude(priority_id__in=chosen):
+                citation.delete()
+            for priority_id in chosen - current:
+                PriorityCitation.objects.create(priority_id=priority_id, finding=finding)
+        messages.success(request, _("Citations saved"))
+        return redirect("engagement:consultation", finding.consultation_id)
+    context = {"form": form, "title": _("Strategy priorities citing this finding"), "c": finding.consultation}
+    return render(request, "engagement/form.html", {**context, "lead": finding.text})
 
 
 @require(perms.can_manage_engagement)

@@ -42,7 +42,7 @@ def network(request, pk):
 
 
 def _priorities(item):
-    return list(item.priorities.all()) if hasattr(item, "priorities") else []
+    return list(item.priorities.select_related("strategy"))
 
 
 @require(perms.can_manage_engagement)
