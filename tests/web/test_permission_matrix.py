@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .admin_helpers import admin_matrix
 from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
+from .board_helpers import issue15_matrix
 from .conftest import ROLES, client_for
 
 u = reverse
@@ -94,6 +95,7 @@ def matrix(w):
         *evaluation_matrix(),
         *admin_matrix(w),
         *commissioning_matrix(w),
+        *issue15_matrix(w),
     ]
 
 
@@ -321,6 +323,8 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
+    from pathlib import Path
+
     source += "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*_helpers.py"))
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"

@@ -124,6 +124,8 @@ def assess(
     period = sna.resolve_period(con, scope)
     tables: dict[str, pd.DataFrame] = {}
     synthetic: list[str] = []
+    if notes.get("definition_added_synthetic"):
+        synthetic.append("Serious violence volumes (the local definition selects synthetic markers)")
 
     stage("crime types, trends and times")
     categories = sna.sv_categories(con)

@@ -7,7 +7,9 @@ docstrings and are printed in the report's "Method and data" section.
 Definitions used throughout:
 
 - *Serious violence (SV)*: incidents with non-NULL ``sv_category``. For police.uk rows this is the proxy of
-  ``SV_PROXY_CRIME_TYPES`` (Violence and sexual offences, Robbery, Possession of weapons), always shown apart.
+  ``SV_PROXY_CRIME_TYPES`` (Violence and sexual offences, Robbery, Possession of weapons), always shown apart,
+  unless the workspace holds a local definition (``svduty.data.sv_definition``): ``prepare_scope`` then sets
+  ``sv_category`` from it (the crime type for rows it adds, NULL for rows it leaves out).
 - *All recorded crime*: every police.uk crime type **except anti-social behaviour**, which police.uk publishes
   but which is not a notifiable (recorded) crime; ASB is counted separately.
 - *Period*: the latest 12 months in the data (or ``--from``/``--to``), compared with the 12 months before.
@@ -30,6 +32,7 @@ import pandas as pd
 from svduty.analysis import AnalysisError, tables
 from svduty.analysis.engine import Engine, duckdb_engine
 from svduty.data import geography
+from svduty.data import sv_definition as svdef
 from svduty.data.schema import SV_PROXY_CRIME_TYPES
 
 ASB = "Anti-social behaviour"
@@ -52,6 +55,7 @@ class Scope:
     start: date | None = None  # first month, inclusive
     end: date | None = None  # last month, inclusive
     boundaries: str | None = None  # LSOA boundary file (GeoPackage/GeoJSON) for the maps; None: bundled if covered
+    definition: svdef.SvDefinition | None = None  # local definition of SV; None: the workspace's current one
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,12 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope, engine: Engine |
     ``engine`` (Spark) for the reductions that run there.
     """
     filters, notes = scope_filters(con, scope)
+    # The local definition decides ``sv_category`` for every figure below (the default keeps ingest's classification).
+    definition = scope.definition or svdef.current(con)
+    notes["definition"] = definition.summary()
+    notes["definition_needs_records"] = definition.needs_records
     expr = tables.scope(tables.canonical("incidents"), tables.canonical("ingests"), **filters)
+    expr = tables.apply_definition(expr, definition)
     con.execute("CREATE OR REPLACE TEMP VIEW sna_inc AS " + duckdb_engine(con).sql(expr))
     if engine is not None:
         engine.scope = expr  # the same expression, compiled for the engine when a reduction runs
@@ -147,6 +156,8 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope, engine: Engine |
         what = ", ".join(f"{k}={v}" for k, v in (("force", scope.force), ("area", scope.area)) if v)
         raise SnaError(f"no incidents in the workspace for {what or 'any scope'}")
     notes["incidents_in_scope"] = int(row[0])
+    if not definition.is_default:
+        notes.update(definition_effect(con))
     forces = con.execute(
         "SELECT coalesce(reported_by, force), count(*) FROM sna_inc GROUP BY 1 ORDER BY 2 DESC"
     ).fetchall()
@@ -205,6 +216,31 @@ def scope_filters(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[st
             notes["area_kind"] = "LSOA name prefix"
             notes["area_prefix"] = area
     return filters, notes
+
+
+def definition_effect(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many incidents in scope the local definition adds to / removes from ingest's classification, and how
+    many of the added ones carry synthetic values (a marker filled by ``svduty synth``, or a synthetic row): those
+    volumes rest on synthetic data and are labelled so."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    synthetic = "s.synthetic"
+    if "incident_synthetic_fields" in names:
+        synthetic += (
+            " OR EXISTS (SELECT 1 FROM incident_synthetic_fields f WHERE f.incident_id = s.incident_id AND "
+            "(f.knife_flag OR f.domestic_flag OR f.alcohol_flag))"
+        )
+    row = con.execute(
+        f"""SELECT count(*) FILTER (WHERE s.sv_category IS NOT NULL AND o.sv_category IS NULL),
+                   count(*) FILTER (WHERE s.sv_category IS NOT NULL AND o.sv_category IS NULL AND ({synthetic})),
+                   count(*) FILTER (WHERE s.sv_category IS NULL AND o.sv_category IS NOT NULL)
+            FROM sna_inc s JOIN incidents o USING (incident_id)"""
+    ).fetchone()
+    added, added_synthetic, removed = (int(x) for x in row) if row else (0, 0, 0)
+    return {
+        "definition_added": added,
+        "definition_added_synthetic": added_synthetic,
+        "definition_removed": removed,
+    }
 
 
 def _area_lads(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, str], parts: list[str]) -> list[str]:
@@ -311,10 +347,14 @@ def sv_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 # -- headline and crime types --------------------------------------------------------------------------------
 def by_crime_type(con: duckdb.DuckDBPyConnection, period: Period, engine: Engine | None = None) -> pd.DataFrame:
-    """Count per police.uk crime type in the period and the previous one; SV proxy types flagged."""
+    """Count per police.uk crime type in the period and the previous one; SV proxy types flagged.
+
+    ``sv_count``/``sv_previous`` count the type's rows that are SV: all of them under the police.uk proxy, only
+    some when a local definition selects by marker or offence code (a knife-enabled public-order offence)."""
     eng, inc = scope_incidents(con, engine)
     frame = eng.run(tables.crime_type_counts(inc, period.start, period.end, period.prev_start, period.prev_end))
     frame["count"] = frame["count"].astype(int)
+    frame["sv_count"] = frame["sv_count"].astype(int)
     if period.has_previous:
         frame["previous"] = frame["previous"].astype(int)
         frame["change_pct"] = np.where(
@@ -357,9 +397,9 @@ def headline(
     recorded = crime_types[crime_types["recorded_crime"]]
     sv = crime_types[crime_types["serious_violence"]]
     all_crime = int(recorded["count"].sum())
-    serious = int(sv["count"].sum())
+    serious = int(sv["sv_count"].sum())
     prev_covered = period.has_previous
-    previous = int(sv["previous"].sum()) if prev_covered else 0
+    previous = int(sv["sv_previous"].sum()) if prev_covered else 0
     eng, inc = scope_incidents(con, engine)
     counts = eng.run(tables.category_counts(inc, period.start, period.end))
     per_category = dict(zip(counts["sv_category"], counts["count"], strict=True))

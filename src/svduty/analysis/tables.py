@@ -107,6 +107,44 @@ def scope(
     return inc
 
 
+def _rule(inc: ibis.Table, rule) -> ibis.ir.BooleanValue:
+    """One rule of a local definition (``svduty.data.sv_definition.Rule``) as an Ibis predicate; the same SQL
+    semantics as ``Rule.sql`` (NULL where a compared column is NULL; a flag rule true only for that flag value)."""
+    from svduty.data.sv_definition import FLAG_COLUMNS
+
+    parts: list[ibis.ir.BooleanValue] = []
+    if rule.classified:
+        parts.append(inc.sv_category.notnull())
+    if rule.crime_types:
+        parts.append(inc.offence_group.isin(list(rule.crime_types)))
+    if rule.sv_categories:
+        parts.append(inc.sv_category.isin(list(rule.sv_categories)))
+    if rule.offence_codes:
+        exact = [c for c in rule.offence_codes if not c.endswith("*")]
+        ors = [inc.offence_code.isin(exact)] if exact else []
+        ors += [inc.offence_code.startswith(c[:-1]) for c in rule.offence_codes if c.endswith("*")]
+        parts.append(ibis.or_(*ors))
+    for key, column in FLAG_COLUMNS.items():
+        value = getattr(rule, key)
+        if value is not None:
+            parts.append((inc[column] == value).fill_null(False))
+    return ibis.and_(*parts) if parts else ibis.literal(False)
+
+
+def apply_definition(inc: ibis.Table, definition) -> ibis.Table:
+    """Incidents with ``sv_category`` decided by a local definition (``svduty.data.sv_definition.SvDefinition``):
+    the ingest category, or the crime type for a row the definition adds; NULL for a row it leaves out. The default
+    definition keeps ingest's classification unchanged (the expression is returned as it is)."""
+    if definition.is_default:
+        return inc
+    chosen = ibis.or_(*(_rule(inc, r) for r in definition.include)) if definition.include else ibis.literal(False)
+    if definition.exclude:
+        excluded = ibis.or_(*(_rule(inc, r) for r in definition.exclude)).fill_null(False)
+        chosen = chosen & ~excluded
+    category = ibis.cases((chosen, inc.sv_category.coalesce(inc.offence_group)), else_=ibis.null("string"))
+    return inc.mutate(sv_category=category)
+
+
 def force_name_counts(incidents: ibis.Table) -> ibis.Table:
     """Force slug × published name × rows (``svduty.data.names.force_names`` over a dataset)."""
     named = incidents.filter(incidents.force.notnull() & (incidents.source != "synthetic"))
@@ -122,6 +160,10 @@ def crime_type_counts(inc: ibis.Table, start: date, end: date, prev_start: date,
             count=_n(inc, in_months(inc, start, end)),
             previous=_n(inc, in_months(inc, prev_start, prev_end)),
             serious_violence=inc.sv_category.notnull().any(),
+            # the type's SV rows: all of them under the police.uk proxy, only some when a local definition selects
+            # by marker or offence code (a knife-enabled public-order offence)
+            sv_count=_n(inc, inc.sv_category.notnull() & in_months(inc, start, end)),
+            sv_previous=_n(inc, inc.sv_category.notnull() & in_months(inc, prev_start, prev_end)),
         )
         .order_by("crime_type")
     )

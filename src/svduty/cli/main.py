@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "health",
     "risk_factors",
     "synth",
+    "definition",
     "sna",
     "export",
     "hotspots",
@@ -54,6 +55,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "delivery",
     "referrals",
     "risk",
+    "board",
 )
 
 for _module in COMMAND_MODULES:

@@ -8,7 +8,8 @@ bookkeeping ``synthetic_layers``, ``synthetic_columns``, ``incident_synthetic_fi
 ``lsoa_population`` that bridge LSOA 2011/2021 codes to districts and residents (v3); partner health data — ISTV
 submissions and their assaults in ``ed_attendances``, ``hospital_admissions``, and the data-sharing agreement each
 ingest came under (v4); partner risk-factor tables (v5); ``synthetic_person_links`` and ``person_attributes`` for the
-risk index's recurring persons and fairness demographics (v6).
+risk index's recurring persons and fairness demographics (v6); the local definition of serious violence,
+``sv_definitions`` (v7).
 """
 
 from __future__ import annotations
@@ -403,6 +404,20 @@ _V6 = (
     """,
 )
 
+# v7: the partnership's local definition of serious violence, one row per version (append-only; newest is current).
+_V7 = (
+    """
+    CREATE TABLE sv_definitions (        -- svduty definition set; read by svduty sna (svduty.data.sv_definition)
+        version      INTEGER PRIMARY KEY,
+        name         VARCHAR NOT NULL,
+        document     VARCHAR NOT NULL,   -- JSON: name, include/exclude rules, reference to the web app's version
+        source       VARCHAR,            -- file it was loaded from
+        set_at       TIMESTAMP NOT NULL,
+        set_by       VARCHAR
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables", _V1),
     Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
@@ -410,6 +425,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "ISTV submissions and assaults, hospital admissions, data-sharing agreements", _V4),
     Migration(5, "partner risk-factor tables by LSOA (school exclusions, children in need, NEET, youth justice)", _V5),
     Migration(6, "recurring persons for the risk index: synthetic person links, person attributes", _V6),
+    Migration(7, "local definition of serious violence, versioned", _V7),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

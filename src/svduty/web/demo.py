@@ -305,6 +305,8 @@ def load(today: date | None = None) -> bool:
     today = today or timezone.localdate()
     with transaction.atomic():
         _load(today)
+        from svduty.web.board import demo as board_demo
+        from svduty.web.engagement import demo as engagement_demo
         from svduty.web.programmes import case_demo
         from svduty.web.programmes import demo as delivery_demo
 
@@ -312,6 +314,8 @@ def load(today: date | None = None) -> bool:
         referrals_demo.load(today)
         evaluation_demo.load()  # an evaluation and its published practice note (issue 11)
         case_demo.load()  # a programme indicator counted from the referrals demo's cases (issue 16 item 6)
+        engagement_demo.load(today)  # a youth consultation and the faith alliance (issue 15 item 5)
+        board_demo.load(today)  # agenda, attendance, a second meeting, risks and the Q3 board pack (issue 15 item 4)
     return True
 
 

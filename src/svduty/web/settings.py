@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "svduty.web.notifications",
     "svduty.web.accounts",
     "svduty.web.administration",
+    "svduty.web.strategy",
+    "svduty.web.board",
+    "svduty.web.engagement",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,10 @@ urlpatterns = [
     path("notifications/", include("svduty.web.notifications.urls")),
     path("account/", include("svduty.web.accounts.urls")),
     path("manage/", include("svduty.web.administration.urls")),
+    path("", include("svduty.web.strategy.urls")),
+    path("board/", include("svduty.web.board.urls")),
+    path("engagement/", include("svduty.web.engagement.urls")),
+    path("public/consultations/", include("svduty.web.engagement.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

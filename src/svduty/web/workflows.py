@@ -20,6 +20,8 @@ from svduty.web.commissioning.options import ApplicationStatus as A
 from svduty.web.decisions import permissions as dp
 from svduty.web.decisions.options import Outcome
 from svduty.web.decisions.options import State as D
+from svduty.web.strategy import permissions as sp
+from svduty.web.strategy.options import StrategyStatus as S
 
 
 class TransitionRefused(Exception):
@@ -106,6 +108,23 @@ APPLICATION_WORKFLOW = Workflow(
 )
 
 
+STRATEGY_WORKFLOW = Workflow(
+    name="Strategy",
+    state_field="status",
+    transitions=(
+        Transition(
+            "agree",
+            "Record the board's agreement",
+            (S.DRAFT,),
+            S.AGREED,
+            sp.can_agree_strategy,
+            "Officer, PCC or Chief Executive",
+        ),
+        Transition("publish", "Publish the strategy", (S.AGREED,), S.PUBLISHED, sp.can_publish_strategy, "Officer"),
+    ),
+)
+
+
 def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **changes):
     """Take transition ``name`` on ``obj`` as ``user``, applying ``changes`` to its fields in the same transaction.
 
@@ -138,6 +157,10 @@ def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **chang
                 record=fresh, action=transition.name, from_state=state, to_state=transition.target, user=user, note=note
             )
             _after_decision(transition.name, fresh)
+        if workflow is STRATEGY_WORKFLOW:
+            from svduty.web.strategy.workflow import after_strategy_step
+
+            after_strategy_step(transition.name, fresh, state, user, note)
     for field in obj._meta.concrete_fields:
         setattr(obj, field.attname, getattr(fresh, field.attname))
     return obj

@@ -130,6 +130,7 @@ def build_summary(a: Assessment) -> dict[str, Any]:
             for _, r in a.priorities.iterrows()
         ],
         "synthetic_sections": a.synthetic_sections,
+        "definition": a.notes.get("definition"),
         "population": {
             "lsoas": a.notes.get("lsoas"),
             "lsoas_with_population": a.notes.get("lsoas_with_population"),

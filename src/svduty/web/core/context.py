@@ -30,6 +30,12 @@ NAV = [
     # in-app administration, invitations (issue 17)
     ("Manage", "administration:home", {Role.ADMIN, Role.OFFICER}),
     ("Colleagues", "accounts:invitations", {Role.PROVIDER}),
+    ("Board", "board:meetings", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (
+        "Engagement",
+        "engagement:consultations",
+        {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC},
+    ),
     ("Public register", "public:decisions", None),
 ]
 

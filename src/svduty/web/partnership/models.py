@@ -159,6 +159,7 @@ class BoardMeeting(models.Model):
 class BoardDecision(models.Model):
     meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -169,8 +170,15 @@ class BoardAction(models.Model):
     text = models.TextField()
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
     due = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    # An action not finished by its meeting's successor is carried forward: a new action on the next meeting, with
+    # this link back, and this one marked "carried forward" (svduty.web.board.actions.carry_forward).
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to")
+    update = models.TextField(blank=True, help_text="Progress since the action was set")
     history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "id"]
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -2,6 +2,7 @@
 2022, Part 2 ch. 1; Home Office statutory guidance, 2022) and who else takes part."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationType(models.TextChoices):
@@ -23,5 +24,12 @@ RELEVANT = {"education", "prisons"}
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CARRIED = "carried", _("Carried forward")
+    DROPPED = "dropped", _("Dropped")
+
+
+# Statuses that still need the board's attention (an open action in the board pack).
+ACTION_LIVE = {"open", "in_progress"}

@@ -1,0 +1,18 @@
+"""The strategy as PDF (WeasyPrint, as the SNA report and decision records are; no network fetches)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from .priority_view import priority_cards
+
+
+def render_pdf(strategy, priorities) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(
+        "strategy/strategy_pdf.html", {"strategy": strategy, "cards": priority_cards(priorities, public=True)}
+    )
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views, views_calendar, views_evidence, views_public
+
+app_name = "strategy"
+urlpatterns = [
+    path("strategy/", views.index, name="index"),
+    path("strategy/new/", views.strategy_new, name="new"),
+    path("strategy/<int:pk>/", views.detail, name="detail"),
+    path("strategy/<int:pk>/edit/", views.strategy_edit, name="edit"),
+    path("strategy/<int:pk>/agree/", views.agree, name="agree"),
+    path("strategy/<int:pk>/publish/", views.publish, name="publish"),
+    path("strategy/<int:pk>/revise/", views.revise, name="revise"),
+    path("strategy/<int:pk>/history/", views.history, name="history"),
+    path("strategy/<int:pk>/strategy.pdf", views.strategy_pdf, name="pdf"),
+    path("strategy/<int:pk>/priorities/new/", views.priority_new, name="priority_new"),
+    path("strategy/<int:pk>/measures/from-sna/", views.values_from_sna, name="values_from_sna"),
+    path("strategy/priorities/<int:pk>/", views.priority_edit, name="priority_edit"),
+    path("strategy/priorities/<int:pk>/measures/new/", views.measure_new, name="measure_new"),
+    path("strategy/measures/<int:pk>/", views.measure_edit, name="measure_edit"),
+    path("strategy/measures/<int:pk>/values/new/", views.value_new, name="value_new"),
+    path("strategy/definition/", views_evidence.definitions, name="definitions"),
+    path("strategy/definition/new/", views_evidence.definition_form, name="definition_new"),
+    path("strategy/definition/<int:pk>/", views_evidence.definition_detail, name="definition"),
+    path("strategy/definition/<int:pk>/edit/", views_evidence.definition_form, name="definition_edit"),
+    path("strategy/definition/<int:pk>/approve/", views_evidence.definition_approve, name="definition_approve"),
+    path("strategy/definition/<int:pk>/definition.toml", views_evidence.definition_toml, name="definition_toml"),
+    path("strategy/sna/", views_evidence.sna_list, name="sna_list"),
+    path("strategy/sna/register/", views_evidence.sna_register, name="sna_register"),
+    path("strategy/sna/compare/", views_evidence.sna_compare, name="sna_compare"),
+    path("strategy/sna/<int:pk>/", views_evidence.sna_detail, name="sna"),
+    path("strategy/sna/<int:pk>/sna.pdf", views_evidence.sna_pdf, name="sna_pdf"),
+    path("strategy/sna/<int:pk>/tables/<slug:name>.csv", views_evidence.sna_table, name="sna_table"),
+    path("strategy/calendar/", views_calendar.calendar, name="calendar"),
+    path("strategy/calendar/new/", views_calendar.obligation_form, name="obligation_new"),
+    path("strategy/calendar/year/", views_calendar.calendar_year, name="calendar_year"),
+    path("strategy/calendar/<int:pk>/", views_calendar.obligation_form, name="obligation_edit"),
+    path("strategy/calendar/<int:pk>/done/", views_calendar.obligation_done, name="obligation_done"),
+    path("public/strategy/", views_public.public_strategy, name="public"),
+    path("public/strategy.pdf", views_public.public_pdf, name="public_pdf"),
+]
