@@ -7,11 +7,14 @@ the app appears in the matrix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from .conftest import ROLES, client_for
+from .risk_helpers import risk_public_matrix
 
 u = reverse
 
@@ -86,6 +89,7 @@ def matrix(w):
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
         *delivery_matrix(w),
         *evaluation_matrix(),
+        *risk_public_matrix(ALL),  # risk index (issue 13): the rest in test_risk.py, over the risk roles too
     ]
 
 
@@ -312,6 +316,7 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
+    source += "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*_helpers.py"))  # risk
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
 

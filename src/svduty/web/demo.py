@@ -312,6 +312,9 @@ def load(today: date | None = None) -> bool:
         referrals_demo.load(today)
         evaluation_demo.load()  # an evaluation and its published practice note (issue 11)
         case_demo.load()  # a programme indicator counted from the referrals demo's cases (issue 16 item 6)
+        from svduty.web.risk import demo as risk_demo
+
+        risk_demo.load()  # a risk index version, its governance records and the panel (issue 13)
     return True
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "svduty.web.api",
     "svduty.web.agreements",
     "svduty.web.evaluation",
+    "svduty.web.risk",
 ]
 
 MIDDLEWARE = [
