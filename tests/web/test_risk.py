@@ -217,7 +217,7 @@ def test_upload_form_and_management_command(r, tmp_path):
     for name in ("scores", "components", "fairness", "model_card"):
         (tmp_path / f"{name}.{'md' if name == 'model_card' else 'csv'}").write_text(getattr(output, name))
     out = io.StringIO()
-    call_command("risk_import", str(tmp_path), "--version", str(r["bare"].number), "--label", "cmd", stdout=out)
+    call_command("risk_import", str(tmp_path), "--index-version", str(r["bare"].number), "--label", "cmd", stdout=out)
     assert "3 people" in out.getvalue() and ScoringRun.objects.get(label="cmd").source == "command"
 
 

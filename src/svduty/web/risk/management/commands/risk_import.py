@@ -1,4 +1,4 @@
-"""``manage.py risk_import DIR --version N``: import the output directory of ``svduty risk score`` as a scoring run
+"""``manage.py risk_import DIR --index-version N``: import the output directory of ``svduty risk score`` as a scoring run
 of index version N (``--definition FILE``: first save that definition as a new version, or find its version)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--version", type=int, dest="number", help="index version number")
+        parser.add_argument("--index-version", type=int, dest="number", help="index version number")
         parser.add_argument("--label", default="")
         parser.add_argument("--user", default="", help="username recorded as the importer")
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         from svduty.web.risk.options import RunSource
 
         if number is None:
-            raise CommandError("--version N is required (the index version the output was scored with)")
+            raise CommandError("--index-version N is required (the index version the output was scored with)")
         version = IndexVersion.objects.filter(number=number).first()
         if version is None:
             raise CommandError(f"no index version {number}")
