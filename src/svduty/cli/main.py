@@ -52,6 +52,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "web",
     "delivery",
     "referrals",
+    "risk",
 )
 
 for _module in COMMAND_MODULES:

@@ -7,7 +7,8 @@ The tables follow ``docs/architecture.md`` (after DESIGN.md): ``incidents``, ``p
 bookkeeping ``synthetic_layers``, ``synthetic_columns``, ``incident_synthetic_fields`` (v2); views ``lsoa_areas`` and
 ``lsoa_population`` that bridge LSOA 2011/2021 codes to districts and residents (v3); partner health data — ISTV
 submissions and their assaults in ``ed_attendances``, ``hospital_admissions``, and the data-sharing agreement each
-ingest came under (v4).
+ingest came under (v4); partner risk-factor tables (v5); ``synthetic_person_links`` and ``person_attributes`` for the
+risk index's recurring persons and fairness demographics (v6).
 """
 
 from __future__ import annotations
@@ -379,12 +380,36 @@ _V5 = (
     """,
 )
 
+# v6: recurring persons for the risk index. The synthetic layer draws one person per involvement; these tables say
+# which recurring synthetic person each synthetic suspect involvement is, and hold the demographics the fairness
+# checks need (ethnicity is not in any adapter yet). Additive: involvements and persons are unchanged.
+_V6 = (
+    """
+    CREATE TABLE synthetic_person_links (  -- synthetic layer: involvement's one-off person → recurring person
+        involvement_person_id VARCHAR PRIMARY KEY,   -- involvements.person_id (unchanged)
+        person_id             VARCHAR NOT NULL,      -- the recurring person's pseudonym
+        synthetic             BOOLEAN NOT NULL DEFAULT true
+    )
+    """,
+    """
+    CREATE TABLE person_attributes (       -- per-person demographics for fairness checks, recorded or synthetic
+        person_id    VARCHAR PRIMARY KEY,  -- pseudonym, never a source identifier
+        sex          VARCHAR,
+        birth_year   INTEGER,
+        ethnic_group VARCHAR,              -- ONS 2021 high-level ethnic group; NULL = not recorded
+        source       VARCHAR NOT NULL,
+        synthetic    BOOLEAN NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables", _V1),
     Migration(2, "LSOA lookup, population provenance, synthetic-layer bookkeeping", _V2),
     Migration(3, "views lsoa_areas and lsoa_population (either LSOA vintage → district, residents)", _V3),
     Migration(4, "ISTV submissions and assaults, hospital admissions, data-sharing agreements", _V4),
     Migration(5, "partner risk-factor tables by LSOA (school exclusions, children in need, NEET, youth justice)", _V5),
+    Migration(6, "recurring persons for the risk index: synthetic person links, person attributes", _V6),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

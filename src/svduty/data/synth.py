@@ -17,6 +17,8 @@ see ``docs/DOMAIN.md``):
 * ``outcome`` (only where NULL, serious-violence types only): drawn from the profile's outcome shares.
 * ``involvements`` + ``persons``: victims and suspects with age, Census 2021 age band and sex, for incidents that
   have no involvements yet. Persons are pseudonymised with the workspace key like real ones.
+* ``synthetic_person_links`` + ``person_attributes``: which synthetic suspects are the same recurring person, and
+  their sex, birth year and ethnic group (``synth_recurrence``, on its own random stream), for ``svduty risk``.
 * ``ed_attendances``: ISTV (Cardiff Model) A&E assault attendances, Poisson per month in proportion to the month's
   violence, each placed at a random violence incident of that month (its LSOA, its time plus a delay), with
   mechanism, age, sex, assault location and admission drawn from the profile.
@@ -35,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from svduty.data import IngestError
+from svduty.data import IngestError, synth_recurrence
 from svduty.data.ingest_common import now_utc
 from svduty.data.pseudonymise import pseudonym, workspace_key
 from svduty.data.settings_file import read_settings_file
@@ -250,6 +252,7 @@ def clear(ws: Workspace) -> int:
         [PERSON_SOURCE],
     )
     con.execute("DELETE FROM persons WHERE source = ?", [PERSON_SOURCE])
+    synth_recurrence.clear(con)
     con.execute("DELETE FROM ed_attendances WHERE synthetic AND ingest_id IS NULL")
     for table in ("incident_synthetic_fields", "synthetic_columns", "synthetic_layers"):
         con.execute(f"DELETE FROM {table}")
@@ -270,6 +273,7 @@ def run(ws: Workspace, *, seed: int = 1, profile: Profile | None = None) -> Synt
         people = _people(inc, profile, rng, key, seed)
         ed = _ed_attendances(con, inc, filled["occurred_at"], profile, rng)
         _store(con, inc, filled, people, ed)
+        synth_recurrence.link(con, key, seed)  # its own random stream: the draws above are unchanged
         result = SynthResult(
             seed=seed,
             incidents_enriched=int(filled["any"].sum()),

@@ -58,6 +58,7 @@ class GravityWeight:
     status: str = "sourced"
     offence_code: str | None = None
     note: str = ""
+    superseded: bool = False  # the cited guideline has been replaced: the figure must be re-read before approval
 
     @property
     def sourced(self) -> bool:
@@ -123,7 +124,7 @@ class IndexDefinition:
             "gravity_source": self.gravity_source,
             "guidelines_date": self.guidelines_date,
             "gravity": [
-                {k: v for k, v in vars(g).items() if v is not None and v != ""}
+                {k: v for k, v in vars(g).items() if v is not None and v != "" and not (k == "superseded" and not v)}
                 for g in self.gravity
             ],
         }
@@ -157,6 +158,12 @@ class IndexDefinition:
             f"unsourced: no guideline starting point is cited"
             for g in self.gravity
             if not g.sourced
+        ]
+        problems += [
+            f"gravity weight for {g.offence_group} cites a superseded guideline ({g.guideline}): "
+            "re-read the current one"
+            for g in self.gravity
+            if g.sourced and g.superseded
         ]
         if not self.owner.strip():
             problems.append("no owner is named")
@@ -354,6 +361,7 @@ def _gravity(r: _Reader, offence_groups: tuple[str, ...]) -> tuple[GravityWeight
             status=status,
             offence_code=code,
             note=g.text("note", "", empty_ok=True),
+            superseded=g.boolean("superseded", False),
         )
         if weight.key() in seen:
             raise g.fail("offence_group", f"a second weight for {weight.offence_group} {code or ''}".rstrip())
