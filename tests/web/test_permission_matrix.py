@@ -17,6 +17,7 @@ from .admin_helpers import admin_matrix
 from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .board_helpers import issue15_matrix
 from .conftest import ROLES, client_for
+from .risk_helpers import risk_public_matrix
 
 u = reverse
 
@@ -96,6 +97,7 @@ def matrix(w):
         *admin_matrix(w),
         *commissioning_matrix(w),
         *issue15_matrix(w),
+        *risk_public_matrix(ALL),  # risk index (issue 13): the rest in test_risk.py, over the risk roles too
     ]
 
 

@@ -316,6 +316,9 @@ def load(today: date | None = None) -> bool:
         case_demo.load()  # a programme indicator counted from the referrals demo's cases (issue 16 item 6)
         engagement_demo.load(today)  # a youth consultation and the faith alliance (issue 15 item 5)
         board_demo.load(today)  # agenda, attendance, a second meeting, risks and the Q3 board pack (issue 15 item 4)
+        from svduty.web.risk import demo as risk_demo
+
+        risk_demo.load()  # a risk index version, its governance records and the panel (issue 13)
     return True
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "svduty.web.strategy",
     "svduty.web.board",
     "svduty.web.engagement",
+    "svduty.web.risk",
 ]
 
 MIDDLEWARE = [

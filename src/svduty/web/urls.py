@@ -18,6 +18,8 @@ urlpatterns = [
     path("evidence/", include("svduty.web.interventions.urls")),
     path("delivery/", include("svduty.web.programmes.urls")),
     path("referrals/", include("svduty.web.referrals.urls")),
+    path("risk/", include("svduty.web.risk.urls")),
+    path("public/risk/", include("svduty.web.risk.public_urls")),
     path("api/v1/", api.urls),
     path("agreements/", include("svduty.web.agreements.urls")),
     path("", include("svduty.web.evaluation.urls")),

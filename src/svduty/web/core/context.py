@@ -26,6 +26,8 @@ NAV = [
     ("Cases", "referrals:cases", {Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN}),
     ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
     ("Access log", "referrals:access_log", {Role.DPO}),
+    ("Risk index", "risk:index", {Role.ADMIN, Role.OFFICER, Role.ANALYST, Role.DPO}),  # risk (issue 13)
+    ("Risk panel", "risk:panel", {Role.RISK_PANEL}),
     ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     # in-app administration, invitations (issue 17)
     ("Manage", "administration:home", {Role.ADMIN, Role.OFFICER}),

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     ANALYST = "analyst", "Partnership analyst"
     DPO = "dpo", "Data protection officer"
+    RISK_PANEL = "risk_panel", "Risk panel member"  # risk index (svduty.web.risk): person-level scores, named members
 
 
 PUBLIC = "public"

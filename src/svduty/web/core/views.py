@@ -93,6 +93,8 @@ def home(request):
             if role == Role.ANALYST
             else "referrals:cases"
         )
+    if role == Role.RISK_PANEL:  # risk index (issue 13): the panel list
+        return redirect("risk:panel")
     if role == Role.PROVIDER:
         context["applications"] = Application.objects.filter(organisation=organisation_of(request.user))
         context["open_rounds"] = [r for r in Round.objects.all() if r.is_open()]

@@ -1,0 +1,138 @@
+"""Scoring runs: importing the CLI's output, a run's aggregates (counts by band, the fairness table, validation,
+model card) and adopting its threshold after reading the fairness table."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from svduty.web.core.views import check, require
+
+from . import imports
+from . import permissions as perms
+from . import versions as ops
+from .forms import AdoptForm, RunUploadForm
+from .models import IndexVersion, ScoringRun
+from .options import RunSource
+from .views import _form_page, _version
+
+
+@require(perms.can_import_run)
+def run_upload(request, number):
+    version = _version(number)
+    form = RunUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            output = imports.Output(
+                scores=form.text("scores"),
+                components=form.text("components"),
+                fairness=form.text("fairness"),
+                model_card=form.text("model_card"),
+            )
+            run = imports.import_run(
+                output, version, user=request.user, source=RunSource.UPLOAD, run_label=form.cleaned_data["label"]
+            )
+        except (imports.ImportRefused, ValueError) as exc:
+            form.add_error(None, str(getattr(exc, "message", exc)))
+        else:
+            messages.success(request, _("Run %(pk)s imported: %(n)s people") % {"pk": run.pk, "n": run.people})
+            return redirect("risk:run", run.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Import a scoring run"),
+        version=version,
+        button=_("Import the run"),
+        intro=_(
+            "The files written by svduty risk score --workspace WS --out DIR with this version's definition. "
+            "Each person's contributions must add up to their score; nothing is saved unless every file is right."
+        ),
+        back=("risk:version", version.number),
+        enctype=True,
+    )
+
+
+@require_POST
+@require(perms.can_import_run)
+def run_workspace(request, number):
+    """Score the workspace with this version (the analysis module's CLI function) and import the output."""
+    from . import scoring
+
+    version = _version(number)
+    try:
+        run = scoring.score_workspace(version, user=request.user)
+    except (scoring.ScoringUnavailable, imports.ImportRefused) as exc:
+        messages.error(request, str(exc))
+        return redirect("risk:version", version.number)
+    messages.success(request, _("Run %(pk)s scored on the workspace: %(n)s people") % {"pk": run.pk, "n": run.people})
+    return redirect("risk:run", run.pk)
+
+
+def _run(pk) -> ScoringRun:
+    return get_object_or_404(ScoringRun.objects.select_related("version", "imported_by"), pk=pk)
+
+
+def _fairness_table(run):
+    """Rows of the fairness table with the columns in the file's order, breaches first flagged."""
+    rows = run.fairness or []
+    columns = list(rows[0].keys()) if rows else []
+    flagged = {(r.get("attribute"), r.get("group")) for r in ops.breaches(rows)}
+    return columns, [
+        ([row.get(c, "") for c in columns], (row.get("attribute"), row.get("group")) in flagged) for row in rows
+    ]
+
+
+@require(perms.can_view_aggregates)
+def run_detail(request, pk):
+    run = _run(pk)
+    columns, rows = _fairness_table(run)
+    return render(
+        request,
+        "risk/run.html",
+        {
+            "run": run,
+            "version": run.version,
+            "bands": ops.bands(run, run.threshold) if run.threshold is not None else [],
+            "columns": columns,
+            "rows": rows,
+            "breaches": ops.breaches(run.fairness),
+            "adoptions": run.adoptions.select_related("adopted_by"),
+            "can_adopt": perms.can_adopt_threshold(request.user, run.version),
+        },
+    )
+
+
+@require(perms.can_view_aggregates)
+def adopt(request, pk):
+    run = _run(pk)
+    version: IndexVersion = run.version
+    denied = check(request, perms.can_adopt_threshold(request.user, version), _("Only the version's named owner"))
+    if denied:
+        return denied
+    breaches = ops.breaches(run.fairness)
+    form = AdoptForm(request.POST or None, needs_justification=bool(breaches))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ops.adopt_threshold(
+                request.user,
+                version,
+                run,
+                acknowledged=form.cleaned_data["acknowledged"],
+                justification=form.cleaned_data.get("justification", ""),
+            )
+        except ops.Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Threshold %(t)s adopted for version %(n)s") % {"t": f"{run.threshold:g}", "n": version.number},
+            )
+            return redirect("risk:version", version.number)
+    columns, rows = _fairness_table(run)
+    return render(
+        request,
+        "risk/adopt.html",
+        {"run": run, "version": version, "form": form, "columns": columns, "rows": rows, "breaches": breaches},
+    )
