@@ -172,3 +172,8 @@ def test_too_little_history_still_writes_every_file(run, tmp_path):
     assert header[:4] == ["attribute", "group", "n", "outcomes"] and "selection_rate" in header
     assert "Validation not run" in (out / "model_card.md").read_text(encoding="utf-8")
     assert json.loads((out / "validation.json").read_text(encoding="utf-8"))["not_run"]
+
+
+def test_empty_workspace_is_one_line(workspace, tmp_path):
+    result = runner.invoke(app, ["risk", "score", "--workspace", str(workspace.path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "nothing to score" in result.output and "Traceback" not in result.output
