@@ -108,8 +108,14 @@ def test_user_role_and_lead_changes(world):
         "is_lead": "on",
         "is_active": "on",
     }
+    before_email = provider2.email
     assert officer.post(f"/manage/users/{provider2.pk}/", data).status_code == 302
     provider2.refresh_from_db()
+    # an officer cannot redirect an account's password-reset e-mails to another address
+    assert provider2.email == before_email
+    client_for("admin").post(f"/manage/users/{provider2.pk}/", data)
+    provider2.refresh_from_db()
+    assert provider2.email == "pat@example.org"
     assert provider2.profile.job_title == "Director" and lead_of(org) == provider2
     assert b"Changed: job_title" in officer.get(f"/manage/users/{provider2.pk}/").content
     # an officer cannot make an administrator
