@@ -73,6 +73,16 @@ def test_invitation_accepted_and_admin_pages_accessible(transactional_db, live_s
     invitee.goto("/public/decisions/?q=DN50-24", "register-search")
     invitee.goto("/public/grants/?q=Upstanders", "grants-search")
 
+    from svduty.web.commissioning.models import Application
+    from svduty.web.notifications.service import notify
+
+    answered = Application.objects.exclude(status="draft").order_by("id").first()
+    notify(
+        "more_info_answered",
+        to=[get_user_model().objects.get(username="officer")],
+        context={"application": answered, "reference": answered.reference, "message": "Our safeguarding lead is Jo."},
+        obj=answered,
+    )
     officer = Session(browser, live_server.url, "officer", audit)
     officer.sign_in("officer")
     message = Message.objects.filter(event="colleague_invited").first()
@@ -89,7 +99,7 @@ def test_invitation_accepted_and_admin_pages_accessible(transactional_db, live_s
         ("/account/invitations/", "invitations-staff"),
         ("/notifications/messages/", "message-log"),
         (f"/notifications/messages/{message.pk}/", "message-detail"),
-        ("/notifications/?show=all", "notifications-inbox"),
+        ("/notifications/", "notifications-inbox"),
     ]:
         response = officer.goto(path, name)
         assert response.status == 200, (path, response.status)

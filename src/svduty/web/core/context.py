@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .options import PUBLIC, Role
 from .permissions import role_of
@@ -30,8 +31,8 @@ NAV = [
     ("Risk panel", "risk:panel", {Role.RISK_PANEL}),
     ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     # in-app administration, invitations (issue 17)
-    ("Manage", "administration:home", {Role.ADMIN, Role.OFFICER}),
-    ("Colleagues", "accounts:invitations", {Role.PROVIDER}),
+    (_("Manage"), "administration:home", {Role.ADMIN, Role.OFFICER}),
+    (_("Colleagues"), "accounts:invitations", {Role.PROVIDER}),
     ("Board", "board:meetings", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     (
         "Engagement",

@@ -11,6 +11,8 @@ recipient the event's templates are rendered (``notifications/email/<event>_subj
 present, ``<event>.html``; the context each event expects is in ``options.EVENT_CONTEXT``), sent through Django's
 e-mail backend, recorded as a ``Message`` (status sent / failed / no address, with the backend's error), and, for a
 user, shown as an in-app ``Notification``. A failure to send never raises: it is recorded and the caller carries on.
+E-mail leaves at once, so a caller inside a transaction that may still roll back (a workflow step) should send after
+it commits: ``transaction.on_commit(lambda: notify(...))``.
 
 The link in a message is ``context["link"]`` if given, else ``obj.get_absolute_url()``; it is made absolute with
 ``SVDUTY_SITE_URL`` or, failing that, the request's host.
