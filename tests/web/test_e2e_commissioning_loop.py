@@ -58,6 +58,13 @@ def test_applicant_loop_decline_and_ce_return(transactional_db, live_server, bro
     sessions = []
     open_round = Round.objects.filter(applications__status="more_info").distinct().get()
     users = get_user_model().objects
+    _session = Session.__init__
+
+    def patient(self, *args, **kwargs):  # a shared 2-core CI box can take more than 30 s for one page under load
+        _session(self, *args, **kwargs)
+        self.context.set_default_timeout(120_000)
+
+    monkeypatch.setattr(Session, "__init__", patient)
 
     # 1. The officer reads the ranking and the reviews, and asks an applicant for more information.
     officer = Session(browser, url, "officer", audit)

@@ -115,6 +115,7 @@ def test_pcc_decision_cannot_be_dated_before_officer_approval(world):
 
     award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
     record = award.decision_record
+    perform(DECISION_WORKFLOW, "submit", record, user("officer"))
     perform(
         DECISION_WORKFLOW,
         "officer_approve",

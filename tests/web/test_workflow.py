@@ -318,8 +318,21 @@ def test_officer_sets_panel_criteria_and_budget(world):
     response = officer.post(url, {"kind": "panel", "panel-name": "Panel B", "panel-members": [assessor3.pk]})
     assert response.status_code == 302
     assert list(world.open_round.panel.members.all()) == [assessor3]
+    # The demo's open round already has reviews, so its criteria are fixed: add criteria to a new round.
+    from svduty.web.commissioning.models import Round
+
+    fresh = Round.objects.create(
+        partnership=world.open_round.partnership,
+        stream=world.stream,
+        title="Criteria test round",
+        eligible_areas="Demoshire City",
+        financial_years=world.open_round.financial_years,
+        opens_on=world.open_round.opens_on,
+        closes_on=world.open_round.closes_on,
+        max_award_pence=100,
+    )
     officer.post(
-        url,
+        reverse("commissioning:round_panel", args=[fresh.pk]),
         {
             "kind": "criterion",
             "criterion-name": "Reach",
@@ -328,7 +341,7 @@ def test_officer_sets_panel_criteria_and_budget(world):
             "criterion-order": "9",
         },
     )
-    assert world.open_round.criteria.filter(name="Reach", weight=2).exists()
+    assert fresh.criteria.filter(name="Reach", weight=2).exists()
     # Criteria are fixed once scoring has started (the closed round has scores).
     closed = reverse("commissioning:round_panel", args=[world.closed_round.pk])
     before = world.closed_round.criteria.count()

@@ -75,6 +75,7 @@ class RoundForm(GovukMessages, forms.ModelForm):
 
         self.fields["launch_record"].queryset = DecisionRecord.objects.order_by("-year", "-number")
         self.fields["launch_record"].empty_label = _("None yet")
+        self.fields["reviews_required"].required = False  # left empty: the current number (2 for a new round)
         self.largest_award_pence = 0
         if self.instance.pk:
             self.fields["max_award"].initial = self.instance.max_award_pence
@@ -121,6 +122,10 @@ class RoundForm(GovukMessages, forms.ModelForm):
                     % {"warning": warning},
                 )
         return data
+
+    def clean_reviews_required(self):
+        value = self.cleaned_data.get("reviews_required")
+        return value if value is not None else (self.instance.reviews_required or 2)
 
     def save(self, commit=True):
         self.instance.max_award_pence = self.cleaned_data["max_award"]

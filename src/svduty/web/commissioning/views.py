@@ -122,7 +122,7 @@ def round_panel(request, pk):
         if request.POST.get("kind") == "panel":
             panel_form = PanelForm(request.POST, prefix="panel")
             if panel_form.is_valid():
-                panel, _ = Panel.objects.update_or_create(
+                panel, _created = Panel.objects.update_or_create(
                     round=round_, defaults={"name": panel_form.cleaned_data["name"]}
                 )
                 before = set(panel.members.values_list("pk", flat=True))
@@ -213,7 +213,9 @@ def application_detail(request, pk):
 
 @require(lambda u: perms.role_of(u) == "provider")
 def my_applications(request):
-    applications = Application.objects.filter(organisation=organisation_of(request.user)).select_related("round")
+    applications = Application.objects.filter(organisation=organisation_of(request.user)).select_related(
+        "round", "award"
+    )
     return render(request, "commissioning/my_applications.html", {"applications": applications})
 
 

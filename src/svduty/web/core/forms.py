@@ -148,8 +148,7 @@ class GovukDateField(forms.MultiValueField):
         if not data_list or not any(str(v or "").strip() for v in data_list):
             return None
         day, month, year = (str(v or "").strip() for v in data_list)
-        label = str(self.label or _("the date"))
-        label = label[0].lower() + label[1:]
+        label = str(self.label or _("The date"))
         for value, part in ((day, _("day")), (month, _("month")), (year, _("year"))):
             if not value:
                 raise forms.ValidationError(_("%(label)s must include a %(part)s") % {"label": label, "part": part})

@@ -96,7 +96,10 @@ def home(request):
     if role == Role.RISK_PANEL:  # risk index (issue 13): the panel list
         return redirect("risk:panel")
     if role == Role.PROVIDER:
-        context["applications"] = Application.objects.filter(organisation=organisation_of(request.user))
+        context["applications"] = Application.objects.filter(organisation=organisation_of(request.user)).select_related(
+            "round",
+            "award",  # the amount awarded beside the amount requested, without a query per row
+        )
         context["open_rounds"] = [r for r in Round.objects.all() if r.is_open()]
     elif role == Role.ASSESSOR:
         context["rounds"] = Round.objects.filter(panel__members=request.user)
