@@ -74,14 +74,27 @@ def _run(pk) -> ScoringRun:
     return get_object_or_404(ScoringRun.objects.select_related("version", "imported_by"), pk=pk)
 
 
+HIDDEN_COLUMNS = {"index_version", "synthetic"}  # the same on every row: shown once on the page
+
+
 def _fairness_table(run):
-    """Rows of the fairness table with the columns in the file's order, breaches first flagged."""
+    """The fairness table's columns in the file's order and its rows as (column, value) cells, breaches marked."""
     rows = run.fairness or []
-    columns = list(rows[0].keys()) if rows else []
+    columns = [c for c in (rows[0].keys() if rows else []) if c not in HIDDEN_COLUMNS]
     flagged = {(r.get("attribute"), r.get("group")) for r in ops.breaches(rows)}
     return columns, [
-        ([row.get(c, "") for c in columns], (row.get("attribute"), row.get("group")) in flagged) for row in rows
+        ([(c, _shown(row.get(c, ""))) for c in columns], (row.get("attribute"), row.get("group")) in flagged)
+        for row in rows
     ]
+
+
+def _shown(value: str) -> str:
+    """A decimal to three places (rates and ratios); anything else as written."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{number:.3f}" if "." in str(value) and number == number else value
 
 
 @require(perms.can_view_aggregates)
