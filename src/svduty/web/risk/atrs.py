@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
 STANDARD_VERSION = "3.0"
 SOURCE = "https://github.com/co-cddo/algorithmic-transparency-recording-standard (template_table.md, v3.0)"
 
@@ -29,78 +32,80 @@ def _f(reference, attribute, name, tier, category, required=True) -> Field:
     return Field(reference, attribute, name, tier, category, required)
 
 
-OWNER = "Owner and Responsibility"
-RATIONALE = "Description and Rationale"
-PROCESS = "Decision-making Process"
-TOOL = "Tool Specification"
-MODEL = "Model Specification"
-DATA = "Data Specification"
-RISKS = "Risks, mitigations and impact assessments"
+OWNER = N_("Owner and Responsibility")
+RATIONALE = N_("Description and Rationale")
+PROCESS = N_("Decision-making Process")
+TOOL = N_("Tool Specification")
+MODEL = N_("Model Specification")
+DATA = N_("Data Specification")
+RISKS = N_("Risks, mitigations and impact assessments")
 
 FIELDS: tuple[Field, ...] = (
-    _f("0.2", "standard_version", "Standard version", "N/A", "Metadata"),
-    _f("0.3", "organisation_type", "Organisation type", "N/A", "Metadata"),
-    _f("0.4", "function", "Function", "N/A", "Metadata"),
-    _f("0.5", "capability", "Capability", "N/A", "Metadata"),
-    _f("0.6", "task", "Task", "N/A", "Metadata"),
-    _f("0.7", "tags", "Tags", "N/A", "Metadata"),
-    _f("0.8", "date_of_completion", "Date of completion", "N/A", "Metadata"),
-    _f("0.9", "date_updated", "Date updated", "N/A", "Metadata"),
-    _f("0.11", "title", "Title", "N/A", "Title Information"),
-    _f("0.12", "organisation_name", "Organisation name", "N/A", "Title Information"),
-    _f("0.13", "phase", "Phase", "N/A", "Title Information"),
-    _f("0.14", "region", "Region", "N/A", "Title Information"),
-    _f("0.15", "one_sentence_description", "One sentence description", "N/A", "Title Information"),
-    _f("1.1", "name", "Name", "1", "Tier 1 Information"),
-    _f("1.2", "description", "Description", "1", "Tier 1 Information"),
-    _f("1.3", "website_url", "Website URL", "1", "Tier 1 Information"),
-    _f("1.4", "contact_email", "Contact email", "1", "Tier 1 Information"),
-    _f("2.1.1", "organisation_or_department", "Organisation or department", "2", OWNER),
-    _f("2.1.2", "team", "Team", "2", OWNER),
-    _f("2.1.3", "senior_responsible_owner", "Senior responsible owner", "2", OWNER),
-    _f("2.1.4", "external_supplier_involvement", "External supplier involvement", "2", OWNER),
-    _f("2.1.4.1", "external_supplier", "External supplier", "2", OWNER, False),
-    _f("2.1.4.2", "companies_house_number", "Companies House Number", "2", OWNER, False),
-    _f("2.1.4.3", "external_supplier_role", "External supplier role", "2", OWNER, False),
-    _f("2.1.4.4", "procurement_procedure_type", "Procurement procedure type", "2", OWNER, False),
-    _f("2.1.4.5", "data_access_terms", "Data access terms", "2", OWNER, False),
-    _f("2.2.1", "detailed_description", "Detailed description", "2", RATIONALE, False),
-    _f("2.2.2", "scope", "Scope", "2", RATIONALE),
-    _f("2.2.3", "benefit", "Benefit", "2", RATIONALE),
-    _f("2.2.4", "previous_process", "Previous process", "2", RATIONALE, False),
-    _f("2.2.5", "alternatives_considered", "Alternatives considered", "2", RATIONALE, False),
-    _f("2.3.1", "process_integration", "Process integration", "2", PROCESS),
-    _f("2.3.2", "provided_information", "Provided information", "2", PROCESS),
-    _f("2.3.3", "frequency_and_scale_of_usage", "Frequency and scale of usage", "2", PROCESS),
-    _f("2.3.4", "human_decisions_and_review", "Human decisions and review", "2", PROCESS),
-    _f("2.3.5", "required_training", "Required training", "2", PROCESS),
-    _f("2.3.6", "appeals_and_review", "Appeals and review", "2", PROCESS, False),
-    _f("2.4.1.1", "system_architecture", "System architecture", "2", TOOL),
-    _f("2.4.1.2", "phase", "Phase", "2", TOOL),
-    _f("2.4.1.3", "maintenance", "Maintenance", "2", TOOL),
-    _f("2.4.1.4", "models", "Models", "2", TOOL),
-    _f("2.4.2.1", "model_name", "Model name", "2", MODEL),
-    _f("2.4.2.2", "model_version", "Model version", "2", MODEL),
-    _f("2.4.2.3", "model_task", "Model task", "2", MODEL),
-    _f("2.4.2.4", "model_input", "Model input", "2", MODEL),
-    _f("2.4.2.5", "model_output", "Model output", "2", MODEL),
-    _f("2.4.2.6", "model_architecture", "Model architecture", "2", MODEL),
-    _f("2.4.2.7", "model_performance", "Model performance", "2", MODEL),
-    _f("2.4.2.8", "datasets", "Datasets", "2", MODEL),
-    _f("2.4.2.9", "dataset_purposes", "Dataset purposes", "2", MODEL),
-    _f("2.4.3.1", "source_data_name", "Source data name", "2", DATA),
-    _f("2.4.3.2", "data_modality", "Data modality", "2", DATA),
-    _f("2.4.3.3", "data_description", "Data description", "2", DATA),
-    _f("2.4.3.4", "data_quantities", "Data quantities", "2", DATA),
-    _f("2.4.3.5", "sensitive_attributes", "Sensitive attributes", "2", DATA),
-    _f("2.4.3.6", "data_completeness_and_representativeness", "Data completeness and representativeness", "2", DATA),
-    _f("2.4.3.7", "source_data_url", "Source data URL", "2", DATA),
-    _f("2.4.3.8", "data_collection", "Data collection", "2", DATA),
-    _f("2.4.3.9", "data_cleaning", "Data cleaning", "2", DATA, False),
-    _f("2.4.3.10", "data_sharing_agreements", "Data sharing agreements", "2", DATA),
-    _f("2.4.3.11", "data_access_and_storage", "Data access and storage", "2", DATA),
-    _f("2.5.1", "impact_assessment", "Impact assessment", "2", RISKS),
-    _f("2.5.2", "risks_and_mitigations", "Risks and mitigations", "2", RISKS),
+    _f("0.2", "standard_version", N_("Standard version"), "N/A", N_("Metadata")),
+    _f("0.3", "organisation_type", N_("Organisation type"), "N/A", N_("Metadata")),
+    _f("0.4", "function", N_("Function"), "N/A", N_("Metadata")),
+    _f("0.5", "capability", N_("Capability"), "N/A", N_("Metadata")),
+    _f("0.6", "task", N_("Task"), "N/A", N_("Metadata")),
+    _f("0.7", "tags", N_("Tags"), "N/A", N_("Metadata")),
+    _f("0.8", "date_of_completion", N_("Date of completion"), "N/A", N_("Metadata")),
+    _f("0.9", "date_updated", N_("Date updated"), "N/A", N_("Metadata")),
+    _f("0.11", "title", N_("Title"), "N/A", N_("Title Information")),
+    _f("0.12", "organisation_name", N_("Organisation name"), "N/A", N_("Title Information")),
+    _f("0.13", "phase", N_("Phase"), "N/A", N_("Title Information")),
+    _f("0.14", "region", N_("Region"), "N/A", N_("Title Information")),
+    _f("0.15", "one_sentence_description", N_("One sentence description"), "N/A", N_("Title Information")),
+    _f("1.1", "name", N_("Name"), "1", N_("Tier 1 Information")),
+    _f("1.2", "description", N_("Description"), "1", N_("Tier 1 Information")),
+    _f("1.3", "website_url", N_("Website URL"), "1", N_("Tier 1 Information")),
+    _f("1.4", "contact_email", N_("Contact email"), "1", N_("Tier 1 Information")),
+    _f("2.1.1", "organisation_or_department", N_("Organisation or department"), "2", OWNER),
+    _f("2.1.2", "team", N_("Team"), "2", OWNER),
+    _f("2.1.3", "senior_responsible_owner", N_("Senior responsible owner"), "2", OWNER),
+    _f("2.1.4", "external_supplier_involvement", N_("External supplier involvement"), "2", OWNER),
+    _f("2.1.4.1", "external_supplier", N_("External supplier"), "2", OWNER, False),
+    _f("2.1.4.2", "companies_house_number", N_("Companies House Number"), "2", OWNER, False),
+    _f("2.1.4.3", "external_supplier_role", N_("External supplier role"), "2", OWNER, False),
+    _f("2.1.4.4", "procurement_procedure_type", N_("Procurement procedure type"), "2", OWNER, False),
+    _f("2.1.4.5", "data_access_terms", N_("Data access terms"), "2", OWNER, False),
+    _f("2.2.1", "detailed_description", N_("Detailed description"), "2", RATIONALE, False),
+    _f("2.2.2", "scope", N_("Scope"), "2", RATIONALE),
+    _f("2.2.3", "benefit", N_("Benefit"), "2", RATIONALE),
+    _f("2.2.4", "previous_process", N_("Previous process"), "2", RATIONALE, False),
+    _f("2.2.5", "alternatives_considered", N_("Alternatives considered"), "2", RATIONALE, False),
+    _f("2.3.1", "process_integration", N_("Process integration"), "2", PROCESS),
+    _f("2.3.2", "provided_information", N_("Provided information"), "2", PROCESS),
+    _f("2.3.3", "frequency_and_scale_of_usage", N_("Frequency and scale of usage"), "2", PROCESS),
+    _f("2.3.4", "human_decisions_and_review", N_("Human decisions and review"), "2", PROCESS),
+    _f("2.3.5", "required_training", N_("Required training"), "2", PROCESS),
+    _f("2.3.6", "appeals_and_review", N_("Appeals and review"), "2", PROCESS, False),
+    _f("2.4.1.1", "system_architecture", N_("System architecture"), "2", TOOL),
+    _f("2.4.1.2", "phase", N_("Phase"), "2", TOOL),
+    _f("2.4.1.3", "maintenance", N_("Maintenance"), "2", TOOL),
+    _f("2.4.1.4", "models", N_("Models"), "2", TOOL),
+    _f("2.4.2.1", "model_name", N_("Model name"), "2", MODEL),
+    _f("2.4.2.2", "model_version", N_("Model version"), "2", MODEL),
+    _f("2.4.2.3", "model_task", N_("Model task"), "2", MODEL),
+    _f("2.4.2.4", "model_input", N_("Model input"), "2", MODEL),
+    _f("2.4.2.5", "model_output", N_("Model output"), "2", MODEL),
+    _f("2.4.2.6", "model_architecture", N_("Model architecture"), "2", MODEL),
+    _f("2.4.2.7", "model_performance", N_("Model performance"), "2", MODEL),
+    _f("2.4.2.8", "datasets", N_("Datasets"), "2", MODEL),
+    _f("2.4.2.9", "dataset_purposes", N_("Dataset purposes"), "2", MODEL),
+    _f("2.4.3.1", "source_data_name", N_("Source data name"), "2", DATA),
+    _f("2.4.3.2", "data_modality", N_("Data modality"), "2", DATA),
+    _f("2.4.3.3", "data_description", N_("Data description"), "2", DATA),
+    _f("2.4.3.4", "data_quantities", N_("Data quantities"), "2", DATA),
+    _f("2.4.3.5", "sensitive_attributes", N_("Sensitive attributes"), "2", DATA),
+    _f(
+        "2.4.3.6", "data_completeness_and_representativeness", N_("Data completeness and representativeness"), "2", DATA
+    ),
+    _f("2.4.3.7", "source_data_url", N_("Source data URL"), "2", DATA),
+    _f("2.4.3.8", "data_collection", N_("Data collection"), "2", DATA),
+    _f("2.4.3.9", "data_cleaning", N_("Data cleaning"), "2", DATA, False),
+    _f("2.4.3.10", "data_sharing_agreements", N_("Data sharing agreements"), "2", DATA),
+    _f("2.4.3.11", "data_access_and_storage", N_("Data access and storage"), "2", DATA),
+    _f("2.5.1", "impact_assessment", N_("Impact assessment"), "2", RISKS),
+    _f("2.5.2", "risks_and_mitigations", N_("Risks and mitigations"), "2", RISKS),
 )
 """The standard's fields in its order. ``phase`` appears twice in the standard (0.13 and 2.4.1.2), as here; both
 hold the same value, so a record keys its values by ``reference``."""
@@ -205,8 +210,10 @@ def record_rows(values: dict[str, str], fields=FIELDS) -> list[dict[str, str]]:
             "reference": f.reference,
             "attribute": f.attribute,
             "name": f.name,
+            "label": gettext(f.name),
             "tier": f.tier,
             "category": f.category,
+            "category_label": gettext(f.category),
             "value": values.get(f.reference, ""),
         }
         for f in fields

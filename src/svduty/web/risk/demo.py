@@ -1,8 +1,9 @@
-"""The demo's risk index (labelled DEMO, scores SYNTHETIC): version 1 of the bundled default definition with its
-named owner, a filled and signed ALGO-CARE checklist, a DPIA signed by the DPO, the ATRS record generated from the
-definition, the multi-agency panel (police, youth justice, children's services) and — when the run's fixture is
-there — a scoring run of the seeded synthetic data written by ``svduty risk score``, its threshold adopted after the
-fairness table, and the version approved for use, so the panel list is filled.
+"""The demo's risk index (labelled DEMO, scores SYNTHETIC): the bundled default definition narrowed to its sourced
+gravity weights (``demo_definition``) with its named owner, a filled and signed ALGO-CARE checklist, a DPIA signed
+by the DPO, the ATRS record generated from the definition, the multi-agency panel (police, youth justice, children's
+services) and — when the run's fixture is there — a scoring run of the seeded synthetic data written by ``svduty
+risk score`` (``tools/risk_demo_fixture.py``), its threshold adopted after the fairness table, and the version
+approved for use, so the panel list is filled.
 
 The governance text below describes this demo's set-up; it is not a real partnership's assessment. Scores come only
 from the fixture (``fixtures/demo_run/``, the CLI's own output on the synthetic layer): none is made up here.
@@ -20,6 +21,7 @@ from svduty.web.partnership.models import Organisation
 
 from . import imports
 from . import versions as ops
+from .demo_definition import demo_definition
 from .models import AlgoCareAnswer, Dpia, IndexVersion, Panel, PanelMember
 from .options import Agency, AlgoCareHeading, RunSource
 from .views import generated_atrs
@@ -106,10 +108,12 @@ def load() -> IndexVersion | None:
         return None
     users = get_user_model().objects
     owner, dpo, analyst = users.get(username="officer"), users.get(username="dpo"), users.get(username="analyst")
-    definition = ops.default_definition_dict()
-    definition["owner"] = f"{owner.get_full_name() or owner.username}, Demoshire Violence Reduction Unit (DEMO)"
     version = ops.create_version(
-        analyst, definition, owner=owner, change_note="DEMO: the bundled default", is_demo=True
+        analyst,
+        demo_definition(),
+        owner=owner,
+        change_note="DEMO: the bundled default, counting only the offence groups whose gravity weight is sourced",
+        is_demo=True,
     )
     for heading, (answer, evidence) in ALGO_CARE.items():
         AlgoCareAnswer.objects.create(

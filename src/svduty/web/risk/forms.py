@@ -7,6 +7,7 @@ import json
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import atrs
@@ -117,11 +118,11 @@ class AtrsForm(forms.Form):
                 continue  # the standard's version is fixed
             long = f.tier == "2" or f.attribute == "description"
             self.fields[f.reference] = forms.CharField(
-                label=f"{f.reference} {f.name}",
+                label=f"{f.reference} {gettext(f.name)}",
                 required=f.required and f.tier == "1",
                 initial=values.get(f.reference, ""),
                 widget=forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput(),
-                help_text=f"{f.category} · {f.attribute}",
+                help_text=f"{gettext(f.category)} · {f.attribute}",
             )
 
     def values(self) -> dict[str, str]:
@@ -166,7 +167,9 @@ class AdoptForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Panel decision"), choices=PanelOutcome.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
-    meeting_date = forms.DateField(label=_("Date of the panel meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(
+        label=_("Date of the panel meeting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who attended"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -181,7 +184,9 @@ class DecisionForm(forms.Form):
 
 class ChallengeForm(forms.Form):
     raised_by = forms.ChoiceField(label=_("Raised by"), choices=ChallengeRaisedBy.choices, widget=forms.RadioSelect)
-    raised_on = forms.DateField(label=_("Date raised"), widget=forms.DateInput(attrs={"type": "date"}))
+    raised_on = forms.DateField(
+        label=_("Date raised"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     what = forms.CharField(label=_("What is challenged"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

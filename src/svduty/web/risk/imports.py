@@ -60,7 +60,7 @@ class Output:
 
 
 def read_directory(path: Path) -> Output:
-    """The CLI's output directory; validation files (``validation*.json``/``.csv``) are kept as found."""
+    """The CLI's output directory; the validation and calibration files are kept as found."""
     path = Path(path)
 
     def text(name, required=True):
@@ -75,7 +75,7 @@ def read_directory(path: Path) -> Output:
             raise ImportRefused(_("%(file)s: not UTF-8 text") % {"file": name}) from None
 
     validation = {}
-    for file in sorted(path.glob("validation*")):
+    for file in sorted([*path.glob("validation*"), *path.glob("calibration*")]):
         if file.suffix == ".json":
             try:
                 validation[file.name] = json.loads(file.read_text(encoding="utf-8"))
@@ -119,6 +119,13 @@ def _number(name, line, row, column) -> float:
             % {"file": name, "row": line, "col": column, "value": raw}
         )
     return value
+
+
+def _optional(name, line, row, column) -> float | None:
+    """A column the CLI writes today but the contract does not require (absent or empty: unknown)."""
+    if not (row.get(column) or "").strip():
+        return None
+    return _number(name, line, row, column)
 
 
 def _flag(name, line, row, column) -> bool:
@@ -195,6 +202,8 @@ def parse(output: Output, version) -> tuple[list[dict], float | None, list[dict]
                 "gravity": _number("components.csv", line, row, "gravity"),
                 "recency_factor": _number("components.csv", line, row, "recency_factor"),
                 "knife_flag": _flag("components.csv", line, row, "knife_flag"),
+                "knife_factor": _optional("components.csv", line, row, "knife_factor"),
+                "frequency_factor": _optional("components.csv", line, row, "frequency_factor"),
                 "contribution": _number("components.csv", line, row, "contribution"),
             }
         )

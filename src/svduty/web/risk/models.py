@@ -215,6 +215,8 @@ class Component(models.Model):
     gravity = models.FloatField()
     recency_factor = models.FloatField()
     knife_flag = models.BooleanField()
+    knife_factor = models.FloatField(null=True, blank=True)
+    frequency_factor = models.FloatField(null=True, blank=True)
     contribution = models.FloatField()
 
     class Meta:

@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import imports
 from .options import RunSource
 
 TIMEOUT_SECONDS = 600
@@ -56,6 +55,8 @@ def to_toml(definition: dict) -> str:
 
 
 def score_workspace(version, *, user, workspace: Path | None = None):
+    from . import imports
+
     workspace = Path(workspace or settings.WORKSPACE)
     if not available():
         raise ScoringUnavailable(_("The risk analysis module (svduty.analysis.risk.scoring) is not installed"))

@@ -74,20 +74,60 @@ def _run(pk) -> ScoringRun:
     return get_object_or_404(ScoringRun.objects.select_related("version", "imported_by"), pk=pk)
 
 
+HIDDEN_COLUMNS = {"index_version", "synthetic"}  # the same on every row: shown once on the page
+MAIN_COLUMNS = (
+    "attribute",
+    "group",
+    "n",
+    "selected",
+    "selection_rate",
+    "disparity_ratio",
+    "reference_group",
+    "fpr",
+    "fnr",
+    "p_value_vs_reference",
+    "small_group",
+    "four_fifths_flag",
+)
+
+
 def _fairness_table(run):
-    """Rows of the fairness table with the columns in the file's order, breaches first flagged."""
+    """The fairness table's main columns (selection and error rates, the four-fifths flag) and the rest (score
+    distributions) as (column, value) cells, breaches marked. The stored rows' key order is the database's, so the
+    order is set here."""
     rows = run.fairness or []
-    columns = list(rows[0].keys()) if rows else []
+    present = set().union(*(r.keys() for r in rows)) - HIDDEN_COLUMNS if rows else set()
+    main = [c for c in MAIN_COLUMNS if c in present]
+    rest = ["attribute", "group", *sorted(present - set(main))] if present - set(main) else []
     flagged = {(r.get("attribute"), r.get("group")) for r in ops.breaches(rows)}
-    return columns, [
-        ([row.get(c, "") for c in columns], (row.get("attribute"), row.get("group")) in flagged) for row in rows
-    ]
+
+    def cells(columns):
+        return [
+            ([(c, _shown(row.get(c, ""))) for c in columns], (row.get("attribute"), row.get("group")) in flagged)
+            for row in rows
+        ]
+
+    return {"columns": main, "rows": cells(main), "other_columns": rest, "other_rows": cells(rest) if rest else []}
+
+
+def _validation(run) -> dict | None:
+    """The CLI's validation.json summary (AUC with interval, precision and recall at the threshold, calibration)."""
+    summary = (run.validation or {}).get("validation.json")
+    return summary if isinstance(summary, dict) else None
+
+
+def _shown(value: str) -> str:
+    """A decimal to three places (rates and ratios); anything else as written."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{number:.3f}" if "." in str(value) and number == number else value
 
 
 @require(perms.can_view_aggregates)
 def run_detail(request, pk):
     run = _run(pk)
-    columns, rows = _fairness_table(run)
     return render(
         request,
         "risk/run.html",
@@ -95,8 +135,8 @@ def run_detail(request, pk):
             "run": run,
             "version": run.version,
             "bands": ops.bands(run, run.threshold) if run.threshold is not None else [],
-            "columns": columns,
-            "rows": rows,
+            **_fairness_table(run),
+            "validation": _validation(run),
             "breaches": ops.breaches(run.fairness),
             "adoptions": run.adoptions.select_related("adopted_by"),
             "can_adopt": perms.can_adopt_threshold(request.user, run.version),
@@ -130,9 +170,8 @@ def adopt(request, pk):
                 _("Threshold %(t)s adopted for version %(n)s") % {"t": f"{run.threshold:g}", "n": version.number},
             )
             return redirect("risk:version", version.number)
-    columns, rows = _fairness_table(run)
     return render(
         request,
         "risk/adopt.html",
-        {"run": run, "version": version, "form": form, "columns": columns, "rows": rows, "breaches": breaches},
+        {"run": run, "version": version, "form": form, "breaches": breaches, **_fairness_table(run)},
     )

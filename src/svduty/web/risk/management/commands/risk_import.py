@@ -1,5 +1,5 @@
-"""``manage.py risk_import DIR --index-version N``: import the output directory of ``svduty risk score`` as a scoring run
-of index version N (``--definition FILE``: first save that definition as a new version, or find its version)."""
+"""``manage.py risk_import DIR [--index-version N]``: import the output directory of ``svduty risk score`` as a
+scoring run of index version N; without N, the version whose content hash is in DIR/definition.json."""
 
 from __future__ import annotations
 
@@ -24,10 +24,11 @@ class Command(BaseCommand):
         from svduty.web.risk.options import RunSource
 
         if number is None:
-            raise CommandError("--index-version N is required (the index version the output was scored with)")
-        version = IndexVersion.objects.filter(number=number).first()
-        if version is None:
-            raise CommandError(f"no index version {number}")
+            version = _version_of(directory)
+        else:
+            version = IndexVersion.objects.filter(number=number).first()
+            if version is None:
+                raise CommandError(f"no index version {number}")
         importer = None
         if user:
             importer = get_user_model().objects.filter(username=user).first()
@@ -39,3 +40,22 @@ class Command(BaseCommand):
         except imports.ImportRefused as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"run {run.pk}: {run.people} people, {run.above} at or above the threshold ({version})")
+
+
+def _version_of(directory: Path):
+    import json
+
+    from svduty.web.risk.models import IndexVersion
+
+    try:
+        content_hash = json.loads((directory / "definition.json").read_text(encoding="utf-8"))["content_hash"]
+    except (OSError, ValueError, KeyError):
+        raise CommandError(
+            f"{directory}/definition.json: missing or without content_hash; give --index-version N"
+        ) from None
+    version = IndexVersion.objects.filter(content_hash=content_hash).first()
+    if version is None:
+        raise CommandError(
+            f"no index version has the content hash {content_hash[:12]}: save the definition as a version first"
+        )
+    return version
