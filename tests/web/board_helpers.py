@@ -69,6 +69,7 @@ def engagement_matrix(w):
         ("engagement:response_new", u("engagement:response_new", args=[c.pk]), STAFF),
         ("engagement:responses_import", u("engagement:responses_import", args=[c.pk]), STAFF),
         ("engagement:coding", u("engagement:coding", args=[text_question.pk]), STAFF),
+        ("engagement:finding_cite", u("engagement:finding_cite", args=[c.findings.first().pk]), STAFF),
         ("engagement:networks", u("engagement:networks"), PARTNERS),
         ("engagement:network_new", u("engagement:network_new"), STAFF),
         ("engagement:network", u("engagement:network", args=[network.pk]), PARTNERS),

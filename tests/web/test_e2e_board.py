@@ -70,7 +70,7 @@ def test_meeting_edit_carry_forward_and_board_pack(transactional_db, live_server
     page.get_by_role("link", name=re.compile("Update: ICB to sign")).click()
     officer.check("board-action-edit")
     page.get_by_label("Progress").fill("Signed by the ICB's Caldicott Guardian")
-    page.get_by_label("Done").check()
+    page.get_by_label("Status").select_option("done")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(rf"/board/meetings/{third.pk}/$"))
     successor.refresh_from_db()

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from svduty.web.engagement import importing, retention, summary
 from svduty.web.engagement.models import Answer, Consultation, Question, Response
@@ -177,7 +178,7 @@ def test_workflow_publish_needs_the_summary_and_keeps_history(world):
     assert [h.status for h in c.history.order_by("history_date")] == ["draft", "open", "closed", "closed", "published"]
     public = client_for("public").get(f"/public/consultations/{c.pk}/").content.decode()
     assert "We funded bus marshals" in public
-    assert c.title in client_for("public").get("/public/consultations/").content.decode()
+    assert escape(c.title) in client_for("public").get("/public/consultations/").content.decode()
     assert officer.post(f"/engagement/consultations/{c.pk}/steps/nonsense/").status_code == 404
 
 

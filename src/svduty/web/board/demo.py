@@ -157,7 +157,7 @@ def _attendance(meeting, orgs, absent: dict) -> None:
     from svduty.web.partnership.options import RELEVANT, SPECIFIED
 
     roles = {"police": "Assistant Chief Constable", "council": "Director of Public Health", "pcc": "Commissioner"}
-    for org in orgs.values():
+    for org in meeting.partnership.members.order_by("name"):
         if org.kind not in SPECIFIED | RELEVANT | {"pcc"}:
             continue
         MeetingAttendance.objects.create(

@@ -159,11 +159,10 @@ def paper_download(request, pk):
 @require(perms.can_manage_board)
 def attendance(request, pk):
     item = get_object_or_404(BoardMeeting.objects.select_related("partnership"), pk=pk)
-    organisations = sorted(
-        item.partnership.members.all(),
-        key=lambda o: (o.kind not in SPECIFIED, o.kind not in RELEVANT, o.name),
-    )
-    current = {a.organisation_id: a for a in item.attendance.all()}
+    current = {a.organisation_id: a for a in item.attendance.select_related("organisation")}
+    members = {o.pk: o for o in item.partnership.members.all()}
+    members.update({pk: a.organisation for pk, a in current.items()})  # anyone recorded, member or not
+    organisations = sorted(members.values(), key=lambda o: (o.kind not in SPECIFIED, o.kind not in RELEVANT, o.name))
     form = AttendanceForm(request.POST or None, organisations=organisations, current=current)
     if request.method == "POST" and form.is_valid():
         _save_attendance(item, form, current)
@@ -294,7 +293,7 @@ def meeting_history(request, pk):
 def _history(item: BoardMeeting) -> list[dict]:
     """Every saved version of the meeting and of what hangs off it, newest first."""
     sources = [
-        (_("Meeting"), BoardMeeting.history.filter(id=item.pk), lambda h: str(h.date)),
+        (_("Meeting"), BoardMeeting.history.filter(id=item.pk), lambda h: f"{h.date:%d/%m/%Y}, {h.location}"),
         (_("Agenda item"), AgendaItem.history.filter(meeting_id=item.pk), lambda h: h.title),
         (_("Paper"), Paper.history.filter(meeting_id=item.pk), lambda h: h.title),
         (

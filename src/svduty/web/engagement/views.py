@@ -116,9 +116,10 @@ def consultation_edit(request, pk):
     form = ConsultationForm(request.POST or None, instance=item, prefix="c")
     summary_form = SummaryForm(request.POST or None, instance=item, prefix="s")
     if request.method == "POST" and form.is_valid() and summary_form.is_valid():
-        with transaction.atomic():
-            form.save()
-            summary_form.save()
+        item = form.save(commit=False)
+        for name in summary_form.Meta.fields:  # one save, so one history row per edit
+            setattr(item, name, summary_form.cleaned_data[name])
+        item.save()
         messages.success(request, _("Consultation saved"))
         return redirect("engagement:consultation", item.pk)
     context = {"form": form, "summary_form": summary_form, "title": _("Edit the consultation"), "c": item}
