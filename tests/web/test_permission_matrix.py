@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from .conftest import ROLES, client_for
+from .strategy_helpers import strategy_matrix
 
 u = reverse
 
@@ -86,6 +87,7 @@ def matrix(w):
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
         *delivery_matrix(w),
         *evaluation_matrix(),
+        *strategy_matrix(w),
     ]
 
 
@@ -312,6 +314,9 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
+    from pathlib import Path
+
+    source += "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*_helpers.py"))
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
 

@@ -53,6 +53,13 @@ def sna_command(
         help="LSOA boundaries (GeoPackage or GeoJSON) for the Where maps (default: the bundled sample boundaries "
         "when they cover the area, else LSOAs are drawn as points).",
     ),
+    register: bool = typer.Option(
+        False,
+        "--register",
+        help="Also register the output in the web app as the next SNA version ($SVDUTY_DATABASE_URL or the "
+        "workspace's SQLite database, as svduty serve uses).",
+    ),
+    label: str = typer.Option("", "--label", metavar="TEXT", help="Label of the registered SNA version."),
 ) -> None:
     """Write OUT/index.html, OUT/sna.pdf, OUT/tables/*.csv and OUT/summary.json."""
     from svduty.data.names import check_area, resolve_force
@@ -93,6 +100,24 @@ def sna_command(
     console.print(f"  wrote {len(result.tables)} tables in {out / 'tables'}")
     if assessment.synthetic_sections:
         console.print(f"[yellow]synthetic sections:[/yellow] {', '.join(assessment.synthetic_sections)}")
+    if register:
+        register_output(out, workspace, label, console)
+
+
+def register_output(out: Path, workspace: Path | None, label: str, console) -> None:
+    """Register OUT in the web app (the same code as ``manage.py register_sna``); a bad folder is one red line."""
+    from svduty.cli.web import _migrate, _setup
+
+    _setup(None, workspace, console)
+    _migrate(console)
+    from svduty.web.strategy.sna_versions import RegisterError, register_path
+
+    try:
+        version = register_path(out, label=label)
+    except RegisterError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(f"  registered in the web app as {version}", highlight=False)
 
 
 def period_notes(period, start, end) -> list[str]:

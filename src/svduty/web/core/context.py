@@ -29,6 +29,7 @@ NAV = [
     ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     ("Public register", "public:decisions", None),
 ]
+NAV.insert(2, ("Strategy", "strategy:index", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}))
 
 
 def site(request):
