@@ -113,7 +113,7 @@ def test_draft_link_agree_publish(transactional_db, live_server, browser, monkey
     public = Session(browser, url, "public", audit)
     sessions.append(public)
     public.goto("/public/strategy/", "strategy-public")
-    text = public.page.content()
+    text = public.page.inner_text("body")
     assert "Safer Streets Strategy" in text and "Violence in public places" in text and "Town centres" in text
     assert programme.title in text
     pdf = public.page.request.get(f"{url}/public/strategy.pdf")

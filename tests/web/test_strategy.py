@@ -325,3 +325,18 @@ def test_calendar_recurrence_and_home_page(world):
     assert len(items) == 15 and min(i["due_on"] for i in items) >= date(2024, 4, 1)
     assert max(i["due_on"] for i in items) <= date(2025, 4, 30)
     assert cycle.next_due(Obligation(due_on=date(2024, 2, 29), recurrence="annual")) == date(2025, 2, 28)
+
+
+@pytest.mark.django_db
+def test_register_sna_command(world, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    before = SnaVersion.objects.count()
+    call_command("register_sna", str(FIXTURE), "--label", "From the command", stdout=out)
+    version = SnaVersion.objects.order_by("-id").first()
+    assert SnaVersion.objects.count() == before + 1 and version.label == "From the command"
+    assert f"v{version.number}" in out.getvalue()
+    with pytest.raises(CommandError, match="no summary.json"):
+        call_command("register_sna", str(tmp_path))

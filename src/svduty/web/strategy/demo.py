@@ -34,7 +34,7 @@ from .options import DefinitionStatus, MeasureKind
 from .sna_versions import read_folder, register
 
 FIXTURE = Path(__file__).with_name("fixtures") / "demo-sna"
-LABEL = "Demoshire SNA 2024 (DEMO DATA: bundled City of London police.uk sample, synthetic record-level layer)"
+LABEL = "Demoshire SNA (DEMO DATA: bundled City of London police.uk sample, synthetic record-level layer)"
 TARGET_REDUCTION = 0.10  # the demo strategy's own aim: 10% below the baseline by the end of the strategy
 
 PRINCIPLES = [
@@ -45,8 +45,9 @@ PRINCIPLES = [
     "Partners share data and accountability under the Serious Violence Duty",
 ]
 
-# (title, description, target kind, target, SNA derived priority, tables, evidence note, funding priority index,
-#  objectives, pathways, measures: (kind, national key or "", name, unit, sna_figure))
+# (title, description, target kind, target, SNA derived priority, funding priority index, objectives, pathways,
+#  measures: (kind, national key or "", name, unit, sna_figure)). The evidence note and tables come from the SNA's
+#  own priorities table (its "why" and its evidence column), so every figure quoted is the SNA's.
 PRIORITIES = [
     (
         "Prevention and early intervention for under-18s",
@@ -54,8 +55,6 @@ PRIORITIES = [
         "cohort",
         "Children and young people under 18",
         "Children and young people under 18 (victims or suspects)",
-        ["under_25", "age_sex", "themes"],
-        "Under-25s are the majority of victims in the assessment's record-level data (synthetic layer).",
         0,
         [
             "Offer bystander and healthy-relationships education in every secondary school",
@@ -73,8 +72,6 @@ PRIORITIES = [
         "place",
         "Town-centre night-time economy, Friday and Saturday nights",
         "Night-time economy (Fri–Sat, 20:00–04:00)",
-        ["hour_weekday", "themes", "lsoa_sv"],
-        "Serious violence concentrates in a few central LSOAs and at weekend nights.",
         1,
         [
             "Run a safe-space and street-marshal scheme every Friday and Saturday night",
@@ -89,8 +86,6 @@ PRIORITIES = [
         "cohort",
         "Men and women aged 18–35 already involved, especially men",
         "Men aged 18–35 already involved as suspects",
-        ["age_sex", "by_crime_type"],
-        "Suspects are mostly men; repeat victims and suspects cluster in young adulthood.",
         2,
         ["Offer every 18–35-year-old arrested for a knife offence the Operation Deter pathway"],
         ["operation-deter"],
@@ -102,8 +97,6 @@ PRIORITIES = [
         "theme",
         "Domestic abuse involving a knife or sharp object",
         "Domestic abuse involving a knife",
-        ["markers", "themes"],
-        "Knife markers and domestic markers in the record-level data (synthetic layer) overlap.",
         3,
         ["Train frontline staff to ask about weapons in every domestic abuse risk assessment"],
         [],
@@ -121,6 +114,41 @@ def _priority_name(version, wanted: str) -> str:
         if wanted.lower() in p["name"].lower():
             return p["name"]
     return ""
+
+
+def _evidence(version, name: str) -> tuple[list[str], str]:
+    """The tables and the one-line "why" the SNA's priorities table gives for derived priority ``name``."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    from svduty.analysis.priorities import why_text
+
+    table = version.tables.filter(name="priorities").first()
+    if table is None or not name:
+        return [], ""
+    held = set(version.tables.values_list("name", flat=True))
+    for row in csv.DictReader(io.StringIO(table.csv)):
+        if row["name"] != name:
+            continue
+        tables = [t.removeprefix("tables/").removesuffix(".csv") for t in row["evidence"].split()]
+        series = pd.Series(
+            {
+                "volume": int(row["volume"]),
+                "previous": int(row["previous"]) if row["previous"] else None,
+                "harm_share": float(row["harm_share"]),
+                "gini": float(row["gini"]),
+            },
+            dtype=object,
+        )
+        note = f"SNA version {version.number}: {why_text(series)}."
+        if row.get("top_places"):
+            note += f" Most in {row['top_places']}."
+        if row["synthetic"] == "True":
+            note += " Rests on synthetic record-level data (svduty synth)."
+        return [t for t in tables if t in held], note
+    return [], ""
 
 
 def load(today: date | None = None) -> Strategy | None:
@@ -165,8 +193,9 @@ def load(today: date | None = None) -> Strategy | None:
     from svduty.web.referrals.models import Pathway
 
     for order, spec in enumerate(PRIORITIES, start=1):
-        title, description, kind, target, sna_name, tables, note, fund, objectives, pathways, measures = spec
-        held = set(version.tables.values_list("name", flat=True))
+        title, description, kind, target, sna_name, fund, objectives, pathways, measures = spec
+        name = _priority_name(version, sna_name)
+        tables, note = _evidence(version, name)
         priority = StrategyPriority.objects.create(
             strategy=strategy,
             order=order,
@@ -175,8 +204,8 @@ def load(today: date | None = None) -> Strategy | None:
             target_kind=kind,
             target=target,
             sna_version=version,
-            sna_priority=_priority_name(version, sna_name),
-            sna_tables=[t for t in tables if t in held],
+            sna_priority=name,
+            sna_tables=tables,
             evidence_note=note,
             funding_priority=funding[fund] if fund < len(funding) else None,
         )
@@ -226,13 +255,14 @@ def _baselines_and_targets(strategy: Strategy) -> None:
 
 
 def _calendar(partnership, today: date, officer) -> None:
-    """This and last financial year's standard items; last year's done, so this year's past ones show overdue."""
+    """This and last financial year's standard items; the past ones done, all but the latest (overdue)."""
     start = today.year if today.month >= 4 else today.year - 1
     for year in (start - 1, start):
         cycle.create_year(partnership, f"{year}-{(year + 1) % 100:02d}", is_demo=True)
     from .models import Obligation
 
-    for item in Obligation.objects.filter(partnership=partnership, is_demo=True, due_on__lt=date(start, 4, 1)):
+    past = list(Obligation.objects.filter(partnership=partnership, is_demo=True, due_on__lt=today).order_by("due_on"))
+    for item in past[:-1]:  # all done on time but the latest, which shows as overdue on the officer's home page
         item.done_on = item.due_on
         item.done_by = officer
         item.save()
