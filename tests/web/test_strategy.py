@@ -338,5 +338,5 @@ def test_register_sna_command(world, tmp_path):
     version = SnaVersion.objects.order_by("-id").first()
     assert SnaVersion.objects.count() == before + 1 and version.label == "From the command"
     assert f"v{version.number}" in out.getvalue()
-    with pytest.raises(CommandError, match="no summary.json"):
+    with pytest.raises(CommandError, match=r"no summary\.json"):
         call_command("register_sna", str(tmp_path))
