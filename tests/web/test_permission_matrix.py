@@ -18,6 +18,7 @@ from .commissioning_helpers import commissioning_matrix, commissioning_post_matr
 from .board_helpers import issue15_matrix
 from .conftest import ROLES, client_for
 from .risk_helpers import risk_public_matrix
+from .strategy_helpers import strategy_matrix
 
 u = reverse
 
@@ -98,6 +99,7 @@ def matrix(w):
         *commissioning_matrix(w),
         *issue15_matrix(w),
         *risk_public_matrix(ALL),  # risk index (issue 13): the rest in test_risk.py, over the risk roles too
+        *strategy_matrix(w),
     ]
 
 

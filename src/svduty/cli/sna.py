@@ -70,6 +70,13 @@ def sna_command(
         metavar="DIR",
         help="With --engine spark: a dataset written by `svduty export parquet` (a folder or a URI Spark reads).",
     ),
+    register: bool = typer.Option(
+        False,
+        "--register",
+        help="Also register the output in the web app as the next SNA version ($SVDUTY_DATABASE_URL or the "
+        "workspace's SQLite database, as svduty serve uses).",
+    ),
+    label: str = typer.Option("", "--label", metavar="TEXT", help="Label of the registered SNA version."),
 ) -> None:
     """Write OUT/index.html, OUT/sna.pdf, OUT/tables/*.csv and OUT/summary.json."""
     from svduty.data.names import check_area, resolve_force
@@ -82,6 +89,8 @@ def sna_command(
             raise ReportError(f"--engine {engine}: give duckdb or spark")
     if engine == "spark" or parquet:
         _sna_on_spark(workspace, force, area, start, end, out, pdf, boundaries, spark_master, parquet, console)
+        if register:
+            register_output(out, workspace, label, console)
         return
     with user_errors(), Workspace.open(workspace, read_only=True) as ws:
         # Names first, before the analysis and report libraries load (seconds): a typo is answered at once.
@@ -104,6 +113,8 @@ def sna_command(
             except OSError as exc:
                 raise ReportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
     _print_result(console, assessment, result, start, end, out)
+    if register:
+        register_output(out, workspace, label, console)
 
 
 def _print_result(console, assessment, result, start, end, out) -> None:
@@ -120,6 +131,22 @@ def _print_result(console, assessment, result, start, end, out) -> None:
     console.print(f"  wrote {len(result.tables)} tables in {out / 'tables'}")
     if assessment.synthetic_sections:
         console.print(f"[yellow]synthetic sections:[/yellow] {', '.join(assessment.synthetic_sections)}")
+
+
+def register_output(out: Path, workspace: Path | None, label: str, console) -> None:
+    """Register OUT in the web app (the same code as ``manage.py register_sna``); a bad folder is one red line."""
+    from svduty.cli.web import _migrate, _setup
+
+    _setup(None, workspace, console)
+    _migrate(console)
+    from svduty.web.strategy.sna_versions import RegisterError, register_path
+
+    try:
+        version = register_path(out, label=label)
+    except RegisterError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(f"  registered in the web app as {version}", highlight=False)
 
 
 def _sna_on_spark(workspace, force, area, start, end, out, pdf, boundaries, master, parquet, console) -> None:

@@ -314,6 +314,9 @@ def load(today: date | None = None) -> bool:
         referrals_demo.load(today)
         evaluation_demo.load()  # an evaluation and its published practice note (issue 11)
         case_demo.load()  # a programme indicator counted from the referrals demo's cases (issue 16 item 6)
+        from svduty.web.strategy import demo as strategy_demo
+
+        strategy_demo.load(today)  # local definition, SNA version, 2024-26 strategy, Duty calendar (issue 15)
         engagement_demo.load(today)  # a youth consultation and the faith alliance (issue 15 item 5)
         board_demo.load(today)  # agenda, attendance, a second meeting, risks and the Q3 board pack (issue 15 item 4)
         from svduty.web.risk import demo as risk_demo

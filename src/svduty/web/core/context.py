@@ -41,6 +41,7 @@ NAV = [
     ),
     ("Public register", "public:decisions", None),
 ]
+NAV.insert(2, ("Strategy", "strategy:index", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}))
 
 
 def site(request):

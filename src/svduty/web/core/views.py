@@ -114,6 +114,9 @@ def home(request):
         context["submitted"] = Application.objects.filter(status=ApplicationStatus.SUBMITTED).count()
         context["waiting"] = DecisionRecord.objects.filter(state=State.DECIDED)
         context["waiting_label"] = "Decided records to publish"
+        from svduty.web.strategy.cycle import home_context
+
+        context.update(home_context(request.user))
     return render(request, "core/home.html", context)
 
 

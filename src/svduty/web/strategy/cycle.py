@@ -148,3 +148,14 @@ def due_and_overdue(partnership_ids, today: date | None = None, days: int = DUE_
         "overdue": list(open_items.filter(due_on__lt=today).order_by("due_on")),
         "due": list(open_items.filter(due_on__gte=today, due_on__lte=today + timedelta(days=days)).order_by("due_on")),
     }
+
+
+def home_context(user) -> dict:
+    """The officer's home page: the Duty calendar's overdue items and those due in the next 30 days."""
+    from svduty.web.partnership.models import Partnership
+
+    from .permissions import can_manage_calendar
+
+    if not can_manage_calendar(user):
+        return {}
+    return {"duty_calendar": due_and_overdue(Partnership.objects.values_list("pk", flat=True))}

@@ -63,8 +63,16 @@ def values_for(measure: SuccessMeasure, version: SnaVersion) -> list[tuple[str, 
         value = figure(version.summary, measure.sna_figure)
         if value is not None:
             label = f"{version.period_from} to {version.period_to}"
-            return [(label, month_end(version.period_to), float(value), version.synthetic)]
+            return [(label, month_end(version.period_to), float(value), _figure_synthetic(version, measure.sna_figure))]
     return []
+
+
+def _figure_synthetic(version: SnaVersion, path: str) -> bool:
+    """Crime counts (serious_violence, by_crime_type.*) are synthetic only when the local definition selected
+    synthetic markers; other figures follow the version's synthetic flag."""
+    if path.split(".")[0] in ("serious_violence", "by_crime_type", "all_crime", "previous_serious_violence"):
+        return any("Serious violence volumes" in s for s in version.summary.get("synthetic_sections") or [])
+    return version.synthetic
 
 
 def fill_from_sna(strategy: Strategy, version: SnaVersion, user) -> int:

@@ -155,6 +155,27 @@ def register(files: SnaFiles, partnership, user=None, *, label: str = "", is_dem
     return version
 
 
+def register_path(source: Path, *, partnership_name: str = "", label: str = "", user=None) -> SnaVersion:
+    """Register a folder or zip from the command line (``manage.py register_sna``, ``svduty sna --register``)."""
+    from svduty.web.partnership.models import Partnership
+
+    partnerships = Partnership.objects.order_by("id")
+    partnership = partnerships.filter(name=partnership_name).first() if partnership_name else partnerships.first()
+    if partnership is None:
+        raise RegisterError(
+            _("no partnership named %(name)s") % {"name": partnership_name}
+            if partnership_name
+            else _("the web app has no partnership yet (svduty demo, or create one in the admin)")
+        )
+    if source.is_dir():
+        files = read_folder(source)
+    elif source.is_file():
+        files = read_zip(source.read_bytes(), str(source))
+    else:
+        raise RegisterError(_("%(path)s: no such folder or file") % {"path": source})
+    return register(files, partnership, user, label=label)
+
+
 # -- comparing two versions ----------------------------------------------------------------------------------------
 @dataclass
 class Change:
