@@ -62,6 +62,18 @@ class Engine:
             frame = self.con.execute(sql).df()
         return to_frame(frame, expr)
 
+    def set_scope(self, expr: ibis.Table) -> None:
+        """The incidents in scope. On Spark the scope is computed once, cached on the executors and registered as
+        a view that every later reduction reads (it is scanned a dozen times by the SNA)."""
+        if self.name != "spark":
+            self.scope = expr
+            return
+        from svduty.analysis.tables import canonical
+
+        frame = self.session.sql(self.sql(expr)).cache()
+        frame.createOrReplaceTempView("svduty_scope")
+        self.scope = canonical("incidents", "svduty_scope")
+
     def scalar(self, expr: ibis.Expr) -> object:
         frame = self.run(expr)
         return frame.iloc[0, 0] if len(frame) else None
