@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -46,7 +47,7 @@ class Engine:
     def sql(self, expr: ibis.Expr) -> str:
         if self.name == "spark":
             _ = ibis.pyspark  # loading the backend registers the options its SQL compiler reads
-        return ibis.to_sql(expr, dialect=self.dialect)
+        return _compile(expr.op(), self.dialect)
 
     def run(self, expr: ibis.Expr) -> pd.DataFrame:
         """Execute ``expr`` (a table, or a scalar: a one-row frame) and return pandas in the engines' one shape."""
@@ -77,6 +78,13 @@ class Engine:
     def scalar(self, expr: ibis.Expr) -> object:
         frame = self.run(expr)
         return frame.iloc[0, 0] if len(frame) else None
+
+
+@lru_cache(maxsize=256)
+def _compile(op, dialect: str) -> str:
+    """Ibis' SQL for an expression (keyed by its node, which is hashable and compares by structure): an SNA asks
+    for the same dozen queries on every run, and compiling one costs tens of milliseconds."""
+    return ibis.to_sql(op.to_expr(), dialect=dialect)
 
 
 def duckdb_engine(con: duckdb.DuckDBPyConnection) -> Engine:
