@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -46,7 +47,7 @@ class Engine:
     def sql(self, expr: ibis.Expr) -> str:
         if self.name == "spark":
             _ = ibis.pyspark  # loading the backend registers the options its SQL compiler reads
-        return ibis.to_sql(expr, dialect=self.dialect)
+        return _compile(expr.op(), self.dialect)
 
     def run(self, expr: ibis.Expr) -> pd.DataFrame:
         """Execute ``expr`` (a table, or a scalar: a one-row frame) and return pandas in the engines' one shape."""
@@ -62,9 +63,28 @@ class Engine:
             frame = self.con.execute(sql).df()
         return to_frame(frame, expr)
 
+    def set_scope(self, expr: ibis.Table) -> None:
+        """The incidents in scope. On Spark the scope is computed once, cached on the executors and registered as
+        a view that every later reduction reads (it is scanned a dozen times by the SNA)."""
+        if self.name != "spark":
+            self.scope = expr
+            return
+        from svduty.analysis.tables import canonical
+
+        frame = self.session.sql(self.sql(expr)).cache()
+        frame.createOrReplaceTempView("svduty_scope")
+        self.scope = canonical("incidents", "svduty_scope")
+
     def scalar(self, expr: ibis.Expr) -> object:
         frame = self.run(expr)
         return frame.iloc[0, 0] if len(frame) else None
+
+
+@lru_cache(maxsize=256)
+def _compile(op, dialect: str) -> str:
+    """Ibis' SQL for an expression (keyed by its node, which is hashable and compares by structure): an SNA asks
+    for the same dozen queries on every run, and compiling one costs tens of milliseconds."""
+    return ibis.to_sql(op.to_expr(), dialect=dialect)
 
 
 def duckdb_engine(con: duckdb.DuckDBPyConnection) -> Engine:

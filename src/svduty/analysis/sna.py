@@ -150,7 +150,7 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, scope: Scope, engine: Engine |
     expr = tables.apply_definition(expr, definition)
     con.execute("CREATE OR REPLACE TEMP VIEW sna_inc AS " + duckdb_engine(con).sql(expr))
     if engine is not None:
-        engine.scope = expr  # the same expression, compiled for the engine when a reduction runs
+        engine.set_scope(expr)  # the same expression, run by the engine (Spark: cached, reused by every reduction)
     row = con.execute("SELECT count(*), min(month), max(month) FROM sna_inc").fetchone()
     if not row or not row[0]:
         what = ", ".join(f"{k}={v}" for k, v in (("force", scope.force), ("area", scope.area)) if v)
