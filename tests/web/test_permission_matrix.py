@@ -14,8 +14,8 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from .admin_helpers import admin_matrix
-from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .board_helpers import issue15_matrix
+from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .conftest import ROLES, client_for
 from .risk_helpers import risk_public_matrix
 from .strategy_helpers import strategy_matrix
@@ -320,7 +320,6 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
-    from pathlib import Path
 
     source += "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*_helpers.py"))
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
