@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .money import format_pence, parse_pounds
 
@@ -24,21 +26,26 @@ def required_message(field) -> str:
     label = re.sub(r"\s*\(.*\)$", "", raw).strip()
     label = label[0].lower() + label[1:] if label and not label[:2].isupper() else label
     if isinstance(field.widget, forms.CheckboxInput):
-        return f"Confirm that {label}"
+        return gettext("Confirm that %(label)s") % {"label": label}
     if raw.endswith("?"):
         choices = {str(v).lower() for v, _ in getattr(field, "choices", [])}
-        return "Select yes or no" if choices == {"yes", "no"} else f"Answer the question: {raw}"
+        if choices == {"yes", "no"}:
+            return gettext("Select yes or no")
+        return gettext("Answer the question: %(question)s") % {"question": raw}
     if isinstance(field.widget, forms.RadioSelect | forms.Select | forms.CheckboxSelectMultiple):
-        return f"Select {'' if label.startswith(('your ', 'the ')) else 'the '}{label}"
-    article = "" if label.startswith(("your ", "the ", "a ", "an ")) else "the "
-    return f"Enter {article}{label}"
+        if label.startswith(("your ", "the ")):
+            return gettext("Select %(label)s") % {"label": label}
+        return gettext("Select the %(label)s") % {"label": label}
+    if label.startswith(("your ", "the ", "a ", "an ")):
+        return gettext("Enter %(label)s") % {"label": label}
+    return gettext("Enter the %(label)s") % {"label": label}
 
 
 class PoundsField(forms.CharField):
     """Accepts '£90,000' or '90000.50'; cleans to integer pence."""
 
     def __init__(self, *args, min_pence: int = 0, **kwargs):
-        kwargs.setdefault("help_text", "In pounds, for example 90,000")
+        kwargs.setdefault("help_text", _("In pounds, for example 90,000"))
         super().__init__(*args, **kwargs)
         self.min_pence = min_pence
         self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
@@ -57,7 +64,9 @@ class PoundsField(forms.CharField):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
         if pence < self.min_pence:
-            raise forms.ValidationError(f"Enter at least {format_pence(self.min_pence, whole=True)}")
+            raise forms.ValidationError(
+                gettext("Enter at least %(amount)s") % {"amount": format_pence(self.min_pence, whole=True)}
+            )
         return pence
 
 
@@ -68,7 +77,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-YES_NO = [("no", "No"), ("yes", "Yes")]
+YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 
 
 class YesNoField(forms.TypedChoiceField):

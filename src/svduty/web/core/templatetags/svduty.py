@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from svduty.web.core.money import format_pence
 
@@ -36,8 +37,9 @@ def _errors(field, error_id):
     if not field.errors:
         return ""
     return format_html(
-        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">{}</span> {}</p>',
         error_id,
+        gettext("Error:"),
         " ".join(field.errors),
     )
 
@@ -53,7 +55,7 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
     errors = _errors(field, error_id)
     described = _describedby(field, hint_id, error_id)
     optional = not field.field.required and getattr(field.form, "show_optional", True)
-    label_text = field.label + (" (optional)" if optional else "")
+    label_text = gettext("%(label)s (optional)") % {"label": field.label} if optional else field.label
 
     if isinstance(widget, forms.CheckboxInput):
         attrs = {"class": "govuk-checkboxes__input", "id": fid}
@@ -153,7 +155,12 @@ def govuk_error_summary(*forms_):
             items.append(("", error))
         for field in form:
             for error in field.errors:
-                items.append((f"#{field.id_for_label or 'id_' + field.html_name}", f"{field.label}: {error}"))
+                items.append(
+                    (
+                        f"#{field.id_for_label or 'id_' + field.html_name}",
+                        gettext("%(label)s: %(error)s") % {"label": field.label, "error": error},
+                    )
+                )
     return {"items": items}
 
 
