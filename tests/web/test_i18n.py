@@ -35,6 +35,14 @@ NEVER_TRANSLATED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """LocaleMiddleware activates the request's language in this thread and leaves it there; a Welsh request in a
+    test must not make the next module's direct calls (ledger errors, e-mails) Welsh."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _templates():
     for path in sorted(WEB.glob("**/templates/**/*.html")):
         rel = path.relative_to(WEB)
