@@ -44,7 +44,8 @@ def _english_after_each_test():
 
 
 def _templates():
-    for path in sorted(WEB.glob("**/templates/**/*.html")):
+    paths = [*WEB.glob("**/templates/**/*.html"), *WEB.glob("**/templates/**/*.txt")]  # pages and e-mails
+    for path in sorted(paths):
         rel = path.relative_to(WEB)
         yield rel.parts[0], "/".join(rel.parts[rel.parts.index("templates") + 1 :]), path
 
