@@ -112,7 +112,9 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     provider.goto(f"/rounds/{open_round.pk}/", "round-open")
     page.get_by_label("Name of the intervention").fill("Peer mentoring after exclusion")
     page.get_by_role("button", name="Start an expression of interest").click()
-    page.wait_for_url(re.compile(r"/applications/\d+/edit/"))
+    page.wait_for_url(re.compile(r"/applications/\d+/tasks/"))
+    provider.check("eoi-task-list")
+    page.goto(page.url.replace("/tasks/", "/edit/"))  # the whole EOI on one page
     provider.check("eoi-form-empty")
     page.get_by_label("Summary").fill("Trained mentors aged 18-25 support pupils for six months after exclusion.")
     page.get_by_label("Target cohort").fill("Pupils excluded from school")
@@ -133,8 +135,10 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     page.get_by_role("button", name="Save and continue to submit").click()
     page.wait_for_url(re.compile(r"/submit/"))
     provider.check("eoi-submit")
-    page.get_by_role("button", name="Submit expression of interest").click()
-    page.wait_for_url(re.compile(r"/applications/\d+/$"))
+    page.get_by_label(re.compile("I confirm that the information")).check()
+    page.get_by_label("Your full name").fill("Pat Provider")
+    page.get_by_role("button", name="Accept and submit").click()
+    page.wait_for_url(re.compile(r"/applications/\d+/submitted/$"))
     provider.check("eoi-submitted")
     app = Application.objects.get(title="Peer mentoring after exclusion")
     assert app.status == "submitted" and app.requested_pence == 2_450_000
@@ -151,8 +155,9 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     page.get_by_role("button", name="Record my declaration").click()
     page.wait_for_url(re.compile(r"/score/"))
     assessor.check("score")
-    for group in page.locator("fieldset").all():
+    for group in page.locator("fieldset").filter(has_text="weight").all():
         group.get_by_label("4", exact=True).check()
+    page.get_by_label("Yes", exact=True).check()  # the overall recommendation
     page.get_by_label("Comments for the panel").fill("Clear plan")
     page.get_by_role("button", name="Save scores").click()
     page.wait_for_url(re.compile(r"/assess/"))
@@ -196,13 +201,19 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     assert "There is a problem" in officer.page.content()
     officer.check("decision-new-errors")
     page = officer.page
+    # This round asks for one review before a decision, and the round is still open: the officer says why now.
+    Round.objects.filter(pk=open_round.pk).update(reviews_required=1)
     officer.goto(f"/applications/{app.pk}/award/", "award")
     page.get_by_label("Conditions of the award").fill("Quarterly monitoring; join the VRU evaluation")
+    page.get_by_label("Why can this decision not wait").fill("The funder needs the money committed this quarter")
     page.get_by_role("button", name="Record the award").click()
     page.wait_for_url(re.compile(r"/decisions/DN\d+-\d\d/$"))
     officer.check("decision-draft")
     reference = page.url.rstrip("/").rsplit("/", 1)[-1]
     officer.goto(f"/decisions/{reference}/edit/", "decision-edit")
+    officer.goto(f"/decisions/{reference}/submit/", "decision-submit")
+    page.get_by_role("button", name="Submit for officer approval").click()
+    page.wait_for_url(re.compile(rf"/decisions/{reference}/$"))
 
     # 5. The Chief Executive gives officer approval.
     ceo = Session(browser, url, "ceo", audit)
@@ -238,7 +249,7 @@ def test_commissioning_end_to_end(transactional_db, live_server, browser, monkey
     page.wait_for_url(re.compile(rf"/decisions/{reference}/$"))
     officer.check("decision-published")
     record = DecisionRecord.objects.get(reference=reference)
-    assert [e.action for e in record.events.all()] == ["draft", "officer_approve", "decide", "publish"]
+    assert [e.action for e in record.events.all()] == ["draft", "submit", "officer_approve", "decide", "publish"]
 
     # 8. The public register shows it, and not the deferred DN38-25.
     public = Session(browser, url, "public", audit)

@@ -316,13 +316,13 @@ def test_second_publish_is_an_already_done_message(world, monkeypatch):
 
 
 def test_second_submit_is_an_already_done_message(world, monkeypatch):
-    from svduty.web.commissioning import forms as commissioning_forms
+    from svduty.web.commissioning import application_forms as commissioning_forms
     from svduty.web.commissioning import permissions
     from svduty.web.commissioning.models import Application
     from svduty.web.commissioning.options import ApplicationStatus
 
     monkeypatch.setattr(commissioning_forms, "missing_for_submission", lambda app: [])
-    monkeypatch.setattr("svduty.web.commissioning.views.missing_for_submission", lambda app: [])
+    monkeypatch.setattr("svduty.web.commissioning.applicant_views.missing_for_submission", lambda app: [])
     Application.objects.filter(pk=world.draft.pk).update(status=ApplicationStatus.SUBMITTED)
     monkeypatch.setattr(permissions, "can_submit_application", lambda user, app, today=None: True)
     provider = Client(raise_request_exception=False)
@@ -356,13 +356,15 @@ def test_assessor_cannot_change_a_score_after_moderation(world):
     assessor = client_for("assessor")
     url = reverse("commissioning:score", args=[app.pk])
     others = {f"criterion_{c.pk}": "1" for c in Criterion.objects.filter(round=app.round)}
-    assert assessor.post(url, {**others, field: "2", "comment": "ok"}).status_code == 302
+    assert assessor.post(url, {**others, field: "2", "comment": "ok", "recommendation": "yes"}).status_code == 302
     officer = client_for("officer")
     moderated = officer.post(
         reverse("commissioning:moderate", args=[app.pk]), {"score_percent": "55", "reason": "Panel agreed"}
     )
     assert moderated.status_code == 302
-    response = assessor.post(url, {**others, field: "5", "comment": "changed my mind"}, follow=True)
+    response = assessor.post(
+        url, {**others, field: "5", "comment": "changed my mind", "recommendation": "no"}, follow=True
+    )
     assert "has been moderated, so scores are fixed" in response.content.decode()
     review = Review.objects.get(application=app, assessor=user("assessor"))
     assert review.scores.get(criterion=criterion).score == 2 and review.comment == "ok"

@@ -120,9 +120,10 @@ def test_parallel_submits_of_one_eoi_one_submits_the_others_are_told(monkeypatch
     draft = Application.objects.create(
         round=open_round, organisation=provider.profile.organisation, created_by=provider, title="Racing EOI"
     )
-    monkeypatch.setattr("svduty.web.commissioning.views.missing_for_submission", lambda app: [])
+    monkeypatch.setattr("svduty.web.commissioning.applicant_views.missing_for_submission", lambda app: [])
     url = reverse("commissioning:application_submit", args=[draft.pk])
-    results = in_parallel([_post(url, {}, provider) for _ in range(6)])
+    declaration = {"confirm": "on", "full_name": "Provider"}
+    results = in_parallel([_post(url, declaration, provider) for _ in range(6)])
     assert [status for status, _ in results] == [302] * 6, results
     draft.refresh_from_db()
     assert draft.status == "submitted"

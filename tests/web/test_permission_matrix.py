@@ -7,10 +7,14 @@ the app appears in the matrix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from .admin_helpers import admin_matrix
+from .commissioning_helpers import commissioning_matrix, commissioning_post_matrix
 from .conftest import ROLES, client_for
 
 u = reverse
@@ -69,7 +73,9 @@ def matrix(w):
         ("decisions:detail", u("decisions:detail", args=[dn50]), LEADERSHIP),
         ("decisions:edit", u("decisions:edit", args=[w.record("draft").reference]), STAFF),
         ("decisions:edit", u("decisions:edit", args=[dn50]), set()),
-        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), {"chief_executive"}),
+        # Officer approval comes after an officer submits the draft (issue 17 defect 7).
+        ("decisions:approve", u("decisions:approve", args=[w.record("submitted").reference]), {"chief_executive"}),
+        ("decisions:approve", u("decisions:approve", args=[w.record("draft").reference]), set()),
         ("decisions:approve", u("decisions:approve", args=[w.record("officer_approved").reference]), set()),
         ("decisions:decide", u("decisions:decide", args=[w.record("officer_approved").reference]), {"pcc"}),
         # The PCC cannot decide before officer approval.
@@ -86,6 +92,8 @@ def matrix(w):
         ("public:360giving_csv", u("public:360giving_csv"), ALL),
         *delivery_matrix(w),
         *evaluation_matrix(),
+        *admin_matrix(w),
+        *commissioning_matrix(w),
     ]
 
 
@@ -204,27 +212,20 @@ def _agreement():
 def post_matrix(w):
     """POST-only URLs, as factories (these requests change things, so each role gets a fresh object).
     Allowed roles are redirected onwards (302 not to sign-in); others are refused."""
-    from svduty.web.commissioning.models import Application, Question
+    from svduty.web.commissioning.models import Question
 
     def fresh_question():
         return Question.objects.create(round=w.open_round, text="Temporary question").pk
-
-    def fresh_submitted():
-        app = Application.objects.get(pk=w.submitted_fresh.pk)
-        app.pk = None
-        app.save()
-        return app.pk
 
     return [
         ("commissioning:question_delete", lambda: u("commissioning:question_delete", args=[fresh_question()]), STAFF),
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.open_round.pk]), {"provider"}),
         # A closed round refuses EOIs from everyone.
         ("commissioning:apply", lambda: u("commissioning:apply", args=[w.closed_round.pk]), set()),
-        ("commissioning:document_upload", lambda: u("commissioning:document_upload", args=[w.draft.pk]), {"provider"}),
-        ("commissioning:decline", lambda: u("commissioning:decline", args=[fresh_submitted()]), STAFF),
         ("agreements:copy_upload", lambda: u("agreements:copy_upload", args=[_agreement().pk]), STAFF),
         ("evaluation:note_publish", lambda: u("evaluation:note_publish", args=[_fresh_note(False)]), STAFF),
         ("evaluation:note_withdraw", lambda: u("evaluation:note_withdraw", args=[_fresh_note(True)]), STAFF),
+        *commissioning_post_matrix(w),
     ]
 
 
@@ -304,7 +305,8 @@ def test_matrix_covers_every_named_url():
         "core:language",  # a redirect for every role: tests/web/test_i18n.py
         "commissioning:question_delete",
         "commissioning:apply",
-        "commissioning:document_upload",
+        "commissioning:message_send",
+        "commissioning:document_delete",
         "commissioning:decline",
         "referrals:case_step",
         "referrals:case_reopen",
@@ -313,6 +315,7 @@ def test_matrix_covers_every_named_url():
     }
     with open(__file__, encoding="utf-8") as handle:
         source = handle.read()
+    source += "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*_helpers.py"))
     missing = sorted(n for n in names - covered if f'"{n}"' not in source)
     assert not missing, f"URLs missing from the permission matrix: {missing}"
 

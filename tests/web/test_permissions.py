@@ -82,16 +82,21 @@ def test_decision_rules_follow_the_workflow(world):
     decided = world.record("decided")
     published = DecisionRecord.objects.get(reference="DN50-24")
     assert dp.can_edit_decision(u("officer"), draft) and not dp.can_edit_decision(u("officer"), approved)
-    assert dp.can_officer_approve(u("ceo"), draft)
-    assert not dp.can_officer_approve(u("pcc"), draft) and not dp.can_officer_approve(u("ceo"), approved)
+    submitted = world.record("submitted")
+    # The Chief Executive approves what an officer submitted, not every draft (issue 17 defect 7).
+    assert dp.can_officer_approve(u("ceo"), submitted) and not dp.can_officer_approve(u("ceo"), draft)
+    assert dp.can_submit_for_approval(u("officer"), draft) and not dp.can_submit_for_approval(u("ceo"), draft)
+    assert dp.can_return_decision(u("ceo"), submitted) and not dp.can_return_decision(u("officer"), submitted)
+    assert not dp.can_officer_approve(u("pcc"), submitted) and not dp.can_officer_approve(u("ceo"), approved)
     assert dp.can_decide(u("pcc"), approved) and not dp.can_decide(u("pcc"), draft)
     assert not dp.can_decide(u("ceo"), approved)
     assert dp.can_publish(u("pcc"), decided) and dp.can_publish(u("officer"), decided)
     assert not dp.can_publish(u("ceo"), decided) and not dp.can_publish(u("officer"), published)
     # An incomplete draft cannot be approved, and says what it lacks.
     draft.legal_implications = ""
+    draft.section_b = "Commercial terms"
     draft.section_b_published = False
-    assert not dp.can_officer_approve(u("ceo"), draft)
+    assert not dp.can_submit_for_approval(u("officer"), draft)
     assert dp.missing_for_approval(draft) == ["legal implications", "the reason Section B is not published"]
 
 

@@ -60,6 +60,9 @@ def _pages(small: bool):
         ("assessor", "assessor queue"): "/assess/",
         ("pcc", "PCC dashboard"): "/",
         ("provider", "my applications"): "/applications/",
+        ("officer", "all applications"): "/manage/applications/",
+        ("officer", "users"): "/manage/users/",
+        ("officer", "message log"): "/notifications/messages/",
     }
 
 

@@ -20,6 +20,7 @@ def user(name):
 def _approve(record, decision="approved"):
     from svduty.web.workflows import DECISION_WORKFLOW, perform
 
+    perform(DECISION_WORKFLOW, "submit", record, user("officer"))
     perform(DECISION_WORKFLOW, "officer_approve", record, user("ceo"), officer_name="CE")
     perform(DECISION_WORKFLOW, "decide", record, user("pcc"), decision=decision, decided_on=record.created_at.date())
 
@@ -66,6 +67,7 @@ def test_two_pcc_decisions_in_flight_cannot_both_land(world):
 
     award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
     record = award.decision_record
+    perform(DECISION_WORKFLOW, "submit", record, user("officer"))
     perform(DECISION_WORKFLOW, "officer_approve", record, user("ceo"), officer_name="CE")
     first, second = DecisionRecord.objects.get(pk=record.pk), DecisionRecord.objects.get(pk=record.pk)
     pcc = user("pcc")
@@ -91,6 +93,7 @@ def test_edit_in_flight_cannot_change_an_approved_record(world, monkeypatch):
     award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
     record = award.decision_record
     stale = DecisionRecord.objects.get(pk=record.pk)  # what the officer's edit request loaded, still a draft
+    perform(DECISION_WORKFLOW, "submit", record, user("officer"))
     perform(DECISION_WORKFLOW, "officer_approve", record, user("ceo"), officer_name="CE")
     monkeypatch.setattr(views, "_record", lambda reference: stale)
     data = {f: getattr(stale, f) for f in DecisionRecordForm.Meta.fields}
@@ -112,6 +115,7 @@ def test_pcc_decision_cannot_be_dated_before_officer_approval(world):
 
     award = make_award(world.submitted_scored, {world.open_round.year_list[0]: 1_000_000}, "", user("officer"))
     record = award.decision_record
+    perform(DECISION_WORKFLOW, "submit", record, user("officer"))
     perform(
         DECISION_WORKFLOW,
         "officer_approve",

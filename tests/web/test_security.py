@@ -107,16 +107,16 @@ def test_login_throttling_locks_after_five_failures(world):
 @pytest.mark.django_db
 def test_uploads_are_checked_and_private(world):
     provider = client_for("provider")
-    url = reverse("commissioning:document_upload", args=[world.draft.pk])
+    url = reverse("commissioning:application_section", args=[world.draft.pk, "documents"])
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = provider.post(url, {"file": fake}, follow=True)
+    response = provider.post(url, {"document": fake}, follow=True)
     assert "contents are not a PDF file" in response.content.decode()
     exe = SimpleUploadedFile("tool.exe", b"MZ\x90\x00", content_type="application/octet-stream")
-    assert "must be a PDF" in provider.post(url, {"file": exe}, follow=True).content.decode()
+    assert "must be a PDF" in provider.post(url, {"document": exe}, follow=True).content.decode()
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * settings.UPLOAD_MAX_BYTES, content_type="application/pdf")
-    assert "smaller than 5 MB" in provider.post(url, {"file": big}, follow=True).content.decode()
+    assert "smaller than 5 MB" in provider.post(url, {"document": big}, follow=True).content.decode()
     good = SimpleUploadedFile("plan2.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
-    provider.post(url, {"file": good})
+    provider.post(url, {"document": good})
     document = world.draft.documents.get(original_name="plan2.pdf")
     path = document.file.path
     # Stored under PRIVATE_MEDIA_ROOT, outside static files, with no public URL.

@@ -15,7 +15,10 @@ from svduty.web.decisions.models import DecisionEvent, DecisionRecord
 from svduty.web.funding import ledger
 from svduty.web.funding.models import Commitment
 
+from .commissioning_helpers import add_reviews
 from .conftest import client_for
+
+EARLY = {"before_close_reason": "The panel met early to meet the funder's deadline"}
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +60,15 @@ def test_provider_drafts_saves_and_submits(world):
     assert response.status_code == 302
     draft = Application.objects.get(pk=world.draft.pk)
     assert draft.requested_pence == 2_000_000 and draft.status == "draft"
-    response = provider.post(reverse("commissioning:application_submit", args=[draft.pk]))
-    assert response.status_code == 302
+    # The declaration on the check-answers page is needed (issue 17 item 5).
+    refused = provider.post(reverse("commissioning:application_submit", args=[draft.pk]))
+    assert refused.status_code == 200 and "Confirm the declaration" in refused.content.decode()
+    response = provider.post(
+        reverse("commissioning:application_submit", args=[draft.pk]), {"confirm": "on", "full_name": "Riya Shah"}
+    )
+    assert response["Location"] == reverse("commissioning:application_confirmation", args=[draft.pk])
     draft.refresh_from_db()
-    assert draft.status == "submitted" and draft.submitted_at is not None
+    assert draft.status == "submitted" and draft.submitted_at is not None and draft.declaration_name == "Riya Shah"
     # Once submitted it can no longer be edited.
     assert provider.get(url).status_code == 403
 
@@ -111,6 +119,7 @@ def test_weighted_score_and_ranking_by_hand(world):
     assert [c.weight for c in criteria] == [3, 2, 2, 1, 1]
     data = {f"criterion_{c.pk}": str(s) for c, s in zip(criteria, [5, 4, 3, 2, 1], strict=True)}
     data["comment"] = "Strong evidence"
+    data["recommendation"] = "yes"
     assert assessor.post(reverse("commissioning:score", args=[app.pk]), data).status_code == 302
     review = Review.objects.get(application=app)
     assert review.weighted_percent() == Decimal("71.1")
@@ -142,8 +151,10 @@ def test_full_decision_workflow(world):
     app = world.submitted_scored
     year = app.round.year_list[0]
     officer, ceo, pcc = client_for("officer"), client_for("chief_executive"), client_for("pcc")
+    add_reviews(app)
     response = officer.post(
-        reverse("commissioning:award", args=[app.pk]), {f"amount_{year}": "20,000", "conditions": "Quarterly returns"}
+        reverse("commissioning:award", args=[app.pk]),
+        {f"amount_{year}": "20,000", "conditions": "Quarterly returns", **EARLY},
     )
     assert response.status_code == 302
     award = Award.objects.get(application=app)
@@ -153,13 +164,16 @@ def test_full_decision_workflow(world):
     ref = record.reference
     # The PCC cannot decide before officer approval.
     assert pcc.get(reverse("decisions:decide", args=[ref])).status_code == 403
+    # Nor can the Chief Executive approve before an officer submits it.
+    assert ceo.get(reverse("decisions:approve", args=[ref])).status_code == 403
+    assert officer.post(reverse("decisions:submit", args=[ref])).status_code == 302
     # Officer approval needs all three confirmations.
     response = ceo.post(
         reverse("decisions:approve", args=[ref]), {"officer_name": "Chris", "financial_advice_taken": "on"}
     )
     assert response.status_code == 200
     record.refresh_from_db()
-    assert record.state == "draft"
+    assert record.state == "submitted"
     ceo.post(
         reverse("decisions:approve", args=[ref]),
         {
@@ -193,7 +207,15 @@ def test_full_decision_workflow(world):
     page = client_for("public").get(reverse("public:decisions")).content.decode()
     assert ref in page
     events = list(DecisionEvent.objects.filter(record=record).values_list("action", "user__username"))
-    assert events == [("draft", "officer"), ("officer_approve", "ceo"), ("decide", "pcc"), ("publish", "officer")]
+    assert events == [
+        ("draft", "officer"),
+        ("submit", "officer"),
+        ("officer_approve", "ceo"),
+        ("decide", "pcc"),
+        ("publish", "officer"),
+    ]
+    app.refresh_from_db()
+    assert app.status == "funded"  # "Awarded" once the PCC approves (issue 17 defect 3)
     # History kept: simple_history has one row per save.
     assert record.history.count() >= 4
     with pytest.raises(ValueError):
@@ -208,6 +230,7 @@ def test_not_approved_releases_commitments(world):
     app = world.submitted_scored
     award = make_award(app, {app.round.year_list[0]: 1_000_000}, "", users["officer"])
     record = award.decision_record
+    perform(DECISION_WORKFLOW, "submit", record, users["officer"])
     perform(DECISION_WORKFLOW, "officer_approve", record, users["ceo"], officer_name="CE")
     perform(
         DECISION_WORKFLOW, "decide", record, users["pcc"], decision="not_approved", decided_on=record.created_at.date()
@@ -224,8 +247,9 @@ def test_over_commitment_is_refused_with_a_clear_message(world):
     app = world.submitted_scored
     # Use up all but £10,000 of the year, then try to award £20,000.
     ledger.commit(stream, {year: position.available_pence - 1_000_000}, "Other spending")
+    add_reviews(app)
     response = client_for("officer").post(
-        reverse("commissioning:award", args=[app.pk]), {f"amount_{year}": "20,000", "conditions": "x"}
+        reverse("commissioning:award", args=[app.pk]), {f"amount_{year}": "20,000", "conditions": "x", **EARLY}
     )
     assert response.status_code == 200
     text = response.content.decode()
@@ -246,7 +270,7 @@ def test_demo_round_totals(world):
     dn50 = DecisionRecord.objects.get(reference="DN50-24")
     assert dn50.awards_total_pence == 46_700_000 and dn50.state == "published"
     states = set(DecisionRecord.objects.values_list("state", flat=True))
-    assert states == {"draft", "officer_approved", "decided", "published"}
+    assert states == {"draft", "submitted", "officer_approved", "decided", "published"}
 
 
 def test_reference_numbering_per_year(world):
@@ -294,8 +318,21 @@ def test_officer_sets_panel_criteria_and_budget(world):
     response = officer.post(url, {"kind": "panel", "panel-name": "Panel B", "panel-members": [assessor3.pk]})
     assert response.status_code == 302
     assert list(world.open_round.panel.members.all()) == [assessor3]
+    # The demo's open round already has reviews, so its criteria are fixed: add criteria to a new round.
+    from svduty.web.commissioning.models import Round
+
+    fresh = Round.objects.create(
+        partnership=world.open_round.partnership,
+        stream=world.stream,
+        title="Criteria test round",
+        eligible_areas="Demoshire City",
+        financial_years=world.open_round.financial_years,
+        opens_on=world.open_round.opens_on,
+        closes_on=world.open_round.closes_on,
+        max_award_pence=100,
+    )
     officer.post(
-        url,
+        reverse("commissioning:round_panel", args=[fresh.pk]),
         {
             "kind": "criterion",
             "criterion-name": "Reach",
@@ -304,7 +341,7 @@ def test_officer_sets_panel_criteria_and_budget(world):
             "criterion-order": "9",
         },
     )
-    assert world.open_round.criteria.filter(name="Reach", weight=2).exists()
+    assert fresh.criteria.filter(name="Reach", weight=2).exists()
     # Criteria are fixed once scoring has started (the closed round has scores).
     closed = reverse("commissioning:round_panel", args=[world.closed_round.pk])
     before = world.closed_round.criteria.count()
@@ -395,16 +432,18 @@ def test_one_decision_record_for_several_awards(world):
     officer = client_for("officer")
     year = world.open_round.year_list[0]
     first, second = world.submitted_scored, world.submitted_fresh
+    add_reviews(first)
+    add_reviews(second)
     officer.post(
         reverse("commissioning:award", args=[first.pk]),
-        {f"amount_{year}": "20,000", "conditions": "c", "record": "new"},
+        {f"amount_{year}": "20,000", "conditions": "c", "record": "new", **EARLY},
     )
     record = Award.objects.get(application=first).decision_record
     page = officer.get(reverse("commissioning:award", args=[second.pk])).content.decode()
     assert f"Add to draft {record.reference}" in page
     response = officer.post(
         reverse("commissioning:award", args=[second.pk]),
-        {f"amount_{year}": "15,000", "conditions": "c", "record": record.reference},
+        {f"amount_{year}": "15,000", "conditions": "c", "record": record.reference, **EARLY},
     )
     assert response.status_code == 302
     record.refresh_from_db()

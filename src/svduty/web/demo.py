@@ -466,7 +466,7 @@ def _load(today: date) -> None:
             app.status = ApplicationStatus.NOT_AWARDED
             app.save()
             continue
-        app.status = ApplicationStatus.AWARDED
+        app.status = ApplicationStatus.FUNDED  # DN50-24 approved them (issue 17 defect 3)
         app.save()
         award = Award.objects.create(
             application=app,
@@ -644,7 +644,7 @@ def _load(today: date) -> None:
         ],
     )
     fy_now = _fy(today)
-    _record(
+    launch = _record(
         f"DN9-{yy:02d}",
         state=State.DRAFT,
         created_by=officer,
@@ -672,6 +672,7 @@ def _load(today: date) -> None:
         opens_on=today - timedelta(days=14),
         closes_on=today + timedelta(days=45),
         max_award_pence=50_000 * POUND,
+        launch_record=launch,  # still a draft: the round page warns staff (issue 17 defect 8)
     )
     open_round.priorities.set(priorities)
     for i, (n, g, w) in enumerate(CRITERIA):
@@ -679,6 +680,12 @@ def _load(today: date) -> None:
     Question.objects.create(round=open_round, text="How will young people help design and review the service?")
     open_panel = Panel.objects.create(round=open_round, name=f"{fy_now} assessment panel")
     open_panel.members.set(assessors[:2])
+    from svduty.web.commissioning import demo as commissioning_demo  # EOIs in review in the open round (issue 17)
+
+    commissioning_demo.load(
+        open_round, officer, assessors, [a.organisation for a, _s, _w in applications[1:5]], priorities[0]
+    )
+    commissioning_demo.load_waiting_record(officer, common)
 
     meeting = BoardMeeting.objects.create(
         partnership=partnership,

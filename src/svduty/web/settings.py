@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "svduty.web.api",
     "svduty.web.agreements",
     "svduty.web.evaluation",
+    "svduty.web.notifications",
+    "svduty.web.accounts",
+    "svduty.web.administration",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "svduty.web.core.context.site",
                 "svduty.web.core.language.language_context",
+                "svduty.web.notifications.context.notifications",
             ],
         },
     }
@@ -258,6 +262,8 @@ elif os.environ.get("SVDUTY_EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["SVDUTY_EMAIL_FILE_PATH"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Invitation links expire after this many days (accounts.tokens); password-reset links after PASSWORD_RESET_TIMEOUT.
+SVDUTY_INVITATION_DAYS = int(os.environ.get("SVDUTY_INVITATION_DAYS", "7"))
 # 360Giving: the funder's official org-id (org-id.guide), used instead of a 360G- id when set.
 SVDUTY_360_FUNDER_ORG_ID = os.environ.get("SVDUTY_360_FUNDER_ORG_ID", "")
 

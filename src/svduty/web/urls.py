@@ -21,6 +21,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("agreements/", include("svduty.web.agreements.urls")),
     path("", include("svduty.web.evaluation.urls")),
+    path("notifications/", include("svduty.web.notifications.urls")),
+    path("account/", include("svduty.web.accounts.urls")),
+    path("manage/", include("svduty.web.administration.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from svduty.web.commissioning import permissions as cp
 from svduty.web.commissioning.options import ApplicationStatus as A
@@ -56,15 +58,31 @@ DECISION_WORKFLOW = Workflow(
     state_field="state",
     transitions=(
         Transition(
-            "officer_approve",
-            "Give officer approval",
+            "submit",
+            _("Submit for officer approval"),
             (D.DRAFT,),
+            D.SUBMITTED,
+            dp.can_submit_for_approval,
+            "officer, once the draft is complete",
+        ),
+        Transition(
+            "return",
+            _("Return to the officers with comments"),
+            (D.SUBMITTED,),
+            D.DRAFT,
+            dp.can_return_decision,
+            "Chief Executive or nominee",
+        ),
+        Transition(
+            "officer_approve",
+            _("Give officer approval"),
+            (D.SUBMITTED,),
             D.OFFICER_APPROVED,
             dp.can_officer_approve,
             "Chief Executive or nominee, confirming financial, legal and equalities advice was taken into account",
         ),
-        Transition("decide", "Record the PCC's decision", (D.OFFICER_APPROVED,), D.DECIDED, dp.can_decide, "PCC"),
-        Transition("publish", "Publish the decision", (D.DECIDED,), D.PUBLISHED, dp.can_publish, "Officer or PCC"),
+        Transition("decide", _("Record the PCC's decision"), (D.OFFICER_APPROVED,), D.DECIDED, dp.can_decide, "PCC"),
+        Transition("publish", _("Publish the decision"), (D.DECIDED,), D.PUBLISHED, dp.can_publish, "Officer or PCC"),
     ),
 )
 
@@ -72,9 +90,18 @@ APPLICATION_WORKFLOW = Workflow(
     name="Expression of interest",
     state_field="status",
     transitions=(
-        Transition("submit", "Submit", (A.DRAFT,), A.SUBMITTED, cp.can_submit_application, "Provider"),
-        Transition("award", "Recommend an award", (A.SUBMITTED,), A.AWARDED, cp.can_award, "Officer"),
-        Transition("decline", "Do not award", (A.SUBMITTED,), A.NOT_AWARDED, cp.can_moderate, "Officer"),
+        Transition("submit", _("Submit"), (A.DRAFT,), A.SUBMITTED, cp.can_submit_application, "Provider"),
+        Transition(
+            "request_info", _("Request more information"), (A.SUBMITTED,), A.MORE_INFO, cp.can_determine, "Officer"
+        ),
+        Transition("resubmit", _("Answer and resubmit"), (A.MORE_INFO,), A.SUBMITTED, cp.can_resubmit, "Provider"),
+        Transition("withdraw", _("Withdraw"), (A.SUBMITTED, A.MORE_INFO), A.WITHDRAWN, cp.can_withdraw, "Provider"),
+        Transition("award", _("Recommend an award"), (A.SUBMITTED,), A.AWARDED, cp.can_award, "Officer"),
+        Transition(
+            "decline", _("Do not award"), (A.SUBMITTED, A.MORE_INFO), A.NOT_AWARDED, cp.can_determine, "Officer"
+        ),
+        # The PCC's approval of the award's decision record makes the award final (set by _after_decision).
+        Transition("funded", _("Award approved by the PCC"), (A.AWARDED,), A.FUNDED, lambda u, o: True, "PCC"),
     ),
 )
 
@@ -91,9 +118,15 @@ def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **chang
         fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         state = getattr(fresh, workflow.state_field)
         if state not in transition.source:
-            raise TransitionRefused(f"{transition.label} is not possible: the {workflow.name.lower()} is {state!s}")
+            raise TransitionRefused(
+                gettext("%(step)s is not possible: the %(what)s is %(state)s")
+                % {"step": transition.label, "what": str(workflow.name).lower(), "state": state}
+            )
         if not transition.allowed(user, fresh):
-            raise TransitionRefused(f"{transition.label}: only the {transition.who} can do this now")
+            raise TransitionRefused(
+                gettext("%(step)s: only the %(who)s can do this now")
+                % {"step": transition.label, "who": transition.who}
+            )
         for field, value in changes.items():
             setattr(fresh, field, value)
         setattr(fresh, workflow.state_field, transition.target)
@@ -111,11 +144,15 @@ def perform(workflow: Workflow, name: str, obj, user, *, note: str = "", **chang
 
 
 def _after_decision(name: str, record) -> None:
-    """A PCC 'Not approved' releases the awards' commitments and marks their EOIs not awarded."""
-    if name != "decide" or record.decision != Outcome.NOT_APPROVED:
+    """A PCC 'Not approved' releases the awards' commitments and marks their EOIs not awarded; 'Approved' marks them
+    awarded (they stayed "Award recommended" before, issue 17 defect 3)."""
+    if name != "decide":
         return
     for award in record.awards.select_related("application"):
-        award.commitments.update(released=True)
         application = award.application
-        application.status = A.NOT_AWARDED
+        if record.decision == Outcome.NOT_APPROVED:
+            award.commitments.update(released=True)
+            application.status = A.NOT_AWARDED
+        elif application.status == A.AWARDED:
+            application.status = A.FUNDED
         application.save(update_fields=["status"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from svduty.web.core.money import format_pence
 from svduty.web.decisions.models import DecisionEvent, DecisionRecord
@@ -26,25 +27,37 @@ def draft_decision_text(awards: list[Award]) -> dict[str, str]:
             years[c.financial_year] = years.get(c.financial_year, 0) + c.amount_pence
     split = "; ".join(f"{y}: {format_pence(v, whole=True)}" for y, v in sorted(years.items()))
     if len(awards) == 1:
-        title = f"{round_.title}: award to {first.organisation.name} ({first.title})"
+        title = _("%(round)s: award to %(org)s (%(title)s)") % {
+            "round": round_.title,
+            "org": first.organisation.name,
+            "title": first.title,
+        }
     else:
-        title = f"{round_.title}: {len(awards)} awards totalling {format_pence(total, whole=True)}"
+        title = _("%(round)s: %(n)s awards totalling %(total)s") % {
+            "round": round_.title,
+            "n": len(awards),
+            "total": format_pence(total, whole=True),
+        }
     return {
         "title": title[:300],
-        "background": (
-            f"The {round_.stream.name} funds interventions under the Serious Violence Duty. Expressions of interest "
-            f"for '{round_.title}' were assessed by a panel of partners against weighted criteria, after each "
-            f"assessor declared any interests."
-        ),
-        "recommendation": "That the Commissioner approves the following award(s):\n" + "\n".join(lines),
-        "financial_implications": (
-            f"{format_pence(total, whole=True)} from the {round_.stream.name} ({split}). The amounts are committed "
-            f"against the stream's budgets and are released if the decision is not approved."
-        ),
-        "legal_implications": (
+        "background": _(
+            "The %(stream)s funds interventions under the Serious Violence Duty. Expressions of interest for "
+            "'%(round)s' were assessed by a panel of partners against weighted criteria, after each assessor declared "
+            "any interests."
+        )
+        % {"stream": round_.stream.name, "round": round_.title},
+        "recommendation": _("That the Commissioner approves the following award(s):") + "\n" + "\n".join(lines),
+        "financial_implications": _(
+            "%(total)s from the %(stream)s (%(split)s). The amounts are committed against the stream's budgets and "
+            "are released if the decision is not approved."
+        )
+        % {"total": format_pence(total, whole=True), "stream": round_.stream.name, "split": split},
+        "legal_implications": _(
             "Grant agreements on the partnership's standard terms, including the funder's conditions."
         ),
-        "equalities_implications": "Interventions were assessed for their reach into the cohorts the SNA identifies.",
+        "equalities_implications": _(
+            "Interventions were assessed for their reach into the cohorts the SNA identifies."
+        ),
     }
 
 
@@ -76,7 +89,9 @@ def make_award(application: Application, split: dict[str, int], conditions: str,
         else:
             record = DecisionRecord.objects.select_for_update().get(pk=record.pk)
             if record.state != "draft":
-                raise TransitionRefused(f"{record.reference} is no longer a draft: draft a new decision record")
+                raise TransitionRefused(
+                    _("%(ref)s is no longer a draft: draft a new decision record") % {"ref": record.reference}
+                )
             award.decision_record = record
             award.save(update_fields=["decision_record"])
             for field, value in draft_decision_text(list(record.awards.all())).items():

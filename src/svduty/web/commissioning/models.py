@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
@@ -21,7 +22,7 @@ from svduty.web.core.money import format_pence
 from svduty.web.funding.models import FundingStream
 from svduty.web.partnership.models import Organisation, Partnership, Priority
 
-from .options import ApplicationStatus, PreventionLevel
+from .options import ApplicationStatus, MessageKind, Outcome, PreventionLevel, QuestionKind, Recommendation
 
 
 class PrivateStorage(FileSystemStorage):
@@ -41,12 +42,25 @@ class Round(models.Model):
     stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="rounds")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    priorities = models.ManyToManyField(Priority, blank=True, help_text="The strategy priorities this round targets")
-    eligible_areas = models.TextField(help_text="One area a line, e.g. a district or community safety partnership")
-    financial_years = models.CharField(max_length=60, help_text="Comma-separated, e.g. 2024-25, 2025-26")
+    priorities = models.ManyToManyField(Priority, blank=True, help_text=_("The strategy priorities this round targets"))
+    eligible_areas = models.TextField(help_text=_("One area a line, e.g. a district or community safety partnership"))
+    financial_years = models.CharField(max_length=60, help_text=_("Comma-separated, e.g. 2024-25, 2025-26"))
     opens_on = models.DateField()
     closes_on = models.DateField()
     max_award_pence = models.BigIntegerField("maximum award (pence)")
+    available_budget_pence = models.BigIntegerField(_("budget available for this round (pence)"), null=True, blank=True)
+    reviews_required = models.PositiveSmallIntegerField(
+        _("reviews needed before a decision"), default=2, validators=[MinValueValidator(1)]
+    )
+    review_deadline = models.DateField(_("assessors' deadline"), null=True, blank=True)
+    launch_record = models.ForeignKey(
+        "decisions.DecisionRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="launched_rounds",
+        verbose_name=_("launch decision record"),
+    )
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -72,21 +86,42 @@ class Round(models.Model):
     def max_award_display(self) -> str:
         return format_pence(self.max_award_pence, whole=True)
 
+    def launch_warning(self) -> str:
+        """Why opening (or having opened) this round is premature: its launch decision is not yet approved by the
+        PCC. Empty when the launch record is approved."""
+        record = self.launch_record
+        if record is None:
+            return str(_("No launch decision record is linked to this round."))
+        if record.decision == "approved":
+            return ""
+        return str(
+            _("Its launch decision record %(ref)s is %(state)s, not yet approved by the PCC.")
+            % {"ref": record.reference, "state": record.get_state_display().lower()}
+        )
+
 
 class Question(models.Model):
     """A round-specific question staff add to the EOI form (the question set)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField(max_length=300)
-    help_text = models.CharField(max_length=300, blank=True)
-    required = models.BooleanField(default=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("hint"), max_length=300, blank=True)
+    kind = models.CharField(_("type of answer"), max_length=10, choices=QuestionKind.choices, default="text")
+    choices = models.TextField(_("options"), blank=True, help_text=_("For a choice question: one option a line"))
+    word_limit = models.PositiveSmallIntegerField(_("word limit"), null=True, blank=True)
+    required = models.BooleanField(_("an answer is needed to submit"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c.strip() for c in self.choices.splitlines() if c.strip()]
 
 
 class Application(models.Model):
@@ -108,6 +143,9 @@ class Application(models.Model):
     safeguarding = models.TextField(blank=True)
     evidence = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    declaration_name = models.CharField(_("name of the person declaring"), max_length=200, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -128,6 +166,12 @@ class Application(models.Model):
     @property
     def requested_display(self) -> str:
         return format_pence(self.requested_pence, whole=True)
+
+    @property
+    def awarded_pence(self) -> int | None:
+        """The amount awarded, once an award is made and not turned down by the PCC."""
+        award = getattr(self, "award", None) if self.status in ("awarded", "funded") else None
+        return award.amount_pence if award else None
 
 
 class BudgetLine(models.Model):
@@ -151,6 +195,9 @@ class Answer(models.Model):
 
 class Document(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )  # set when the upload answers a file question
     file = models.FileField(storage=private_storage, upload_to="eoi/%Y/")
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
@@ -205,6 +252,7 @@ class Review(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     comment = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=5, choices=Recommendation.choices, blank=True)
     submitted_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -227,6 +275,7 @@ class Score(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -246,6 +295,63 @@ class Moderation(models.Model):
 
     class Meta:
         ordering = ["-moderated_at", "-id"]
+
+
+class ModerationReopening(models.Model):
+    """The officer re-opens moderation so assessors may change their scores again: who, when and why. Scores are
+    locked whenever the latest moderation is newer than the latest re-opening."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reopenings")
+    reason = models.TextField()
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reopened_at", "-id"]
+
+
+class Determination(models.Model):
+    """A staff determination on an EOI (Hypha's: dismissed, more information requested, approved), with the reason
+    given and, when made before the round closed, why. Rows are only added: together they are the EOI's history."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="determinations")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    reason = models.TextField()
+    before_close_reason = models.TextField(blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+
+class Message(models.Model):
+    """The message thread on an EOI, shared by the applicant and staff (assessors do not see it)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=15, choices=MessageKind.choices, default=MessageKind.MESSAGE)
+    body = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+
+class ReviewReminder(models.Model):
+    """One reminder e-mailed to an assessor about a review due (or overdue), so a daily run does not repeat it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_reminders")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)  # "due" or "overdue"
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "assessor", "kind", "sent_on"], name="one_review_reminder_a_day"
+            )
+        ]
 
 
 class Award(models.Model):
@@ -273,8 +379,8 @@ class Award(models.Model):
     def status(self) -> str:
         record = self.decision_record
         if record is None or not record.decision:
-            return "Awaiting PCC decision"
-        return "Approved by the PCC" if record.decision == "approved" else "Not approved by the PCC"
+            return str(_("Awaiting PCC decision"))
+        return str(_("Approved by the PCC")) if record.decision == "approved" else str(_("Not approved by the PCC"))
 
 
 def _guard_award(sender, instance, **kwargs):

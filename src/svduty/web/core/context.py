@@ -33,6 +33,9 @@ NAV = [
     (_("Pathways"), "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
     (_("Access log"), "referrals:access_log", {Role.DPO}),
     (_("Data sharing"), "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    # in-app administration, invitations (issue 17)
+    (_("Manage"), "administration:home", {Role.ADMIN, Role.OFFICER}),
+    (_("Colleagues"), "accounts:invitations", {Role.PROVIDER}),
     (_("Public register"), "public:decisions", None),
 ]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from .money import format_pence, parse_pounds
 
@@ -15,28 +17,56 @@ class GovukMessages:
     """GOV.UK error wording for missing answers: "Enter the title", "Select the decision" (not "This field is
     required"). Mix in before forms.Form / forms.ModelForm."""
 
+    # Fields that are optional in general but needed under an answer (e.g. details under a Yes): their label does not
+    # say "(optional)" (issue 17 defect 9); the form's clean() makes them required when they apply.
+    required_if: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = required_message(field)
+        for name, field in self.fields.items():
+            if not getattr(field, "explicit_required_message", False):
+                field.error_messages["required"] = required_message(field)
+            if name in self.required_if:
+                field.conditionally_required = True
+
+
+# Labels that already read as an instruction ("Choose a password", "Describe the interest") or a question without
+# a question mark ("What it is for"): "Enter the …" in front of them is ungrammatical (issue 17 defect 9).
+_IMPERATIVES = ("choose", "describe", "give", "tell", "list", "enter", "select", "upload", "confirm", "explain")
+_INTERROGATIVES = ("what", "how", "who", "why", "when", "where", "which", "whether")
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text and not text[:2].isupper() else text
 
 
 def required_message(field) -> str:
+    """The grammar is decided on the English label (its first word, article, question mark), then the sentence is
+    written in the active language around the translated label: a Welsh "Dewiswch gyfrinair" is an instruction
+    because "Choose a password" is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        english = str(field.label or "")
     raw = str(field.label or "")
+    en = re.sub(r"\s*\(.*\)$", "", english).strip()
     label = re.sub(r"\s*\(.*\)$", "", raw).strip()
-    label = label[0].lower() + label[1:] if label and not label[:2].isupper() else label
+    first = en.split(" ", 1)[0].lower() if en else ""
+    if first in _IMPERATIVES:
+        return label[0].upper() + label[1:]
+    en, label = _lower_first(en), _lower_first(label)
+    if first in _INTERROGATIVES and not english.endswith("?"):
+        return gettext("Enter %(label)s") % {"label": label}
     if isinstance(field.widget, forms.CheckboxInput):
         return gettext("Confirm that %(label)s") % {"label": label}
-    if raw.endswith("?"):
+    if english.endswith("?"):
         choices = {str(v).lower() for v, _ in getattr(field, "choices", [])}
         if choices == {"yes", "no"}:
             return gettext("Select yes or no")
         return gettext("Answer the question: %(question)s") % {"question": raw}
     if isinstance(field.widget, forms.RadioSelect | forms.Select | forms.CheckboxSelectMultiple):
-        if label.startswith(("your ", "the ")):
+        if en.startswith(("your ", "the ")):
             return gettext("Select %(label)s") % {"label": label}
         return gettext("Select the %(label)s") % {"label": label}
-    if label.startswith(("your ", "the ", "a ", "an ")):
+    if en.startswith(("your ", "the ", "a ", "an ")):
         return gettext("Enter %(label)s") % {"label": label}
     return gettext("Enter the %(label)s") % {"label": label}
 
@@ -45,7 +75,7 @@ class PoundsField(forms.CharField):
     """Accepts '£90,000' or '90000.50'; cleans to integer pence."""
 
     def __init__(self, *args, min_pence: int = 0, **kwargs):
-        kwargs.setdefault("help_text", _("In pounds, for example 90,000"))
+        kwargs.setdefault("help_text", gettext_lazy("In pounds, for example 90,000"))
         super().__init__(*args, **kwargs)
         self.min_pence = min_pence
         self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
@@ -77,7 +107,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-YES_NO = [("no", _("No")), ("yes", _("Yes"))]
+YES_NO = [("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))]
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -93,3 +123,68 @@ class YesNoField(forms.TypedChoiceField):
         if value is False:
             return "no"
         return value
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (rendered by ``govuk_field``). A single ISO value posted
+    under the field's own name (``2025-03-31``, as the API and older forms send) is accepted too."""
+
+    template_name = "django/forms/widgets/multiwidget.html"
+
+    def __init__(self, attrs=None):
+        boxes = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in range(3)]
+        super().__init__(boxes, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            y, m, d = value.split("-")
+            return [int(d), int(m), int(y)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and not any(f"{name}_{i}" in data for i in range(3)):
+            return self.decompress(data.get(name))
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date from the GOV.UK date input, with the Design System's error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", gettext_lazy("For example, 27 3 2025"))
+        fields = [forms.CharField(required=False) for _ in range(3)]
+        super().__init__(fields, *args, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(str(v or "").strip() for v in data_list):
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        label = str(self.label or gettext("The date"))
+        for value, part in ((day, gettext("day")), (month, gettext("month")), (year, gettext("year"))):
+            if not value:
+                raise forms.ValidationError(
+                    gettext("%(label)s must include a %(part)s") % {"label": label, "part": part}
+                )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(gettext("%(label)s must be a real date") % {"label": label})
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(gettext("%(label)s must be a real date") % {"label": label}) from None
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\S+", text or ""))
+
+
+def check_word_limit(text: str, limit: int | None) -> None:
+    """Raise the GOV.UK character-count error when ``text`` is over ``limit`` words."""
+    if limit and count_words(text) > limit:
+        raise forms.ValidationError(gettext("Use %(limit)s words or fewer") % {"limit": limit})

@@ -98,12 +98,15 @@ def home(request):
             else "referrals:cases"
         )
     if role == Role.PROVIDER:
-        context["applications"] = Application.objects.filter(organisation=organisation_of(request.user))
+        context["applications"] = Application.objects.filter(organisation=organisation_of(request.user)).select_related(
+            "round",
+            "award",  # the amount awarded beside the amount requested, without a query per row
+        )
         context["open_rounds"] = [r for r in Round.objects.all() if r.is_open()]
     elif role == Role.ASSESSOR:
         context["rounds"] = Round.objects.filter(panel__members=request.user)
     elif role == Role.CHIEF_EXECUTIVE:
-        context["waiting"] = DecisionRecord.objects.filter(state=State.DRAFT)
+        context["waiting"] = DecisionRecord.objects.filter(state=State.SUBMITTED)  # submitted, not every draft
         context["waiting_label"] = _("Decision records waiting for officer approval")
     elif role == Role.PCC:
         context["waiting"] = DecisionRecord.objects.filter(state=State.OFFICER_APPROVED)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages, YesNoField
+from svduty.web.core.forms import GovukDateField, GovukMessages, YesNoField
 
 from .models import DecisionRecord
 from .options import Outcome
 
 
 class DecisionRecordForm(GovukMessages, forms.ModelForm):
+    required_if = ("section_b_reason", "deferral_reason", "deferred_until")
+    deferred_until = GovukDateField(label=_("Publish on"), required=False)
+
     class Meta:
         model = DecisionRecord
         fields = [
@@ -28,50 +33,75 @@ class DecisionRecordForm(GovukMessages, forms.ModelForm):
             "deferral_reason",
             "deferred_until",
         ]
-        widgets = {"deferred_until": DateInput()}
         labels = {
-            "section_b_published": "Publish the Section B report",
-            "publication_deferred": "Defer publication of this decision",
-            "deferred_until": "Publish on",
+            "title": _("Title"),
+            "background": _("Background"),
+            "recommendation": _("Recommendation"),
+            "financial_implications": _("Financial implications"),
+            "legal_implications": _("Legal implications"),
+            "equalities_implications": _("Equalities implications"),
+            "section_b": _("Section B report"),
+            "section_b_published": _("Publish the Section B report"),
+            "section_b_reason": _("Reason Section B is not published"),
+            "publication_deferred": _("Defer publication of this decision"),
+            "deferral_reason": _("Reason publication is deferred"),
         }
         help_texts = {
-            "section_b_reason": "Required when Section B is not published, e.g. commercially sensitive",
-            "deferral_reason": "Required when publication is deferred",
+            "section_b": _("Leave empty if the decision has no Section B report"),
+            "section_b_reason": _(
+                "Needed when there is a Section B report that is not published, e.g. commercially sensitive"
+            ),
+            "deferral_reason": _("Needed when publication is deferred"),
         }
 
     def clean(self):
         data = super().clean()
-        if not data.get("section_b_published") and not (data.get("section_b_reason") or "").strip():
-            self.add_error("section_b_reason", "Give the reason Section B is not published")
+        has_b = bool((data.get("section_b") or "").strip())
+        if has_b and not data.get("section_b_published") and not (data.get("section_b_reason") or "").strip():
+            self.add_error("section_b_reason", _t("Give the reason Section B is not published"))
         if data.get("publication_deferred"):
             if not (data.get("deferral_reason") or "").strip():
-                self.add_error("deferral_reason", "Give the reason publication is deferred")
+                self.add_error("deferral_reason", _t("Give the reason publication is deferred"))
             if not data.get("deferred_until"):
-                self.add_error("deferred_until", "Enter the date the decision will be published")
+                self.add_error("deferred_until", _t("Enter the date the decision will be published"))
         return data
 
 
 class OfficerApprovalForm(GovukMessages, forms.Form):
-    officer_name = forms.CharField(label="Your name and title", max_length=200)
-    financial_advice_taken = forms.BooleanField(label="Financial advice has been taken into account")
-    legal_advice_taken = forms.BooleanField(label="Legal advice has been taken into account")
-    equalities_advice_taken = forms.BooleanField(label="Equalities advice has been taken into account")
-    note = forms.CharField(label="Note for the record", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    officer_name = forms.CharField(label=_("Your name and title"), max_length=200)
+    financial_advice_taken = forms.BooleanField(label=_("Financial advice has been taken into account"))
+    legal_advice_taken = forms.BooleanField(label=_("Legal advice has been taken into account"))
+    equalities_advice_taken = forms.BooleanField(label=_("Equalities advice has been taken into account"))
+    note = forms.CharField(label=_("Note for the record"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(GovukMessages, forms.Form):
+    comments = forms.CharField(
+        label=_("Your comments for the officers"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What needs to change before you can approve it"),
+    )
+    comments.error_messages["required"] = _("Enter your comments for the officers")
+    comments.explicit_required_message = True
 
 
 class PCCDecisionForm(GovukMessages, forms.Form):
-    decision = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect)
+    required_if = ("pcc_interest_details",)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
     decision_text = forms.CharField(
-        label="Decision wording",
+        label=_("Decision wording"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="e.g. I approve the recommendation",
+        help_text=_("e.g. I approve the recommendation"),
     )
-    pcc_has_interest = YesNoField(label="Do you have any personal or prejudicial interest in this decision?")
+    pcc_has_interest = YesNoField(label=_("Do you have any personal or prejudicial interest in this decision?"))
     pcc_interest_details = forms.CharField(
-        label="Details of the interest", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Details of the interest"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed if you answer yes"),
     )
-    pcc_signature = forms.CharField(label="Signature (type your full name)", max_length=200)
-    decided_on = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
+    pcc_signature = forms.CharField(label=_("Signature (type your full name)"), max_length=200)
+    decided_on = GovukDateField(label=_("Date of the decision"), initial=timezone.localdate)
 
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,11 +116,11 @@ class PCCDecisionForm(GovukMessages, forms.Form):
                 # The PCC decides on a record the Chief Executive has already approved, so it cannot be earlier.
                 self.add_error(
                     "decided_on",
-                    f"The date of the decision cannot be before the Chief Executive's approval on "
-                    f"{approved_on:%-d %B %Y}",
+                    _t("The date of the decision cannot be before the Chief Executive's approval on %(d)s")
+                    % {"d": f"{approved_on:%-d %B %Y}"},
                 )
         if data.get("pcc_has_interest") and not (data.get("pcc_interest_details") or "").strip():
-            self.add_error("pcc_interest_details", "Describe the interest you are declaring")
+            self.add_error("pcc_interest_details", _t("Describe the interest you are declaring"))
         if data.get("decided_on") and data["decided_on"] > timezone.localdate():
-            self.add_error("decided_on", "The date of the decision cannot be in the future")
+            self.add_error("decided_on", _t("The date of the decision cannot be in the future"))
         return data

@@ -86,7 +86,15 @@ class DecisionRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    @property
+    def has_section_b(self) -> bool:
+        return bool(self.section_b.strip())
+
     def save(self, *args, **kwargs):
+        if not self.section_b.strip():
+            # No Section B report: nothing to publish, so the record never claims "Section B published: Yes".
+            self.section_b_published = False
+            self.section_b_reason = ""
         if not self.reference:
             self.number, self.year, self.reference = next_reference()
         elif self.pk and type(self).objects.filter(pk=self.pk, state=State.PUBLISHED).exists():

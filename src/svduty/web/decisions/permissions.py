@@ -3,6 +3,8 @@ the PCC decides, officers or the PCC publish. The public sees records only throu
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from svduty.web.core.options import Role
 from svduty.web.core.permissions import role_of
 
@@ -20,32 +22,45 @@ def can_create_decision(user) -> bool:
 
 
 def can_edit_decision(user, record) -> bool:
-    """Only a draft can be edited; once the Chief Executive has approved it the text is fixed."""
+    """Only a draft can be edited (a record the Chief Executive returned is a draft again); once submitted for
+    approval the text is fixed."""
     return role_of(user) in OFFICER_ROLES and record.state == State.DRAFT
 
 
 def missing_for_approval(record) -> list[str]:
-    """What a draft still lacks before the Chief Executive can approve it."""
+    """What a draft still lacks before it can go to the Chief Executive."""
     missing = [
         label
         for field, label in (
-            ("background", "background"),
-            ("recommendation", "recommendation"),
-            ("financial_implications", "financial implications"),
-            ("legal_implications", "legal implications"),
-            ("equalities_implications", "equalities implications"),
+            ("background", _("background")),
+            ("recommendation", _("recommendation")),
+            ("financial_implications", _("financial implications")),
+            ("legal_implications", _("legal implications")),
+            ("equalities_implications", _("equalities implications")),
         )
         if not getattr(record, field).strip()
     ]
-    if not record.section_b_published and not record.section_b_reason.strip():
-        missing.append("the reason Section B is not published")
+    if record.section_b.strip() and not record.section_b_published and not record.section_b_reason.strip():
+        missing.append(_("the reason Section B is not published"))
     if record.publication_deferred and (not record.deferral_reason.strip() or record.deferred_until is None):
-        missing.append("the reason and date publication is deferred to")
+        missing.append(_("the reason and date publication is deferred to"))
     return missing
 
 
+def can_submit_for_approval(user, record) -> bool:
+    """An officer sends a complete draft to the Chief Executive; until then it is not on their list."""
+    return role_of(user) in OFFICER_ROLES and record.state == State.DRAFT and not missing_for_approval(record)
+
+
+def can_return_decision(user, record) -> bool:
+    """The Chief Executive may send a submitted record back to the officers with comments."""
+    return role_of(user) == Role.CHIEF_EXECUTIVE and record.state == State.SUBMITTED
+
+
 def can_officer_approve(user, record) -> bool:
-    return role_of(user) == Role.CHIEF_EXECUTIVE and record.state == State.DRAFT and not missing_for_approval(record)
+    return (
+        role_of(user) == Role.CHIEF_EXECUTIVE and record.state == State.SUBMITTED and not missing_for_approval(record)
+    )
 
 
 def can_decide(user, record) -> bool:

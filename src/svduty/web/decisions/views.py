@@ -8,14 +8,54 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from svduty.web.core.views import check, require
 from svduty.web.workflows import DECISION_WORKFLOW, TransitionRefused, perform
 
 from . import permissions as perms
-from .forms import DecisionRecordForm, OfficerApprovalForm, PCCDecisionForm
+from .forms import DecisionRecordForm, OfficerApprovalForm, PCCDecisionForm, ReturnForm
 from .models import DecisionEvent, DecisionRecord
-from .options import State
+from .options import Outcome, State
+
+
+def _notify(event: str, record, to, request, **extra) -> None:
+    from svduty.web.commissioning import notify
+
+    context = {
+        "decision": record,
+        "reference": record.reference,
+        "title": record.title,
+        "link": notify.link("decisions:detail", record.reference, request=request),
+        **extra,
+    }
+    notify.send(event, to=to, context=context, obj=record, request=request)
+
+
+def _award_letters(record, request) -> None:
+    """The PCC approved: each award's applicant gets the award letter (amount, conditions, the record)."""
+    from svduty.web.commissioning import notify
+    from svduty.web.core.money import format_pence
+
+    for award in record.awards.select_related("application__organisation", "application__round"):
+        app = award.application
+        notify.send(
+            "award_letter",
+            to=notify.applicant_users(app),
+            context={
+                "application": app,
+                "reference": app.reference,
+                "amount": award.amount_display,
+                "years": ", ".join(
+                    f"{c.financial_year}: {format_pence(c.amount_pence, whole=True)}" for c in award.commitments.all()
+                ),
+                "conditions": award.conditions,
+                "decision_reference": record.reference,
+                "link": notify.link("commissioning:application", app.pk, request=request),
+            },
+            obj=app,
+            request=request,
+        )
 
 
 def _record(reference):
@@ -39,6 +79,7 @@ def record_list(request):
             "pagination": paged["pagination"],
             "can_create": perms.can_create_decision(request.user),
             "state": state,
+            "states": State.choices,
         },
     )
 
@@ -51,15 +92,16 @@ def record_new(request):
         record.created_by = request.user
         record.save()
         DecisionEvent.objects.create(record=record, action="draft", to_state=record.state, user=request.user)
-        messages.success(request, f"Decision record {record.reference} drafted")
+        messages.success(request, _("Decision record %(ref)s drafted") % {"ref": record.reference})
         return redirect("decisions:detail", record.reference)
-    return render(request, "decisions/form.html", {"form": form, "title": "New decision record"})
+    return render(request, "decisions/form.html", {"form": form, "title": _("New decision record")})
 
 
 @require(perms.can_view_decisions)
 def record_detail(request, reference):
     record = _record(reference)
     user = request.user
+    last = record.events.order_by("-at", "-id").first()
     return render(
         request,
         "decisions/detail.html",
@@ -68,6 +110,9 @@ def record_detail(request, reference):
             "events": record.events.select_related("user"),
             "awards": record.awards.select_related("application__organisation"),
             "can_edit": perms.can_edit_decision(user, record),
+            "can_submit": perms.can_submit_for_approval(user, record),
+            "can_return": perms.can_return_decision(user, record),
+            "returned": last if last and last.action == "return" and record.state == State.DRAFT else None,
             "can_approve": perms.can_officer_approve(user, record),
             "can_decide": perms.can_decide(user, record),
             "can_publish": perms.can_publish(user, record),
@@ -90,12 +135,55 @@ def record_edit(request, reference):
         with transaction.atomic():
             fresh = DecisionRecord.objects.select_for_update().get(pk=record.pk)
             if not perms.can_edit_decision(request.user, fresh):
-                messages.error(request, f"{record.reference} was not saved: it is no longer a draft")
+                messages.error(request, _("%(ref)s was not saved: it is no longer a draft") % {"ref": record.reference})
                 return redirect("decisions:detail", record.reference)
             form.instance.save(update_fields=DecisionRecordForm.Meta.fields)
-        messages.success(request, f"{record.reference} saved")
+        messages.success(request, _("%(ref)s saved") % {"ref": record.reference})
         return redirect("decisions:detail", record.reference)
-    return render(request, "decisions/form.html", {"form": form, "title": f"Edit {record.reference}", "record": record})
+    return render(
+        request,
+        "decisions/form.html",
+        {"form": form, "title": _("Edit %(ref)s") % {"ref": record.reference}, "record": record},
+    )
+
+
+def record_submit(request, reference):
+    """An officer sends a complete draft to the Chief Executive (issue 17 defect 7: drafts reached the CE's list
+    the moment they were created)."""
+    record = _record(reference)
+    denied = check(request, perms.can_submit_for_approval(request.user, record))
+    if denied:
+        return denied
+    if request.method == "POST":
+        try:
+            perform(DECISION_WORKFLOW, "submit", record, request.user)
+        except TransitionRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:detail", record.reference)
+        from svduty.web.commissioning import notify
+
+        _notify("decision_awaiting_ce", record, notify.users_with_role("chief_executive"), request)
+        messages.success(request, _("%(ref)s submitted for officer approval") % {"ref": record.reference})
+        return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/submit.html", {"record": record})
+
+
+def record_return(request, reference):
+    """The Chief Executive returns a submitted record to draft with comments, kept in its history."""
+    record = _record(reference)
+    denied = check(request, perms.can_return_decision(request.user, record))
+    if denied:
+        return denied
+    form = ReturnForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(DECISION_WORKFLOW, "return", record, request.user, note=form.cleaned_data["comments"])
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(ref)s returned to the officers") % {"ref": record.reference})
+            return redirect("decisions:detail", record.reference)
+    return render(request, "decisions/return.html", {"record": record, "form": form})
 
 
 def record_approve(request, reference):
@@ -123,7 +211,10 @@ def record_approve(request, reference):
         except TransitionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Officer approval given for {record.reference}")
+            from svduty.web.commissioning import notify
+
+            _notify("decision_awaiting_pcc", record, notify.users_with_role("pcc"), request)
+            messages.success(request, _("Officer approval given for %(ref)s") % {"ref": record.reference})
             return redirect("decisions:detail", record.reference)
     return render(request, "decisions/approve.html", {"record": record, "form": form})
 
@@ -154,7 +245,9 @@ def record_decide(request, reference):
         except TransitionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Decision recorded for {record.reference}")
+            if record.decision == Outcome.APPROVED:
+                _award_letters(record, request)
+            messages.success(request, _("Decision recorded for %(ref)s") % {"ref": record.reference})
             return redirect("decisions:detail", record.reference)
     return render(request, "decisions/decide.html", {"record": record, "form": form})
 
@@ -163,7 +256,7 @@ def record_publish(request, reference):
     record = _record(reference)
     if request.method == "POST" and record.state == State.PUBLISHED and perms.may_publish_decisions(request.user):
         # A second publish arriving after the first landed (the PCC and an officer, a double click): done already.
-        messages.info(request, f"{record.reference} was already published: nothing more to do")
+        messages.info(request, _("%(ref)s was already published: nothing more to do") % {"ref": record.reference})
         return redirect("decisions:detail", record.reference)
     denied = check(request, perms.can_publish(request.user, record))
     if denied:
@@ -173,16 +266,17 @@ def record_publish(request, reference):
             perform(DECISION_WORKFLOW, "publish", record, request.user, published_at=timezone.now())
         except TransitionRefused:
             # The losing request of two publishes (the PCC and an officer, or a double click): already done.
-            messages.info(request, f"{record.reference} was already published: nothing more to do")
+            messages.info(request, _("%(ref)s was already published: nothing more to do") % {"ref": record.reference})
             return redirect("decisions:detail", record.reference)
         public_pdf(record)  # rendered once now, so no anonymous request ever waits for WeasyPrint
         if record.publication_deferred:
             messages.success(
                 request,
-                f"{record.reference} published; it appears on the public register on {record.deferred_until:%d %B %Y}",
+                _("%(ref)s published; it appears on the public register on %(d)s")
+                % {"ref": record.reference, "d": f"{record.deferred_until:%d %B %Y}"},
             )
         else:
-            messages.success(request, f"{record.reference} published on the public register")
+            messages.success(request, _("%(ref)s published on the public register") % {"ref": record.reference})
         return redirect("decisions:detail", record.reference)
     return render(request, "decisions/publish.html", {"record": record})
 

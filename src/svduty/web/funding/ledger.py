@@ -185,3 +185,21 @@ def spend(commitment: Commitment, amount_pence: int, paid_on, description: str, 
         return Spend.objects.create(
             commitment=locked, amount_pence=amount_pence, paid_on=paid_on, description=description, created_by=user
         )
+
+
+def set_total(stream: FundingStream, total_pence: int) -> FundingStream:
+    """Change a stream's total (in-app administration); refused below the sum of its yearly budgets, which is never
+    less than what is committed, so no commitment or budget is left above the total."""
+    with transaction.atomic():
+        locked = FundingStream.objects.select_for_update().get(pk=stream.pk)
+        list(Budget.objects.select_for_update().filter(stream=locked))
+        budgets = locked.budgets.aggregate(s=Sum("amount_pence"))["s"] or 0
+        if total_pence < budgets:
+            raise OverCommitment(
+                f"The yearly budgets add up to {format_pence(budgets)}, so the total cannot be "
+                f"{format_pence(total_pence)}"
+            )
+        locked.total_pence = total_pence
+        locked.save(update_fields=["total_pence"])
+        stream.total_pence = total_pence
+        return locked

@@ -34,9 +34,17 @@ def decisions(request):
     from svduty.web.core.pagination import paginate
 
     today = timezone.localdate()
-    paged = paginate(request, _visible_queryset(today))
+    q = request.GET.get("q", "").strip()[:100]
+    paged = paginate(request, search_decisions(_visible_queryset(today), q))
     records = [r for r in paged["page"].object_list if can_see_decision(r, today)]
-    return render(request, "public/decisions.html", {"records": records, "pagination": paged["pagination"]})
+    return render(request, "public/decisions.html", {"records": records, "pagination": paged["pagination"], "q": q})
+
+
+def search_decisions(records, q: str):
+    """Records whose reference, title or summary text contains ``q`` (case-insensitive)."""
+    if not q:
+        return records
+    return records.filter(Q(reference__iexact=q) | Q(title__icontains=q) | Q(background__icontains=q))
 
 
 def decision(request, reference):
@@ -74,7 +82,14 @@ def grants(request):
 
     from svduty.web.core.pagination import paginate
 
+    q = request.GET.get("q", "").strip()[:100]
     visible = giving360.public_awards_queryset()
+    if q:
+        visible = visible.filter(
+            Q(application__organisation__name__icontains=q)
+            | Q(application__title__icontains=q)
+            | Q(decision_record__reference__iexact=q)
+        )
     totals = {
         row["application__round"]: row
         for row in visible.values("application__round").annotate(total=Sum("amount_pence"), count=Count("id"))
@@ -85,7 +100,7 @@ def grants(request):
         {"round": r, "awards": list(items), **{k: totals[r.pk][k] for k in ("total", "count")}}
         for r, items in groupby(page, key=lambda a: a.application.round)
     ]
-    return render(request, "public/grants.html", {"by_round": by_round, "pagination": paged["pagination"]})
+    return render(request, "public/grants.html", {"by_round": by_round, "pagination": paged["pagination"], "q": q})
 
 
 def _base(request) -> str:

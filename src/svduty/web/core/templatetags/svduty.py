@@ -54,8 +54,17 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
     hint = format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, field.help_text) if field.help_text else ""
     errors = _errors(field, error_id)
     described = _describedby(field, hint_id, error_id)
-    optional = not field.field.required and getattr(field.form, "show_optional", True)
+    optional = (
+        not field.field.required
+        and getattr(field.form, "show_optional", True)
+        and not getattr(field.field, "conditionally_required", False)
+    )
     label_text = gettext("%(label)s (optional)") % {"label": field.label} if optional else field.label
+
+    from svduty.web.core.forms import GovukDateWidget
+
+    if isinstance(widget, GovukDateWidget):
+        return _govuk_date(field, fid, group_cls, hint, hint_id, errors, error_id, label_text, label_size)
 
     if isinstance(widget, forms.CheckboxInput):
         attrs = {"class": "govuk-checkboxes__input", "id": fid}
@@ -132,7 +141,27 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
         attrs["aria-describedby"] = described
     if isinstance(widget, forms.Textarea):
         attrs["rows"] = widget.attrs.get("rows", 4)
+    maxwords = widget.attrs.get("data-maxwords") if isinstance(widget, forms.Textarea) else None
+    if maxwords:
+        attrs["class"] += " govuk-js-character-count"
+        attrs["aria-describedby"] = " ".join(i for i in (f"{fid}-info", described) if i)
     control = field.as_widget(attrs=attrs)
+    if maxwords:
+        return format_html(
+            '<div class="{} govuk-character-count" data-module="govuk-character-count" data-maxwords="{}">'
+            '<label class="govuk-label govuk-label--{}" for="{}">{}</label>{}{}{}'
+            '<div id="{}-info" class="govuk-hint govuk-character-count__message">{}</div></div>',
+            group_cls,
+            maxwords,
+            label_size,
+            fid,
+            label_text,
+            hint,
+            errors,
+            control,
+            fid,
+            gettext("You can enter up to %(n)s words") % {"n": maxwords},
+        )
     return format_html(
         '<div class="{}"><label class="govuk-label govuk-label--{}" for="{}">{}</label>{}{}{}</div>',
         group_cls,
@@ -145,6 +174,52 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
     )
 
 
+def _govuk_date(field, fid, group_cls, hint, hint_id, errors, error_id, label_text, label_size):
+    """The GOV.UK date input: a fieldset of day, month and year boxes; the error summary links to the day box."""
+    fid = field.auto_id or f"id_{field.html_name}"
+    hint = format_html('<div id="{}-hint" class="govuk-hint">{}</div>', fid, field.help_text) if field.help_text else ""
+    hint_id, error_id = f"{fid}-hint", f"{fid}-error"
+    errors = _errors(field, error_id)
+    values = field.value()
+    if not isinstance(values, list | tuple):
+        values = field.field.widget.decompress(values)
+    described = _describedby(field, hint_id, error_id)
+    items = []
+    for i, (part, width) in enumerate(((gettext("Day"), 2), (gettext("Month"), 2), (gettext("Year"), 4))):
+        value = values[i] if i < len(values) and values[i] is not None else ""
+        error_cls = " govuk-input--error" if field.errors else ""
+        items.append(
+            format_html(
+                '<div class="govuk-date-input__item"><div class="govuk-form-group">'
+                '<label class="govuk-label govuk-date-input__label" for="{}_{}">{}</label>'
+                '<input class="govuk-input govuk-date-input__input govuk-input--width-{}{}" id="{}_{}" '
+                'name="{}_{}" type="text" inputmode="numeric" value="{}"></div></div>',
+                fid,
+                i,
+                part,
+                width,
+                error_cls,
+                fid,
+                i,
+                field.html_name,
+                i,
+                value,
+            )
+        )
+    return format_html(
+        '<div class="{}"><fieldset class="govuk-fieldset" role="group"{}><legend class="govuk-fieldset__legend '
+        'govuk-fieldset__legend--{}">{}</legend>{}{}<div class="govuk-date-input" id="{}">{}</div></fieldset></div>',
+        group_cls,
+        format_html(' aria-describedby="{}"', described) if described else "",
+        label_size,
+        label_text,
+        hint,
+        errors,
+        fid,
+        mark_safe("".join(items)),
+    )
+
+
 @register.inclusion_tag("core/error_summary.html")
 def govuk_error_summary(*forms_):
     items = []
@@ -153,14 +228,14 @@ def govuk_error_summary(*forms_):
             continue
         for error in form.non_field_errors():
             items.append(("", error))
+        from svduty.web.core.forms import GovukDateWidget
+
         for field in form:
+            target = field.id_for_label or f"id_{field.html_name}"
+            if isinstance(field.field.widget, GovukDateWidget):
+                target = f"id_{field.html_name}_0"  # the day box, as the Design System asks
             for error in field.errors:
-                items.append(
-                    (
-                        f"#{field.id_for_label or 'id_' + field.html_name}",
-                        gettext("%(label)s: %(error)s") % {"label": field.label, "error": error},
-                    )
-                )
+                items.append((f"#{target}", gettext("%(label)s: %(error)s") % {"label": field.label, "error": error}))
     return {"items": items}
 
 
