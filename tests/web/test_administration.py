@@ -108,9 +108,16 @@ def test_user_role_and_lead_changes(world):
         "is_lead": "on",
         "is_active": "on",
     }
+    before_email = provider2.email
     assert officer.post(f"/manage/users/{provider2.pk}/", data).status_code == 302
     provider2.refresh_from_db()
+    # an officer cannot redirect an account's password-reset e-mails to another address
+    assert provider2.email == before_email
+    client_for("admin").post(f"/manage/users/{provider2.pk}/", data)
+    provider2.refresh_from_db()
+    assert provider2.email == "pat@example.org"
     assert provider2.profile.job_title == "Director" and lead_of(org) == provider2
+    assert b"Changed: job_title" in officer.get(f"/manage/users/{provider2.pk}/").content
     # an officer cannot make an administrator
     refused = officer.post(f"/manage/users/{provider2.pk}/", {**data, "role": "admin"})
     assert refused.status_code == 200 and provider2.profile.role == "provider"
@@ -178,7 +185,7 @@ def test_finance_export_matches_the_awards(world):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     awarded = [r for r in rows if r["Awarded (£)"]]
     # the demo round's 8 awards add up to exactly £467,000 (docs/web.md)
-    assert len(awarded) == 8
+    assert len(awarded) == 8 and all(r["Data"] == "DEMO DATA" for r in rows)
     assert sum(float(r["Awarded (£)"]) for r in awarded) == 467_000.0
     row = next(r for r in rows if r["Reference"] == world.awarded_app.reference)
     committed = sum(float(v) for k, v in row.items() if k.startswith("Committed ") and v)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from svduty.web.core.forms import GovukMessages, PoundsField
 from svduty.web.core.options import Role
+from svduty.web.core.permissions import role_of
 from svduty.web.partnership.models import Organisation, Partnership
 
 from .permissions import assignable_roles
@@ -81,6 +82,10 @@ class UserForm(GovukMessages, forms.Form):
         super().__init__(*args, **kwargs)
         self.account = account
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in assignable_roles(editor)]
+        if role_of(editor) != Role.ADMIN:
+            # The address receives password-reset links: an officer who could change it could take over the account.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _("Only an administrator can change an e-mail address")
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

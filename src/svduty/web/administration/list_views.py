@@ -200,6 +200,9 @@ def applications_export(request, fmt):
     items, _params = filtered(request)
     apps = list(items.prefetch_related("budget_lines", "award__commitments"))
     header, rows = panel_rows(apps) if kind == "panel" else finance_rows(apps)
+    if any(a.is_demo for a in apps):  # demo records are labelled in every output, as on every page
+        header = [_("Data"), *header]
+        rows = [[_("DEMO DATA") if a.is_demo else "", *row] for a, row in zip(apps, rows, strict=True)]
     name = f"applications-{kind}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
         response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")

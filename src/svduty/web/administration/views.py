@@ -24,6 +24,20 @@ from . import permissions as perms
 from .forms import OrganisationForm, PartnershipForm, StreamForm, UserForm
 
 
+def history_rows(history, limit: int = 20) -> list[dict]:
+    """Newest first: when, who, what kind of change and which fields changed (simple-history's diff against the
+    previous version), for the "History" table on each edit page."""
+    records = list(history.select_related("history_user")[: limit + 1])
+    rows = []
+    for i, record in enumerate(records[:limit]):
+        previous = records[i + 1] if i + 1 < len(records) else None
+        changed = []
+        if previous is not None and record.history_type == "~":
+            changed = [c.field for c in record.diff_against(previous).changes]
+        rows.append({"record": record, "changed": changed})
+    return rows
+
+
 @require(perms.can_administer)
 def home(request):
     return render(request, "administration/home.html", {"can_manage_funding": perms.can_manage_funding(request.user)})
@@ -94,7 +108,7 @@ def stream_edit(request, pk):
             "form": form,
             "title": _("Edit funding stream"),
             "back": "administration:streams",
-            "history": stream.history.select_related("history_user")[:20],
+            "history": history_rows(stream.history),
             "note": _(
                 "Budgets for each year are set on the stream's funding page, where the ledger checks them "
                 "against what is committed."
@@ -135,7 +149,7 @@ def _organisation_form(request, organisation=None):
             "form": form,
             "title": _("Edit organisation") if organisation else _("Add an organisation"),
             "back": "administration:organisations",
-            "history": organisation.history.select_related("history_user")[:20] if organisation else [],
+            "history": history_rows(organisation.history) if organisation else [],
         },
     )
 
@@ -165,7 +179,7 @@ def partnership(request):
             "form": form,
             "title": _("The partnership and its members"),
             "back": "administration:home",
-            "history": item.history.select_related("history_user")[:20] if item else [],
+            "history": history_rows(item.history) if item else [],
         },
     )
 
@@ -247,6 +261,6 @@ def user_edit(request, pk):
             "title": _("Edit %(name)s") % {"name": account.get_full_name() or account.username},
             "caption": account.username,
             "back": "administration:users",
-            "history": profile.history.select_related("history_user")[:20] if profile else [],
+            "history": history_rows(profile.history) if profile else [],
         },
     )

@@ -11,6 +11,8 @@ recipient the event's templates are rendered (``notifications/email/<event>_subj
 present, ``<event>.html``; the context each event expects is in ``options.EVENT_CONTEXT``), sent through Django's
 e-mail backend, recorded as a ``Message`` (status sent / failed / no address, with the backend's error), and, for a
 user, shown as an in-app ``Notification``. A failure to send never raises: it is recorded and the caller carries on.
+E-mail leaves at once, so a caller inside a transaction that may still roll back (a workflow step) should send after
+it commits: ``transaction.on_commit(lambda: notify(...))``.
 
 The link in a message is ``context["link"]`` if given, else ``obj.get_absolute_url()``; it is made absolute with
 ``SVDUTY_SITE_URL`` or, failing that, the request's host.
@@ -56,6 +58,14 @@ def absolute(url: str, request=None) -> str:
     return site_url(request) + url
 
 
+def _service_name() -> str:
+    """The name every page shows: the setting, else the partnership's own name (as ``core.context.site``)."""
+    from svduty.web.partnership.models import Partnership
+
+    partnership = Partnership.objects.order_by("id").first()
+    return settings.SVDUTY_PARTNERSHIP_NAME or (partnership.name if partnership else "svduty")
+
+
 def _recipient(item) -> tuple[object | None, str]:
     User = get_user_model()
     if isinstance(item, User):
@@ -83,7 +93,7 @@ def notify(event: str, *, to: Iterable, context: dict, obj=None, request=None) -
     link = context.get("link") or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
     common = {
         "site_url": site_url(request),
-        "service_name": getattr(settings, "SVDUTY_PARTNERSHIP_NAME", "") or "svduty",
+        "service_name": _service_name(),
         "obj": obj,
         **context,
         "link": absolute(link, request),
