@@ -72,6 +72,33 @@ def test_welsh_public_pages_and_applicant_start(transactional_db, live_server, b
     assert page.get_by_role("heading", level=1).inner_text() == "Register your organisation"
     assert page.locator(".svduty-language-banner").count() == 0
 
+    # The applicant journey in Welsh: a provider's dashboard, the open round, their applications and one of them.
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from svduty.web.commissioning.models import Application, Round
+
+    provider = Session(browser, live_server.url, "provider", audit)
+    provider.sign_in("provider")
+    provider.page.get_by_role("link", name="Newid yr iaith i'r Gymraeg").click()
+    provider.page.wait_for_load_state()
+    organisation = get_user_model().objects.get(username="provider").profile.organisation
+    open_round = Round.objects.filter(closes_on__gte=timezone.localdate()).order_by("id").first()
+    own = Application.objects.filter(organisation=organisation).order_by("id").first()
+    for path, name in [
+        (reverse("core:home"), "welsh-provider-dashboard"),
+        (reverse("commissioning:round", args=[open_round.pk]), "welsh-open-round"),
+        (reverse("commissioning:my_applications"), "welsh-my-applications"),
+        (reverse("commissioning:application", args=[own.pk]), "welsh-application"),
+    ]:
+        provider.goto(path, name)
+        assert provider.page.locator("html").get_attribute("lang") == "cy", path
+        assert provider.page.locator(".svduty-language-banner").is_visible(), path
+    assert "Dangosfwrdd" in provider.page.locator("#navigation").inner_text()
+    provider.context.close()
+    assert not provider.console_errors, provider.console_errors
+
     shots = Path(os.environ.get("TMPDIR", "/tmp"))
     for png in ARTIFACTS.glob("welsh-*.png"):
         shutil.copy(png, shots / png.name)
