@@ -22,7 +22,8 @@ RUNTIME_DEBS := libpango-1.0-0:/usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 \
 	fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 # Tests: Debian's Chromium for the browser tests (never a downloaded browser), pdftoppm to rasterise PDFs.
 # openjdk-17-jre-headless: Java for the Spark engine-equivalence tests (tests/analysis/test_hotspots_spark.py)
-TEST_DEBS := chromium:/usr/bin/chromium poppler-utils:pdftoppm openjdk-17-jre-headless:java
+# gettext: xgettext for the Welsh catalogue check (tests/web/test_i18n.py runs makemessages into a scratch folder)
+TEST_DEBS := chromium:/usr/bin/chromium poppler-utils:pdftoppm openjdk-17-jre-headless:java gettext:xgettext
 
 .PHONY: run test fuzz lint format bench install install-test system-packages system-packages-test static clean
 

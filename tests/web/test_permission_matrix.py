@@ -308,6 +308,7 @@ def test_matrix_covers_every_named_url():
         "core:login",
         "core:logout",
         "core:register",
+        "core:language",  # a redirect for every role: tests/web/test_i18n.py
         "commissioning:question_delete",
         "commissioning:apply",
         "commissioning:message_send",

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "svduty.web.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English or Welsh from the language cookie (the header's "Cymraeg" / "English" link), else the browser's
+    # Accept-Language, else English; no URL prefix, so every existing link stays as it was.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "svduty.web.core.context.site",
+                "svduty.web.core.language.language_context",
                 "svduty.web.notifications.context.notifications",
             ],
         },
@@ -151,7 +155,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+# English and Welsh (issue 17 item 8: four of the Duty's partnerships are in Wales, under the Welsh Language Standards).
+# The Welsh catalogue is a draft until a Welsh speaker has reviewed it (a banner says so on every Welsh page); its
+# compiled .mo is committed beside the .po, so no gettext tools are needed to run the app (docs/web.md "Welsh").
+USE_I18N = True
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "svduty_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -5,43 +5,50 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .options import PUBLIC, Role
 from .permissions import role_of
 
 NAV = [
-    ("Dashboard", "core:home", None),
-    ("Partnership", "partnership:overview", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
-    ("Funding", "funding:streams", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
-    ("Rounds", "commissioning:rounds", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
-    ("Awards", "commissioning:awards", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
-    ("My applications", "commissioning:my_applications", {Role.PROVIDER}),
-    ("Assessments", "commissioning:assessor_queue", {Role.ASSESSOR}),
-    ("Decision records", "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (_("Dashboard"), "core:home", None),
+    (
+        _("Partnership"),
+        "partnership:overview",
+        {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC},
+    ),
+    (_("Funding"), "funding:streams", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (_("Rounds"), "commissioning:rounds", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
+    (_("Awards"), "commissioning:awards", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (_("My applications"), "commissioning:my_applications", {Role.PROVIDER}),
+    (_("Assessments"), "commissioning:assessor_queue", {Role.ASSESSOR}),
+    (_("Decision records"), "decisions:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
     # delivery (issue 18)
-    ("Programmes", "programmes:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
-    ("Returns", "programmes:returns", {Role.ADMIN, Role.OFFICER, Role.PROVIDER}),
-    ("Board dashboard", "programmes:dashboard", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
-    ("Evidence", "interventions:library", None),
-    ("Cases", "referrals:cases", {Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN}),
-    ("Pathways", "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
-    ("Access log", "referrals:access_log", {Role.DPO}),
-    ("Risk index", "risk:index", {Role.ADMIN, Role.OFFICER, Role.ANALYST, Role.DPO}),  # risk (issue 13)
-    ("Risk panel", "risk:panel", {Role.RISK_PANEL}),
-    ("Data sharing", "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (_("Programmes"), "programmes:list", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC, Role.PROVIDER}),
+    (_("Returns"), "programmes:returns", {Role.ADMIN, Role.OFFICER, Role.PROVIDER}),
+    (_("Board dashboard"), "programmes:dashboard", {Role.ADMIN, Role.OFFICER, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (_("Evidence"), "interventions:library", None),
+    (_("Cases"), "referrals:cases", {Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN}),
+    (_("Pathways"), "referrals:pathways", {Role.ANALYST, Role.DPO, Role.OFFICER}),
+    (_("Access log"), "referrals:access_log", {Role.DPO}),
+    (_("Risk index"), "risk:index", {Role.ADMIN, Role.OFFICER, Role.ANALYST, Role.DPO}),  # risk (issue 13)
+    (_("Risk panel"), "risk:panel", {Role.RISK_PANEL}),
+    (_("Data sharing"), "agreements:list", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     # in-app administration, invitations (issue 17)
     (_("Manage"), "administration:home", {Role.ADMIN, Role.OFFICER}),
     (_("Colleagues"), "accounts:invitations", {Role.PROVIDER}),
-    ("Board", "board:meetings", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
+    (_("Board"), "board:meetings", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}),
     (
-        "Engagement",
+        _("Engagement"),
         "engagement:consultations",
         {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC},
     ),
-    ("Public register", "public:decisions", None),
+    (_("Public register"), "public:decisions", None),
 ]
-NAV.insert(2, ("Strategy", "strategy:index", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC}))
+NAV.insert(
+    2, (_("Strategy"), "strategy:index", {Role.ADMIN, Role.OFFICER, Role.ASSESSOR, Role.CHIEF_EXECUTIVE, Role.PCC})
+)
 
 
 def site(request):
@@ -64,6 +71,6 @@ def site(request):
         "service_name": settings.SVDUTY_PARTNERSHIP_NAME or (partnership.name if partnership else "svduty"),
         "is_demo": bool(partnership and partnership.is_demo),
         "role": role,
-        "role_label": dict(Role.choices).get(role, "Public"),
+        "role_label": dict(Role.choices).get(role) or gettext("Public"),
         "nav": nav,
     }

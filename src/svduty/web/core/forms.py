@@ -6,8 +6,9 @@ import datetime
 import re
 
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from .money import format_pence, parse_pounds
 
@@ -35,31 +36,46 @@ _IMPERATIVES = ("choose", "describe", "give", "tell", "list", "enter", "select",
 _INTERROGATIVES = ("what", "how", "who", "why", "when", "where", "which", "whether")
 
 
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text and not text[:2].isupper() else text
+
+
 def required_message(field) -> str:
+    """The grammar is decided on the English label (its first word, article, question mark), then the sentence is
+    written in the active language around the translated label: a Welsh "Dewiswch gyfrinair" is an instruction
+    because "Choose a password" is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        english = str(field.label or "")
     raw = str(field.label or "")
+    en = re.sub(r"\s*\(.*\)$", "", english).strip()
     label = re.sub(r"\s*\(.*\)$", "", raw).strip()
-    first = label.split(" ", 1)[0].lower() if label else ""
+    first = en.split(" ", 1)[0].lower() if en else ""
     if first in _IMPERATIVES:
         return label[0].upper() + label[1:]
-    label = label[0].lower() + label[1:] if label and not label[:2].isupper() else label
-    if first in _INTERROGATIVES and not raw.endswith("?"):
-        return f"Enter {label}"
+    en, label = _lower_first(en), _lower_first(label)
+    if first in _INTERROGATIVES and not english.endswith("?"):
+        return gettext("Enter %(label)s") % {"label": label}
     if isinstance(field.widget, forms.CheckboxInput):
-        return f"Confirm that {label}"
-    if raw.endswith("?"):
+        return gettext("Confirm that %(label)s") % {"label": label}
+    if english.endswith("?"):
         choices = {str(v).lower() for v, _ in getattr(field, "choices", [])}
-        return "Select yes or no" if choices == {"yes", "no"} else f"Answer the question: {raw}"
+        if choices == {"yes", "no"}:
+            return gettext("Select yes or no")
+        return gettext("Answer the question: %(question)s") % {"question": raw}
     if isinstance(field.widget, forms.RadioSelect | forms.Select | forms.CheckboxSelectMultiple):
-        return f"Select {'' if label.startswith(('your ', 'the ')) else 'the '}{label}"
-    article = "" if label.startswith(("your ", "the ", "a ", "an ")) else "the "
-    return f"Enter {article}{label}"
+        if en.startswith(("your ", "the ")):
+            return gettext("Select %(label)s") % {"label": label}
+        return gettext("Select the %(label)s") % {"label": label}
+    if en.startswith(("your ", "the ", "a ", "an ")):
+        return gettext("Enter %(label)s") % {"label": label}
+    return gettext("Enter the %(label)s") % {"label": label}
 
 
 class PoundsField(forms.CharField):
     """Accepts '£90,000' or '90000.50'; cleans to integer pence."""
 
     def __init__(self, *args, min_pence: int = 0, **kwargs):
-        kwargs.setdefault("help_text", "In pounds, for example 90,000")
+        kwargs.setdefault("help_text", gettext_lazy("In pounds, for example 90,000"))
         super().__init__(*args, **kwargs)
         self.min_pence = min_pence
         self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
@@ -78,7 +94,9 @@ class PoundsField(forms.CharField):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
         if pence < self.min_pence:
-            raise forms.ValidationError(f"Enter at least {format_pence(self.min_pence, whole=True)}")
+            raise forms.ValidationError(
+                gettext("Enter at least %(amount)s") % {"amount": format_pence(self.min_pence, whole=True)}
+            )
         return pence
 
 
@@ -89,7 +107,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-YES_NO = [("no", "No"), ("yes", "Yes")]
+YES_NO = [("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))]
 
 
 class YesNoField(forms.TypedChoiceField):
@@ -148,16 +166,18 @@ class GovukDateField(forms.MultiValueField):
         if not data_list or not any(str(v or "").strip() for v in data_list):
             return None
         day, month, year = (str(v or "").strip() for v in data_list)
-        label = str(self.label or _("The date"))
-        for value, part in ((day, _("day")), (month, _("month")), (year, _("year"))):
+        label = str(self.label or gettext("The date"))
+        for value, part in ((day, gettext("day")), (month, gettext("month")), (year, gettext("year"))):
             if not value:
-                raise forms.ValidationError(_("%(label)s must include a %(part)s") % {"label": label, "part": part})
+                raise forms.ValidationError(
+                    gettext("%(label)s must include a %(part)s") % {"label": label, "part": part}
+                )
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(_("%(label)s must be a real date") % {"label": label})
+            raise forms.ValidationError(gettext("%(label)s must be a real date") % {"label": label})
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
-            raise forms.ValidationError(_("%(label)s must be a real date") % {"label": label}) from None
+            raise forms.ValidationError(gettext("%(label)s must be a real date") % {"label": label}) from None
 
 
 def count_words(text: str) -> int:
@@ -167,4 +187,4 @@ def count_words(text: str) -> int:
 def check_word_limit(text: str, limit: int | None) -> None:
     """Raise the GOV.UK character-count error when ``text`` is over ``limit`` words."""
     if limit and count_words(text) > limit:
-        raise forms.ValidationError(_("Use %(limit)s words or fewer") % {"limit": limit})
+        raise forms.ValidationError(gettext("Use %(limit)s words or fewer") % {"limit": limit})

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from svduty.web.partnership.models import Organisation, Profile, normalise_name
 
@@ -16,37 +18,42 @@ from .forms import GovukMessages
 from .options import Role
 
 ORGANISATION_KINDS = [
-    ("voluntary", "Voluntary or community organisation (charity, CIC, social enterprise)"),
-    ("provider", "Other provider (company, public body)"),
-    ("education", "School, college or academy trust"),
+    ("voluntary", _("Voluntary or community organisation (charity, CIC, social enterprise)")),
+    ("provider", _("Other provider (company, public body)")),
+    ("education", _("School, college or academy trust")),
 ]
 
 
 class ProviderRegistrationForm(GovukMessages, forms.Form):
-    organisation_name = forms.CharField(label="Organisation name", max_length=200)
-    kind = forms.ChoiceField(label="Type of organisation", choices=ORGANISATION_KINDS, widget=forms.RadioSelect)
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type of organisation"), choices=ORGANISATION_KINDS, widget=forms.RadioSelect)
     charity_number = forms.CharField(
-        label="Charity number", max_length=12, required=False, help_text="Charity Commission number, if registered"
+        label=_("Charity number"),
+        max_length=12,
+        required=False,
+        help_text=_("Charity Commission number, if registered"),
     )
     company_number = forms.CharField(
-        label="Company number", max_length=10, required=False, help_text="Companies House number, if registered"
+        label=_("Company number"), max_length=10, required=False, help_text=_("Companies House number, if registered")
     )
-    town = forms.CharField(label="Town or city", max_length=100, required=False)
-    first_name = forms.CharField(label="Your first name", max_length=150)
-    last_name = forms.CharField(label="Your last name", max_length=150)
-    email = forms.EmailField(label="Your email address")
+    town = forms.CharField(label=_("Town or city"), max_length=100, required=False)
+    first_name = forms.CharField(label=_("Your first name"), max_length=150)
+    last_name = forms.CharField(label=_("Your last name"), max_length=150)
+    email = forms.EmailField(label=_("Your email address"))
     password = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         widget=forms.PasswordInput(render_value=False),
-        help_text="At least 12 characters; not a common password",
+        help_text=_("At least 12 characters; not a common password"),
     )
 
     def clean_organisation_name(self):
         name = normalise_name(self.cleaned_data["organisation_name"])
         if Organisation.objects.filter(name__iexact=name).exists():
             raise ValidationError(
-                "An organisation with this name is already registered: ask its existing user or the partnership's "
-                "administrator to add you"
+                gettext(
+                    "An organisation with this name is already registered: ask its existing user or the "
+                    "partnership's administrator to add you"
+                )
             )
         return name
 
@@ -77,8 +84,11 @@ class ProviderRegistrationForm(GovukMessages, forms.Form):
                     label = self.fields[field].label.lower()
                     self.add_error(
                         field,
-                        f"An organisation with this {label} is already registered: ask its existing user or the "
-                        "partnership's administrator to add you",
+                        gettext(
+                            "An organisation with this %(label)s is already registered: ask its existing user or the "
+                            "partnership's administrator to add you"
+                        )
+                        % {"label": label},
                     )
         if data.get("password"):
             user = get_user_model()(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 POUNDS = re.compile(r"^£?\s*([0-9][0-9,]*)(\.[0-9]{1,2})?$")
 
 
@@ -24,12 +26,12 @@ def parse_pounds(text: str) -> int:
     cleaned = (text or "").strip()
     match = POUNDS.match(cleaned)
     if not match:
-        raise ValueError(f"Enter an amount in pounds, like 90,000 or 1250.50 (got {cleaned!r})")
+        raise ValueError(_("Enter an amount in pounds, like 90,000 or 1250.50 (got %(got)r)") % {"got": cleaned})
     digits = match.group(1).replace(",", "")
     try:
         value = Decimal(digits + (match.group(2) or ""))
     except InvalidOperation:
-        raise ValueError(f"Enter an amount in pounds, like 90,000 (got {cleaned!r})") from None
+        raise ValueError(_("Enter an amount in pounds, like 90,000 (got %(got)r)") % {"got": cleaned}) from None
     return int(value * 100)
 
 
@@ -40,7 +42,7 @@ def check_financial_year(text: str) -> str:
     """Financial years are written ``2024-25`` (1 April 2024 to 31 March 2025)."""
     match = FY.match(text or "")
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"Write the financial year like 2024-25 (got {text!r})")
+        raise ValueError(_("Write the financial year like 2024-25 (got %(got)r)") % {"got": text})
     return text
 
 

@@ -6,21 +6,25 @@ accountability"): VRU/partnership officers run rounds and draft decisions, partn
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    OFFICER = "officer", "Partnership / VRU officer"
-    ASSESSOR = "assessor", "Assessor"
-    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive (or nominee)"
-    PCC = "pcc", "Police and Crime Commissioner"
-    PROVIDER = "provider", "Provider"
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("Partnership / VRU officer")
+    ASSESSOR = "assessor", _("Assessor")
+    CHIEF_EXECUTIVE = "chief_executive", _("Chief Executive (or nominee)")
+    PCC = "pcc", _("Police and Crime Commissioner")
+    PROVIDER = "provider", _("Provider")
     # referrals: case management (svduty.web.referrals; scopes self/team/agency/partnership in referrals.CaseAccess)
-    CASEWORKER = "caseworker", "Caseworker"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    ANALYST = "analyst", "Partnership analyst"
-    DPO = "dpo", "Data protection officer"
-    RISK_PANEL = "risk_panel", "Risk panel member"  # risk index (svduty.web.risk): person-level scores, named members
+    CASEWORKER = "caseworker", _("Caseworker")
+    TEAM_MANAGER = "team_manager", _("Team manager")
+    ANALYST = "analyst", _("Partnership analyst")
+    DPO = "dpo", _("Data protection officer")
+    RISK_PANEL = (
+        "risk_panel",
+        _("Risk panel member"),
+    )  # risk index (svduty.web.risk): person-level scores, named members
 
 
 PUBLIC = "public"

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from .options import PUBLIC, Role
 from .permissions import organisation_of, role_of
@@ -58,13 +59,16 @@ def register(request):
             # database constraint refused this one. Checking again now names the field that clashed.
             form = ProviderRegistrationForm(request.POST)
             if form.is_valid():
-                form.add_error(None, "This organisation could not be registered: try again")
+                form.add_error(None, _("This organisation could not be registered: try again"))
             return render(request, "core/register.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
-            f"{user.profile.organisation.name} is registered: you can now apply to open rounds. Your username is "
-            f"{user.username} — keep it, you will need it to sign in.",
+            _(
+                "%(organisation)s is registered: you can now apply to open rounds. Your username is %(username)s — "
+                "keep it, you will need it to sign in."
+            )
+            % {"organisation": user.profile.organisation.name, "username": user.username},
         )
         return redirect("core:home")
     return render(request, "core/register.html", {"form": form})
@@ -105,15 +109,15 @@ def home(request):
         context["rounds"] = Round.objects.filter(panel__members=request.user)
     elif role == Role.CHIEF_EXECUTIVE:
         context["waiting"] = DecisionRecord.objects.filter(state=State.SUBMITTED)  # submitted, not every draft
-        context["waiting_label"] = "Decision records waiting for officer approval"
+        context["waiting_label"] = _("Decision records waiting for officer approval")
     elif role == Role.PCC:
         context["waiting"] = DecisionRecord.objects.filter(state=State.OFFICER_APPROVED)
-        context["waiting_label"] = "Decision records waiting for your decision"
+        context["waiting_label"] = _("Decision records waiting for your decision")
     else:
         context["rounds"] = Round.objects.all()
         context["submitted"] = Application.objects.filter(status=ApplicationStatus.SUBMITTED).count()
         context["waiting"] = DecisionRecord.objects.filter(state=State.DECIDED)
-        context["waiting_label"] = "Decided records to publish"
+        context["waiting_label"] = _("Decided records to publish")
         from svduty.web.strategy.cycle import home_context
 
         context.update(home_context(request.user))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from svduty.web.core.views import check, require
@@ -310,7 +311,10 @@ def public_pdf(record):
     stored = PublishedPDF.objects.filter(record=record).first()
     if stored is not None:
         return stored
-    pdf = render_pdf(record, public=True)
+    # The stored copy is the record as published, the same for every visitor: in the service's language, never the
+    # language of whoever happened to ask first.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_pdf(record, public=True)
     try:
         with transaction.atomic():
             return PublishedPDF.objects.create(record=record, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())

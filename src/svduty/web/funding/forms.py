@@ -2,15 +2,16 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from svduty.web.core.forms import DateInput, GovukMessages, PoundsField
 from svduty.web.core.money import check_financial_year
 
 
 class CommitmentForm(GovukMessages, forms.Form):
-    financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example 2024-25")
-    amount = PoundsField(label="Amount", min_pence=1)
-    description = forms.CharField(label="What it is for", max_length=300, help_text="For example VRU staffing")
+    financial_year = forms.CharField(label=_("Financial year"), max_length=7, help_text=_("For example 2024-25"))
+    amount = PoundsField(label=_("Amount"), min_pence=1)
+    description = forms.CharField(label=_("What it is for"), max_length=300, help_text=_("For example VRU staffing"))
 
     def clean_financial_year(self):
         try:
@@ -20,8 +21,8 @@ class CommitmentForm(GovukMessages, forms.Form):
 
 
 class BudgetForm(GovukMessages, forms.Form):
-    financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example 2025-26")
-    amount = PoundsField(label="Budget for the year", min_pence=0)
+    financial_year = forms.CharField(label=_("Financial year"), max_length=7, help_text=_("For example 2025-26"))
+    amount = PoundsField(label=_("Budget for the year"), min_pence=0)
 
     def clean_financial_year(self):
         try:
@@ -31,6 +32,6 @@ class BudgetForm(GovukMessages, forms.Form):
 
 
 class SpendForm(GovukMessages, forms.Form):
-    amount = PoundsField(label="Amount paid", min_pence=1)
-    paid_on = forms.DateField(label="Date paid", widget=DateInput(), initial=timezone.localdate)
-    description = forms.CharField(label="Description", max_length=300, help_text="For example Q1 grant payment")
+    amount = PoundsField(label=_("Amount paid"), min_pence=1)
+    paid_on = forms.DateField(label=_("Date paid"), widget=DateInput(), initial=timezone.localdate)
+    description = forms.CharField(label=_("Description"), max_length=300, help_text=_("For example Q1 grant payment"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from svduty.web.core.money import format_pence
 from svduty.web.decisions.options import Outcome
@@ -75,13 +76,25 @@ def commit(
                 continue
             budget = Budget.objects.select_for_update().filter(stream=stream, financial_year=year).first()
             if budget is None:
-                raise OverCommitment(f"{stream.name} has no budget for {year}: add the year's budget first")
+                raise OverCommitment(
+                    gettext("%(stream)s has no budget for %(year)s: add the year's budget first")
+                    % {"stream": stream.name, "year": year}
+                )
             already = _committed(stream, year)
             if already + amount > budget.amount_pence:
                 raise OverCommitment(
-                    f"Over-committed: {stream.name} {year} has a budget of {format_pence(budget.amount_pence)}, "
-                    f"{format_pence(already)} is already committed, so {format_pence(amount)} more would exceed it by "
-                    f"{format_pence(already + amount - budget.amount_pence)}"
+                    gettext(
+                        "Over-committed: %(stream)s %(year)s has a budget of %(budget)s, %(already)s is already "
+                        "committed, so %(amount)s more would exceed it by %(excess)s"
+                    )
+                    % {
+                        "stream": stream.name,
+                        "year": year,
+                        "budget": format_pence(budget.amount_pence),
+                        "already": format_pence(already),
+                        "amount": format_pence(amount),
+                        "excess": format_pence(already + amount - budget.amount_pence),
+                    }
                 )
             created.append(
                 Commitment.objects.create(
@@ -96,8 +109,12 @@ def commit(
         total_budget = stream.budgets.aggregate(s=Sum("amount_pence"))["s"] or 0
         if total_budget > stream.total_pence:
             raise OverCommitment(
-                f"{stream.name}: yearly budgets add up to {format_pence(total_budget)}, more than the stream's "
-                f"total of {format_pence(stream.total_pence)}"
+                gettext("%(stream)s: yearly budgets add up to %(budgets)s, more than the stream's total of %(total)s")
+                % {
+                    "stream": stream.name,
+                    "budgets": format_pence(total_budget),
+                    "total": format_pence(stream.total_pence),
+                }
             )
         return created
 
@@ -112,14 +129,14 @@ def set_budget(stream: FundingStream, year: str, amount_pence: int) -> Budget:
         committed = _committed(stream, year)
         if amount_pence < committed:
             raise OverCommitment(
-                f"{year}: {format_pence(committed)} is already committed, so the budget cannot be "
-                f"{format_pence(amount_pence)}"
+                gettext("%(year)s: %(committed)s is already committed, so the budget cannot be %(amount)s")
+                % {"year": year, "committed": format_pence(committed), "amount": format_pence(amount_pence)}
             )
         others = stream.budgets.exclude(financial_year=year).aggregate(s=Sum("amount_pence"))["s"] or 0
         if others + amount_pence > stream.total_pence:
             raise OverCommitment(
-                f"Yearly budgets would add up to {format_pence(others + amount_pence)}, more than the stream's total "
-                f"of {format_pence(stream.total_pence)}"
+                gettext("Yearly budgets would add up to %(budgets)s, more than the stream's total of %(total)s")
+                % {"budgets": format_pence(others + amount_pence), "total": format_pence(stream.total_pence)}
             )
         budget, _ = Budget.objects.update_or_create(
             stream=stream, financial_year=year, defaults={"amount_pence": amount_pence}
@@ -134,19 +151,34 @@ def spend(commitment: Commitment, amount_pence: int, paid_on, description: str, 
     with transaction.atomic():
         locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
         if locked.released:
-            raise OverCommitment("This commitment was released (the award was not approved): nothing can be paid")
+            raise OverCommitment(
+                gettext("This commitment was released (the award was not approved): nothing can be paid")
+            )
         if locked.award_id is not None:
             record = locked.award.decision_record
             if record is None or record.decision != Outcome.APPROVED:
-                ref = f"decision record {record.reference}" if record is not None else "its decision record"
+                ref = (
+                    gettext("decision record %(reference)s") % {"reference": record.reference}
+                    if record is not None
+                    else gettext("its decision record")
+                )
                 raise OverCommitment(
-                    f'Not paid: the award has no PCC approval yet ({ref} must be decided "Approved" first)'
+                    gettext('Not paid: the award has no PCC approval yet (%(ref)s must be decided "Approved" first)')
+                    % {"ref": ref}
                 )
         paid = locked.spend.aggregate(s=Sum("amount_pence"))["s"] or 0
         if paid + amount_pence > locked.amount_pence:
             raise OverCommitment(
-                f"Overspend: {format_pence(locked.amount_pence)} is committed for {locked.financial_year} and "
-                f"{format_pence(paid)} is already paid, so {format_pence(amount_pence)} more would exceed it"
+                gettext(
+                    "Overspend: %(committed)s is committed for %(year)s and %(paid)s is already paid, so %(amount)s "
+                    "more would exceed it"
+                )
+                % {
+                    "committed": format_pence(locked.amount_pence),
+                    "year": locked.financial_year,
+                    "paid": format_pence(paid),
+                    "amount": format_pence(amount_pence),
+                }
             )
         if amount_pence <= 0:
             raise OverCommitment("A payment must be more than £0")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from svduty.web.core.dbguards import AppendOnlyError, refuse_delete
@@ -19,7 +20,7 @@ class FundingStream(models.Model):
     name = models.CharField(max_length=200)
     funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="streams_funded")
     total_pence = models.BigIntegerField("total (pence)")
-    conditions = models.TextField(blank=True, help_text="The funder's grant conditions")
+    conditions = models.TextField(blank=True, help_text=_("The funder's grant conditions"))
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -58,7 +59,7 @@ class Commitment(models.Model):
     award = models.ForeignKey(
         "commissioning.Award", on_delete=models.CASCADE, null=True, blank=True, related_name="commitments"
     )
-    released = models.BooleanField(default=False, help_text="Released when the PCC does not approve the award")
+    released = models.BooleanField(default=False, help_text=_("Released when the PCC does not approve the award"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

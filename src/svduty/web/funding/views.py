@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from svduty.web.core.views import require
 
@@ -38,7 +39,7 @@ def stream(request, pk):
             except ledger.OverCommitment as exc:
                 budget_form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Budget for {data['financial_year']} saved")
+                messages.success(request, _("Budget for %(year)s saved") % {"year": data["financial_year"]})
                 return redirect("funding:stream", item.pk)
         elif kind == "commit" and form.is_valid():
             data = form.cleaned_data
@@ -47,7 +48,7 @@ def stream(request, pk):
             except ledger.OverCommitment as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Commitment recorded")
+                messages.success(request, _("Commitment recorded"))
                 return redirect("funding:stream", item.pk)
     from svduty.web.core.pagination import paginate
 
@@ -78,6 +79,6 @@ def spend(request, pk):
         except ledger.OverCommitment as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Payment recorded")
+            messages.success(request, _("Payment recorded"))
             return redirect("funding:stream", commitment.stream_id)
     return render(request, "funding/spend.html", {"commitment": commitment, "form": form})

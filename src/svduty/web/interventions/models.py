@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .options import IMPACT_ORDER, IMPACT_TAG, EmmieEffect, Impact
+from .options import IMPACT_ORDER, IMPACT_TAG, EmmieEffect, Impact, PreventionType
 
 
 class Intervention(models.Model):
@@ -78,6 +78,13 @@ class Intervention(models.Model):
     @property
     def prevention_list(self) -> list[str]:
         return [p.strip() for p in self.prevention_levels.split(",") if p.strip()]
+
+    @property
+    def prevention_labels(self) -> str:
+        """The prevention levels as the reader's language words ("Secondary, tertiary" / "Eilaidd, trydyddol")."""
+        labels = {value: str(label) for value, label in PreventionType.choices}
+        words = [labels.get(p, p) for p in self.prevention_list]
+        return ", ".join([words[0], *(w.lower() for w in words[1:])]) if words else ""
 
     @property
     def is_harmful(self) -> bool:

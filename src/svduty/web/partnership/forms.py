@@ -1,6 +1,7 @@
 """Forms for Serious Violence Board meetings, their decisions and actions."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from svduty.web.core.forms import DateInput, GovukMessages
 
@@ -12,14 +13,14 @@ class MeetingForm(GovukMessages, forms.ModelForm):
         model = BoardMeeting
         fields = ["date", "location", "attendees", "attendee_names", "minutes"]
         widgets = {"date": DateInput(), "attendees": forms.CheckboxSelectMultiple}
-        labels = {"attendees": "Organisations represented", "attendee_names": "People attending"}
+        labels = {"attendees": _("Organisations represented"), "attendee_names": _("People attending")}
 
 
 class BoardDecisionForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardDecision
         fields = ["text"]
-        labels = {"text": "Decision"}
+        labels = {"text": _("Decision")}
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -27,5 +28,5 @@ class BoardActionForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardAction
         fields = ["text", "owner", "due"]
-        labels = {"text": "Action"}
+        labels = {"text": _("Action")}
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due": DateInput()}

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from svduty.web.core.options import Role
@@ -28,13 +29,13 @@ def normalise_name(name: str) -> str:
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField("type", max_length=20, choices=OrganisationType.choices)
-    charity_number = models.CharField(max_length=12, blank=True, help_text="Charity Commission number, e.g. 1012345")
-    company_number = models.CharField(max_length=10, blank=True, help_text="Companies House number, e.g. 01234567")
+    charity_number = models.CharField(max_length=12, blank=True, help_text=_("Charity Commission number, e.g. 1012345"))
+    company_number = models.CharField(max_length=10, blank=True, help_text=_("Companies House number, e.g. 01234567"))
     org_identifier = models.CharField(
         "organisation identifier",
         max_length=80,
         blank=True,
-        help_text="org-id.guide identifier when neither number applies (e.g. GB-LAE-DER). Leave blank to derive.",
+        help_text=_("org-id.guide identifier when neither number applies (e.g. GB-LAE-DER). Leave blank to derive."),
     )
     address_locality = models.CharField("town or city", max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -42,7 +43,7 @@ class Organisation(models.Model):
         "ONS code of its local authority",
         max_length=9,
         blank=True,
-        help_text="Where the organisation is based, e.g. E06000015 (360Giving recipient location)",
+        help_text=_("Where the organisation is based, e.g. E06000015 (360Giving recipient location)"),
     )
     website = models.URLField(blank=True)
     is_demo = models.BooleanField(default=False)
@@ -74,9 +75,9 @@ class Organisation(models.Model):
 
     def clean(self):
         if self.charity_number and not CHARITY_NUMBER.match(self.charity_number):
-            raise ValidationError({"charity_number": "A charity number is 6 or 7 digits, e.g. 1012345"})
+            raise ValidationError({"charity_number": _("A charity number is 6 or 7 digits, e.g. 1012345")})
         if self.company_number and not COMPANY_NUMBER.match(self.company_number):
-            raise ValidationError({"company_number": "A company number is 8 characters, e.g. 01234567 or SC123456"})
+            raise ValidationError({"company_number": _("A company number is 8 characters, e.g. 01234567 or SC123456")})
 
     @property
     def identifier(self) -> str | None:
@@ -93,10 +94,10 @@ class Organisation(models.Model):
 
 class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    area = models.CharField(max_length=200, help_text="The police force area the Duty partnership covers")
+    area = models.CharField(max_length=200, help_text=_("The police force area the Duty partnership covers"))
     lead_convenor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="convenes")
     members = models.ManyToManyField(Organisation, related_name="partnerships", blank=True)
-    strategy_period = models.CharField(max_length=20, blank=True, help_text="e.g. 2024-26")
+    strategy_period = models.CharField(max_length=20, blank=True, help_text=_("e.g. 2024-26"))
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -110,12 +111,12 @@ class Priority(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="priorities")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    evidence = models.TextField(blank=True, help_text="The Strategic Needs Assessment finding this priority answers")
+    evidence = models.TextField(blank=True, help_text=_("The Strategic Needs Assessment finding this priority answers"))
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "title"]
-        verbose_name_plural = "priorities"
+        verbose_name_plural = _("priorities")
 
     def __str__(self) -> str:
         return self.title
@@ -135,7 +136,7 @@ class Profile(models.Model):
 
     def clean(self):
         if self.role == Role.PROVIDER and not self.organisation_id:
-            raise ValidationError({"organisation": "A provider account must belong to an organisation"})
+            raise ValidationError({"organisation": _("A provider account must belong to an organisation")})
 
 
 class BoardMeeting(models.Model):
@@ -145,7 +146,7 @@ class BoardMeeting(models.Model):
     date = models.DateField()
     location = models.CharField(max_length=200, blank=True)
     attendees = models.ManyToManyField(Organisation, blank=True, related_name="meetings_attended")
-    attendee_names = models.TextField(blank=True, help_text="One person a line: name, role, organisation")
+    attendee_names = models.TextField(blank=True, help_text=_("One person a line: name, role, organisation"))
     minutes = models.TextField(blank=True)
     history = HistoricalRecords()
 

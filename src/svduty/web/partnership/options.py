@@ -6,17 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationType(models.TextChoices):
-    POLICE = "police", "Specified authority: police"
-    COUNCIL = "council", "Specified authority: local authority"
-    HEALTH = "health", "Specified authority: health / integrated care board"
-    FIRE = "fire", "Specified authority: fire and rescue"
-    PROBATION = "probation", "Specified authority: probation"
-    YOUTH_JUSTICE = "youth_justice", "Specified authority: youth justice"
-    EDUCATION = "education", "Relevant authority: education"
-    PRISONS = "prisons", "Relevant authority: prisons / youth custody"
-    PCC = "pcc", "Police and Crime Commissioner (lead convenor)"
-    PROVIDER = "provider", "Provider"
-    VOLUNTARY = "voluntary", "Voluntary / community organisation"
+    POLICE = "police", _("Specified authority: police")
+    COUNCIL = "council", _("Specified authority: local authority")
+    HEALTH = "health", _("Specified authority: health / integrated care board")
+    FIRE = "fire", _("Specified authority: fire and rescue")
+    PROBATION = "probation", _("Specified authority: probation")
+    YOUTH_JUSTICE = "youth_justice", _("Specified authority: youth justice")
+    EDUCATION = "education", _("Relevant authority: education")
+    PRISONS = "prisons", _("Relevant authority: prisons / youth custody")
+    PCC = "pcc", _("Police and Crime Commissioner (lead convenor)")
+    PROVIDER = "provider", _("Provider")
+    VOLUNTARY = "voluntary", _("Voluntary / community organisation")
 
 
 SPECIFIED = {"police", "council", "health", "fire", "probation", "youth_justice"}

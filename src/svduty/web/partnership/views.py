@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from svduty.web.core.views import require
 
@@ -37,7 +38,7 @@ def meeting_new(request):
         meeting.partnership = partnership
         meeting.save()
         form.save_m2m()
-        messages.success(request, "Meeting recorded")
+        messages.success(request, _("Meeting recorded"))
         return redirect("partnership:meeting", meeting.pk)
     return render(request, "partnership/meeting_form.html", {"form": form})
 
@@ -59,20 +60,20 @@ def meeting(request, pk):
             if decision_form.is_valid():
                 decision_form.instance.meeting = item
                 decision_form.save()
-                messages.success(request, "Decision added")
+                messages.success(request, _("Decision added"))
                 return redirect("partnership:meeting", item.pk)
         elif kind == "action":
             action_form = BoardActionForm(request.POST, prefix="a")
             if action_form.is_valid():
                 action_form.instance.meeting = item
                 action_form.save()
-                messages.success(request, "Action added")
+                messages.success(request, _("Action added"))
                 return redirect("partnership:meeting", item.pk)
         elif kind == "done":
             action = get_object_or_404(BoardAction, pk=request.POST.get("action"), meeting=item)
             action.status = ActionStatus.DONE
             action.save()
-            messages.success(request, "Action marked done")
+            messages.success(request, _("Action marked done"))
             return redirect("partnership:meeting", item.pk)
     return render(
         request,

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from svduty.web.core.options import Role
 
@@ -36,18 +38,26 @@ def _recipients(organisation_id: int) -> list[str]:
 def _message(r: MonitoringReturn, kind: str, today: date) -> tuple[str, str]:
     base = getattr(settings, "SVDUTY_SITE_URL", "").rstrip("/")
     link = f"{base}/delivery/returns/{r.pk}/edit/" if base else f"/delivery/returns/{r.pk}/edit/"
+    # The e-mail is in the language active when it is sent (English from cron); dates in that language's words.
+    values = {"period": r.period, "title": r.programme.title, "due": date_format(r.due_on, "d F Y")}
     if kind == "overdue":
-        days = (today - r.due_on).days
-        subject = f"Overdue: quarterly return {r.period} for {r.programme.title}"
-        opening = f"Your quarterly monitoring return for {r.period} was due on {r.due_on:%d %B %Y} ({days} days ago)."
+        values["days"] = (today - r.due_on).days
+        subject = gettext("Overdue: quarterly return %(period)s for %(title)s") % values
+        opening = gettext("Your quarterly monitoring return for %(period)s was due on %(due)s (%(days)s days ago).")
     else:
-        subject = f"Due {r.due_on:%d %B %Y}: quarterly return {r.period} for {r.programme.title}"
-        opening = f"Your quarterly monitoring return for {r.period} is due on {r.due_on:%d %B %Y}."
+        subject = gettext("Due %(due)s: quarterly return %(period)s for %(title)s") % values
+        opening = gettext("Your quarterly monitoring return for %(period)s is due on %(due)s.")
+    comments = gettext("The partnership's comments on your last version: %(comment)s")
     body = (
-        f"{opening}\n\nProgramme: {r.programme.title} ({r.programme.reference})\n"
-        f"Fill it in and submit it here: {link}\n\n"
-        + (f"The partnership's comments on your last version: {r.review_comment}\n\n" if r.review_comment else "")
-        + "This is an automatic reminder from the partnership's svduty service."
+        opening % values
+        + "\n\n"
+        + gettext("Programme: %(title)s (%(reference)s)")
+        % {"title": r.programme.title, "reference": r.programme.reference}
+        + "\n"
+        + gettext("Fill it in and submit it here: %(link)s") % {"link": link}
+        + "\n\n"
+        + (comments % {"comment": r.review_comment} + "\n\n" if r.review_comment else "")
+        + gettext("This is an automatic reminder from the partnership's svduty service.")
     )
     return subject, body
 

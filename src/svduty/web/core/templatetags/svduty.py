@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from svduty.web.core.money import format_pence
 
@@ -37,8 +37,9 @@ def _errors(field, error_id):
     if not field.errors:
         return ""
     return format_html(
-        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">{}</span> {}</p>',
         error_id,
+        gettext("Error:"),
         " ".join(field.errors),
     )
 
@@ -58,7 +59,7 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
         and getattr(field.form, "show_optional", True)
         and not getattr(field.field, "conditionally_required", False)
     )
-    label_text = field.label + (_(" (optional)") if optional else "")
+    label_text = gettext("%(label)s (optional)") % {"label": field.label} if optional else field.label
 
     from svduty.web.core.forms import GovukDateWidget
 
@@ -159,7 +160,7 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
             errors,
             control,
             fid,
-            _("You can enter up to %(n)s words") % {"n": maxwords},
+            gettext("You can enter up to %(n)s words") % {"n": maxwords},
         )
     return format_html(
         '<div class="{}"><label class="govuk-label govuk-label--{}" for="{}">{}</label>{}{}{}</div>',
@@ -184,7 +185,7 @@ def _govuk_date(field, fid, group_cls, hint, hint_id, errors, error_id, label_te
         values = field.field.widget.decompress(values)
     described = _describedby(field, hint_id, error_id)
     items = []
-    for i, (part, width) in enumerate(((_("Day"), 2), (_("Month"), 2), (_("Year"), 4))):
+    for i, (part, width) in enumerate(((gettext("Day"), 2), (gettext("Month"), 2), (gettext("Year"), 4))):
         value = values[i] if i < len(values) and values[i] is not None else ""
         error_cls = " govuk-input--error" if field.errors else ""
         items.append(
@@ -234,7 +235,7 @@ def govuk_error_summary(*forms_):
             if isinstance(field.field.widget, GovukDateWidget):
                 target = f"id_{field.html_name}_0"  # the day box, as the Design System asks
             for error in field.errors:
-                items.append((f"#{target}", f"{field.label}: {error}"))
+                items.append((f"#{target}", gettext("%(label)s: %(error)s") % {"label": field.label, "error": error}))
     return {"items": items}
 
 
