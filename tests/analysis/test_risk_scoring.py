@@ -196,3 +196,11 @@ def test_default_definition_cites_every_figure():
         else:
             assert g.days is None  # no invented figure
     assert d.approval_problems(), "the default has unsourced weights and no owner: it must not be approvable"
+
+
+def test_an_unsourced_code_weight_does_not_fall_back_to_its_group():
+    data = copy.deepcopy(BASE)
+    data["gravity"].append({"offence_group": "R", "offence_code": "34A", "offence": "r3", "status": "unsourced"})
+    s = score(RECORDS, IndexDefinition.from_dict(data), AS_OF)
+    assert 2 not in set(s.components["incident_id"])  # the 34A record: its own weight is unsourced
+    assert s.scores.set_index("person").loc["p1", "score"] == pytest.approx(250.0)

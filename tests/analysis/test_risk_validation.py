@@ -50,6 +50,9 @@ def test_calibration_table_by_hand():
     assert t["n"].tolist() == [2] * 10
     assert t["observed_rate"].tolist() == [0.0] * 8 + [1.0, 1.0]
     assert t["score_min"].tolist()[-1] == 18 and t["score_max"].tolist()[0] == 1
+    tied = calibration_table(np.array([0, 0, 0, 0, 0, 0, 1, 2, 3, 4.0]), np.array([0, 1, 0, 0, 0, 0, 1, 1, 0, 1], bool))
+    assert tied["decile"].tolist() == [6, 7, 8, 9, 10]  # the six zeros stay together, in one band
+    assert tied["n"].tolist() == [6, 1, 1, 1, 1] and tied["outcomes"].tolist() == [1, 1, 1, 0, 1]
 
 
 def records(n_people: int = 300, seed: int = 2) -> pd.DataFrame:

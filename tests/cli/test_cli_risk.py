@@ -159,3 +159,21 @@ def test_as_of_and_own_definition(run, tmp_path):
     assert RISING not in scores.index  # nothing of theirs before 2020-06
     v = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     assert v["as_of"] == "2019-06" and v["threshold"] == 200.0
+
+
+def test_too_little_history_still_writes_every_file(run, tmp_path):
+    base, _ = run
+    out = tmp_path / "early"
+    args = ["risk", "score", "--workspace", str(base / "ws"), "--out", str(out), "--as-of", "2019-03"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Validation not run" in result.output
+    header = (out / "fairness.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:4] == ["attribute", "group", "n", "outcomes"] and "selection_rate" in header
+    assert "Validation not run" in (out / "model_card.md").read_text(encoding="utf-8")
+    assert json.loads((out / "validation.json").read_text(encoding="utf-8"))["not_run"]
+
+
+def test_empty_workspace_is_one_line(workspace, tmp_path):
+    result = runner.invoke(app, ["risk", "score", "--workspace", str(workspace.path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "nothing to score" in result.output and "Traceback" not in result.output

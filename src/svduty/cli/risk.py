@@ -6,7 +6,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import typer
 
 from svduty.cli.common import WorkspaceOption, console, err_console, month_option, user_errors
@@ -87,6 +86,10 @@ def score_command(
 
 
 def _write(out: Path, a, card: str) -> None:
+    import pandas as pd
+
+    from svduty.analysis.risk.fairness import FAIRNESS_COLUMNS
+
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -95,7 +98,7 @@ def _write(out: Path, a, card: str) -> None:
     synthetic = bool(s["synthetic"].any()) if len(s) else False
     s.to_csv(out / "scores.csv", index=False)
     comp.assign(index_version=a.definition.version, synthetic=synthetic).to_csv(out / "components.csv", index=False)
-    fairness = a.fairness if a.fairness is not None else pd.DataFrame(columns=["attribute", "group", "n"])
+    fairness = a.fairness if a.fairness is not None else pd.DataFrame(columns=list(FAIRNESS_COLUMNS))
     fairness.assign(index_version=a.definition.version, synthetic=synthetic).to_csv(out / "fairness.csv", index=False)
     v = a.validation
     summary = v.to_dict() if v is not None else {"not_run": a.validation_note}

@@ -7,8 +7,10 @@ markdown, so it diffs and reads anywhere.
 from __future__ import annotations
 
 import math
+import numbers
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from svduty.analysis.risk.definition import IndexDefinition
@@ -17,19 +19,21 @@ from svduty.analysis.risk.validation import Validation
 
 
 def _f(x, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if isinstance(x, str):
+        return x
+    if x is None or (isinstance(x, float | np.floating) and math.isnan(x)):
         return "n/a"
-    if isinstance(x, bool):
+    if isinstance(x, bool | np.bool_):
         return "yes" if x else "no"
-    if isinstance(x, int):
-        return f"{x:,}"
+    if isinstance(x, numbers.Integral):
+        return f"{int(x):,}"
     return f"{x:.{digits}f}"
 
 
 def _table(df: pd.DataFrame, columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for _, r in df.iterrows():
-        lines.append("| " + " | ".join(_f(r[c]) if not isinstance(r[c], str) else r[c] for c in columns) + " |")
+    for r in df[columns].to_dict(orient="records"):  # keeps each column's type (iterrows would make ints floats)
+        lines.append("| " + " | ".join(_f(r[c]) for c in columns) + " |")
     return "\n".join(lines)
 
 
@@ -88,7 +92,7 @@ def model_card(
     ]
     for g in definition.gravity:
         out.append(
-            f"| {g.offence_group} | {g.offence_code or ''} | {_f(g.days, 0) if g.days is not None else '—'} | "
+            f"| {g.offence_group} | {g.offence_code or ''} | {f'{g.days:g}' if g.days is not None else '—'} | "
             f"{g.offence} | {g.guideline or '—'} ({g.guideline_date or '—'}) | {g.status} |"
         )
     s = scored.scores

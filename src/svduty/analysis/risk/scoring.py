@@ -75,11 +75,13 @@ def in_window(record_month: np.ndarray, as_of_month: int, lookback_months: int) 
 def gravity_days(definition: IndexDefinition, groups, codes=None) -> np.ndarray:
     """Gravity (days) of each record: the code-level weight, else the group's; NaN when none or unsourced."""
     codes = [None] * len(groups) if codes is None else codes
+    days = {w.key(): w.days for w in definition.gravity}  # an unsourced code entry stays NaN: no group fallback
     out = np.full(len(groups), np.nan)
     for i, (g, c) in enumerate(zip(groups, codes, strict=True)):
-        w = definition.gravity_for(g, None if c is None or (isinstance(c, float) and np.isnan(c)) else str(c))
-        if w is not None and w.days is not None:
-            out[i] = w.days
+        code = None if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
+        value = days.get((g, code)) if code is not None and (g, code) in days else days.get((g, None))
+        if value is not None:
+            out[i] = value
     return out
 
 

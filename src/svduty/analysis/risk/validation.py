@@ -103,11 +103,14 @@ def outcomes(involvements: pd.DataFrame, definition: IndexDefinition, after: dat
 
 
 def calibration_table(scores: np.ndarray, outcome: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Observed outcome rate by score decile (1 = lowest scores). Ties are split by order so deciles are even."""
+    """Observed outcome rate by score decile (1 = lowest scores).
+
+    Tied scores stay together: a person's decile is ceil(10 × rank / n) with ties taking their highest rank, so when
+    most people score 0 they form one band (the deciles below it are absent) instead of being split at random.
+    """
     n = len(scores)
-    order = np.argsort(scores, kind="stable")
-    decile = np.empty(n, dtype=np.int64)
-    decile[order] = np.arange(n) * bins // max(n, 1) + 1
+    ranks = stats.rankdata(scores, method="max")
+    decile = np.ceil(ranks * bins / max(n, 1)).astype(np.int64)
     df = pd.DataFrame({"decile": decile, "score": scores, "outcome": outcome.astype(int)})
     out = df.groupby("decile").agg(
         n=("score", "size"), score_min=("score", "min"), score_max=("score", "max"), outcomes=("outcome", "sum")
