@@ -51,6 +51,7 @@ def sourced_definition(**changes) -> dict:
             source="tests/web/risk_helpers.py (test value, not a guideline figure)",
         )
         weight.pop("note", None)
+        weight.pop("superseded", None)
     d["owner"] = "Olive Officer, Demoshire VRU (test)"
     d["threshold"] = 360.0
     d.update(changes)

@@ -167,6 +167,15 @@ def _score_out(s: PersonScore) -> dict:
     }
 
 
+MAX_ID = 2**31 - 1  # a larger id is no row (and PostgreSQL integers stop there): 404, not a database error
+
+
+def _id(value: int) -> int:
+    if not 0 < value <= MAX_ID:
+        raise HttpError(404, "Not Found")
+    return value
+
+
 def _aggregates_only(user):
     if not perms.can_view_aggregates(user):
         raise HttpError(403, "the risk index is for the partnership's staff, analysts, DPO and panel")
@@ -186,7 +195,7 @@ def list_versions(request):
 )
 def get_version(request, number: int):
     _aggregates_only(api_user(request))
-    version = get_object_or_404(IndexVersion.objects.select_related("owner"), number=number)
+    version = get_object_or_404(IndexVersion.objects.select_related("owner"), number=_id(number))
     return {
         **_version_out(version),
         "definition": version.definition,
@@ -202,7 +211,7 @@ def get_version(request, number: int):
 )
 def get_run(request, run_id: int):
     _aggregates_only(api_user(request))
-    run = get_object_or_404(ScoringRun.objects.select_related("version"), pk=run_id)
+    run = get_object_or_404(ScoringRun.objects.select_related("version"), pk=_id(run_id))
     return {
         "id": run.pk,
         "version": run.version.number,
@@ -253,7 +262,7 @@ def _visible_score(user, score_id: int) -> PersonScore:
     if not perms.can_view_person_scores(user):
         raise HttpError(403, "person-level scores are for named panel members only")
     return get_visible_or_404(
-        PersonScore.objects.select_related("run__version"), perms.can_view_score, user, pk=score_id
+        PersonScore.objects.select_related("run__version"), perms.can_view_score, user, pk=_id(score_id)
     )
 
 
@@ -288,6 +297,8 @@ def create_decision(request, score_id: int, payload: DecisionIn):
     if payload.meeting_date > timezone.localdate():
         raise HttpError(422, "the meeting date cannot be in the future")
     seat = perms.panel_seat(user)
+    if any(not 0 < a <= MAX_ID for a in payload.attendees):
+        raise HttpError(422, "attendees must be active members of your panel")
     members = list(PanelMember.objects.filter(panel=seat.panel, active=True, pk__in=payload.attendees))
     if not payload.attendees or len(members) != len(set(payload.attendees)):
         raise HttpError(422, "attendees must be active members of your panel")
