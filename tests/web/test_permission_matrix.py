@@ -469,14 +469,15 @@ def test_referrals_post_only_urls(ref_world, action):
 
 @pytest.mark.django_db
 def test_referrals_roles_on_the_other_apps_urls(world):
-    """The referrals roles see no commissioning, funding or decisions page: only the public ones."""
+    """The referrals roles see no commissioning, funding or decisions page: only the public ones, and the pages of
+    every signed-in user (their own notifications)."""
     from .referrals_helpers import REFERRAL_USERS
 
     failures = []
     for name, url, allowed in matrix(world):
         for role in REFERRAL_USERS:
             response = _ref_client(role).get(url)
-            expected_ok = allowed == ALL  # public pages only
+            expected_ok = allowed in (ALL, SIGNED_IN)  # public pages and every signed-in user's own pages
             ok = response.status_code == 200 if expected_ok else _denied(role, response)
             if not ok:
                 failures.append(f"{name} {url} as {role}: {response.status_code}")
