@@ -214,6 +214,14 @@ def test_scanner_flags_visible_text_only():
     )
 
 
+def test_scanner_skips_code_commands_and_file_names():
+    source = (
+        "<p>{% translate 'Run' %} <code>svduty boardpack --quarter {{ q }}</code></p><kbd>Ctrl</kbd>"
+        "<samp>Done</samp><pre class='x'>ref,amount\nA1,12</pre><code>a</code>Loose <code>b</code>"
+    )
+    assert unmarked(source) == [(2, "Loose")]
+
+
 def test_every_template_is_marked_for_translation():
     failures = []
     for app, name, path in _templates():

@@ -9,7 +9,8 @@ then read and whole sentences re-joined by hand where it had split them.
 
 Visible text is the text between HTML tags and template tags, and the values of the attributes a user reads or hears
 (``aria-label``, ``title``, ``alt``, ``placeholder``). Text with no letter in it (punctuation, numbers, a lone ``£``)
-and ``{{ variables }}`` are not text to translate.
+and ``{{ variables }}`` are not text to translate, nor is anything inside ``<code>``, ``<kbd>``, ``<samp>`` or
+``<pre>``: commands, file names and CSV column names stay as they are in every language.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ TOKEN = re.compile(
     r"|\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}"
     r"|\{%\s*verbatim\s*%\}.*?\{%\s*endverbatim\s*%\}"
     r"|\{#.*?#\}"
-    r"|<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->)"
+    r"|<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->"
+    r"|<(?P<code_el>code|kbd|samp|pre)\b[^>]*>.*?</(?P=code_el)>)"
     r"|(?P<tag>\{%.*?%\})"
     r"|(?P<var>\{\{.*?\}\})"
     r"|(?P<html></?[a-zA-Z!](?:[^>{]|\{%.*?%\}|\{\{.*?\}\}|\{(?![%{]))*>)"
