@@ -111,7 +111,7 @@ class BoardPack(models.Model):
     """A board pack as it was sent: the PDF is stored, never regenerated, so the board's copy can be shown later."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_packs")
-    quarter = models.CharField(max_length=10, help_text="Financial-year quarter, e.g. 2024-25-Q3")
+    quarter = models.CharField(max_length=10, help_text=_("Financial-year quarter, e.g. 2024-25-Q3"))
     meeting = models.ForeignKey(BoardMeeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="packs")
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RiskConfig(AppConfig):
     name = "svduty.web.risk"
     label = "risk"
-    verbose_name = "Risk index with governance"
+    verbose_name = _("Risk index with governance")
