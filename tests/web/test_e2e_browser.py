@@ -42,9 +42,9 @@ class Session:
         self.console_errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         self.external: list[str] = []
-        self.page.on(
-            "request", lambda r: None if r.url.startswith((base_url, "data:")) else self.external.append(r.url)
-        )
+        # Chromium's own PDF viewer loads chrome:// and chrome-extension:// resources: not network, not off-site.
+        local = (base_url, "data:", "blob:", "chrome://", "chrome-extension://")
+        self.page.on("request", lambda r: None if r.url.startswith(local) else self.external.append(r.url))
 
     def sign_in(self, username: str):
         self.page.goto("/sign-in/")
