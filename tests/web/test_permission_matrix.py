@@ -467,6 +467,10 @@ def test_referrals_post_only_urls(ref_world, action):
             assert _denied(role, response), (action, role, response.status_code)
 
 
+# Pages of every signed-in user, whatever the role (their own notifications): open to the referral and risk roles too.
+EVERY_USERS_OWN = {"notifications:inbox"}
+
+
 @pytest.mark.django_db
 def test_referrals_roles_on_the_other_apps_urls(world):
     """The referrals roles see no commissioning, funding or decisions page: only the public ones, and the pages of
@@ -477,7 +481,7 @@ def test_referrals_roles_on_the_other_apps_urls(world):
     for name, url, allowed in matrix(world):
         for role in REFERRAL_USERS:
             response = _ref_client(role).get(url)
-            expected_ok = allowed in (ALL, SIGNED_IN)  # public pages and every signed-in user's own pages
+            expected_ok = allowed == ALL or name in EVERY_USERS_OWN  # public pages and every user's own pages
             ok = response.status_code == 200 if expected_ok else _denied(role, response)
             if not ok:
                 failures.append(f"{name} {url} as {role}: {response.status_code}")

@@ -121,12 +121,18 @@ AgreementOption = Annotated[
 ]
 
 
-def check_agreement(ws, source: str, reference: str | None, paths: list[Path]):
-    """The agreement an ingest of ``source`` comes under: refused when the workspace requires one, else warned."""
+def check_agreement(ws, source: str, reference: str | None, paths: list[Path], *, warn: bool = True):
+    """The agreement an ingest of ``source`` comes under: refused when the workspace requires one, else warned
+    (``warn=False``: the caller warns with :func:`warn_agreement` once the files were read)."""
     from svduty.data import agreements
 
     check = agreements.check(ws.con, source, reference)
     agreements.enforce(ws.con, check, ", ".join(str(p) for p in paths))
+    if warn:
+        warn_agreement(check)
+    return check
+
+
+def warn_agreement(check) -> None:
     if not check.ok:
         err_console.print(f"[bold yellow]warning:[/] {check.message}", highlight=False, soft_wrap=True)
-    return check

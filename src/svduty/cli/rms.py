@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from svduty.cli.common import AgreementOption, WorkspaceOption, check_agreement, console, err_console, user_errors
+from svduty.cli.common import (
+    AgreementOption,
+    WorkspaceOption,
+    check_agreement,
+    console,
+    err_console,
+    user_errors,
+    warn_agreement,
+)
 from svduty.cli.ingest import ingest_app
 from svduty.data import rms
 from svduty.data.mapping import load_mapping
@@ -51,8 +59,9 @@ def rms_command(
     with user_errors():
         chosen = load_mapping(mapping)
         with Workspace.create(workspace) as ws:
-            check = check_agreement(ws, "rms", agreement, inputs)
+            check = check_agreement(ws, "rms", agreement, inputs, warn=False)
             results = [rms.ingest(ws, p, chosen, check) for p in inputs]
+    warn_agreement(check)  # after the files were read: a file that cannot be read is one line of error
     table = Table(title=f"RMS ingest ({chosen.name})", title_justify="left")
     for col in ("file", "read", "stored", "rejected", "result"):
         table.add_column(col, justify="right" if col in ("read", "stored", "rejected") else "left")

@@ -52,7 +52,7 @@ class ConsultationSummary(Schema):
     closes_on: date
 
 
-class MemberOut(Schema):
+class NetworkMemberOut(Schema):
     name: str
     kind: str
     area: str
@@ -67,7 +67,7 @@ class NetworkOut(Schema):
     coordinator: str | None
     contact_name: str
     contact_email: str
-    members: list[MemberOut]
+    members: list[NetworkMemberOut]
     activities: int
     demo: bool
 
