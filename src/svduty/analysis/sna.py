@@ -280,18 +280,6 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _inline(sql: str, params: list[object]) -> str:
-    """Put ``params`` in place of the ``?`` placeholders as SQL string literals (values may contain ``?``)."""
-    parts = sql.split("?")
-    if len(parts) != len(params) + 1:
-        raise ValueError("placeholder count does not match parameters")
-    out = [parts[0]]
-    for value, rest in zip(params, parts[1:], strict=True):
-        out.append("'" + str(value).replace("'", "''") + "'")
-        out.append(rest)
-    return "".join(out)
-
-
 def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope) -> Period:
     """Latest 12 months in the data unless ``scope`` says otherwise; the previous period is as long."""
     row = con.execute("SELECT min(month), max(month) FROM sna_inc").fetchone()
