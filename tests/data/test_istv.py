@@ -13,7 +13,7 @@ import pytest
 
 from svduty.data import IngestError, istv
 from svduty.data.health_examples import write_examples
-from svduty.data.health_mapping import IstvMapping, load_istv_mapping
+from svduty.data.health_mapping import WORKING_LIST_NAME, IstvMapping, load_istv_mapping
 from svduty.data.synth import run as synth_run
 from svduty.data.workspace import Workspace
 
@@ -103,7 +103,7 @@ BAD = {
     # line: (row, field, reason)
     3: (GOOD.replace("2021-07-10 23:40", "2021-07-10 25:61"), "Arrival Date Time", "not a valid date and time"),
     4: (GOOD.replace("2021-07-10 23:05", "2021-07-11 02:00"), "Assault Date Time", "arrival before the assault"),
-    5: (GOOD.replace(",03,", ",42,"), "Assault Method", "assault method not in the data set's codes"),
+    5: (GOOD.replace(",03,", ",42,"), "Assault Method", "assault method not in svduty's working list"),
     6: (
         GOOD.replace("2021-07-10 23:40", "2021-08-02 01:00").replace("2021-07-10 23:05", "2021-08-02 00:30"),
         "Arrival Date Time",
@@ -153,7 +153,7 @@ def test_xml_planted_bad_assaults_name_their_element_and_line(ws, examples, tmp_
     result = istv.ingest(ws, path, load_istv_mapping())
     assert result.rows_rejected == 1 and result.rows_stored == 119
     line, field, reason, value, raw = ws.con.execute("SELECT line, field, reason, value, raw FROM rejects").fetchone()
-    assert (field, reason, value) == ("AssaultMethod", "assault method not in the data set's codes", "77")
+    assert (field, reason, value) == ("AssaultMethod", f"assault method not in {WORKING_LIST_NAME}", "77")
     assert bad.splitlines()[line - 1].strip() == "<Assault>" and "<AssaultMethod>77" in raw
 
 

@@ -34,22 +34,32 @@ MappingOption = Annotated[
         "  svduty ingest istv royal-london-2024-05.csv --mapping rlh-istv.toml --agreement DSA-2024-003\n\n"
         "CSV or the XML submission form (told apart by content). A changed file for the same site and reporting "
         "period replaces the old one; an overlapping different period is refused. Location descriptions are "
-        "geocoded to LSOAs through the mapping's postcode lookup and known places, and never shown in reports."
+        "geocoded to LSOAs through the mapping's postcode lookup and known places, and never shown in reports.\n\n"
+        "The shipped ASSAULT METHOD and ASSAULT LOCATION TYPE codes are svduty's working list; with the NHS Data "
+        "Dictionary's national codes in a code-list CSV (data_element,code,label,group[,source]) pass "
+        "--code-list FILE, or name it in the mapping's code_list."
     ),
 )
 def istv_command(
     paths: Annotated[list[Path], typer.Argument(help="ISTV extract files (CSV or XML).")],
     mapping: MappingOption = None,
+    code_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--code-list",
+            help="Code-list CSV of ASSAULT METHOD / ASSAULT LOCATION TYPE codes; replaces the mapping's lists.",
+        ),
+    ] = None,
     agreement: AgreementOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Ingest A&E Information Sharing to Tackle Violence (ISTV) extracts."""
     with user_errors():
-        chosen = load_istv_mapping(mapping)
+        chosen = load_istv_mapping(mapping, code_list)
         with Workspace.create(workspace) as ws:
             check = check_agreement(ws, "istv", agreement, paths)
             results = [istv.ingest(ws, p, chosen, check) for p in paths]
-    _print(results, f"ISTV ingest ({chosen.name})", site=True)
+    _print(results, f"ISTV ingest ({chosen.name}; codes: {chosen.code_list_name})", site=True)
 
 
 @ingest_app.command(

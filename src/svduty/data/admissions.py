@@ -15,20 +15,23 @@ cumulative re-runs more often than monthly slices), one transaction per file. Co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 
-from svduty.data import IngestError
 from svduty.data import agreements as agreements_mod
 from svduty.data.health_mapping import LAD_CODE, LSOA_CODE, AdmissionsMapping, parse_age_band
 from svduty.data.ingest_common import (
     FileResult,
+    ParsedRows,
+    RowReject,
+    insert_rejects,
     mark_if_unchanged,
     next_ingest_id,
+    read_regular_file,
     record_ingest,
+    rows_table,
     sha256_bytes,
     supersede,
 )
@@ -43,17 +46,8 @@ OTHER_ASSAULT = "X85-Y09 other assault"
 YES_NO = Marker(column="(synthetic)")
 
 
-@dataclass
-class _Parsed:
-    read: int = 0
-    rows: list[dict] = field(default_factory=list)
-    rejects: list[tuple[int, str, str, str | None, str | None]] = field(default_factory=list)
-
-
-class _Reject(Exception):
-    def __init__(self, column: str, reason: str, value: str | None = None):
-        super().__init__(reason)
-        self.column, self.reason, self.value = column, reason, value
+_Parsed = ParsedRows
+_Reject = RowReject  # keyed by the extract's column name
 
 
 def cause_group(code: str) -> tuple[str, str, bool, bool] | None:
@@ -75,10 +69,7 @@ def cause_group(code: str) -> tuple[str, str, bool, bool] | None:
 def ingest(
     ws: Workspace, path: Path, mapping: AdmissionsMapping, agreement: agreements_mod.AgreementCheck | None = None
 ) -> FileResult:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    data = read_regular_file(path)
     return ingest_bytes(ws, data, mapping, display=str(path), file_name=path.name, agreement=agreement)
 
 
@@ -97,10 +88,7 @@ def ingest_bytes(
         return result
     columns, records = read_csv_records(data, mapping, display)
     parsed = _parse(columns, records, mapping)
-    if parsed.read != len(parsed.rows) + len(parsed.rejects):
-        raise AssertionError(
-            f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}"
-        )
+    parsed.check_accounted(display)
     months = [r["month"] for r in parsed.rows]
     result.month = min(months) if months else None
     with ws.transaction():
@@ -144,9 +132,8 @@ def _parse(columns: list[str], records: list, mapping: AdmissionsMapping) -> _Pa
         row = {name: cells[i].strip() for name, i in index.items()}
         try:
             admission = _admission(row, mapping, has_marker)
-        except _Reject as rej:
-            value = None if rej.value is None else rej.value[:200]
-            parsed.rejects.append((line, rej.column, rej.reason, value, raw))
+        except RowReject as rej:
+            parsed.rejects.append(rej.as_reject(line, rej.key, raw))
             continue
         admission["line"] = line
         parsed.rows.append(admission)
@@ -247,14 +234,7 @@ TYPES.update({k: pa.bool_() for k in ("sharp_object", "assault", "synthetic")})
 
 
 def _store(con, parsed: _Parsed, ingest_id: int, file_name: str) -> None:
-    base = ingest_id * 4294967296
-    table = pa.table(
-        {
-            "admission_id": pa.array([base + r["line"] for r in parsed.rows], pa.int64()),
-            "line": pa.array([r["line"] for r in parsed.rows], pa.int64()),
-            **{c: pa.array([r[c] for r in parsed.rows], TYPES.get(c, pa.string())) for c in COLUMNS},
-        }
-    )
+    table = rows_table(parsed.rows, ingest_id, "admission_id", COLUMNS, TYPES)
     con.register("adm_rows", table)
     try:
         cols = ", ".join(COLUMNS)
@@ -265,8 +245,4 @@ def _store(con, parsed: _Parsed, ingest_id: int, file_name: str) -> None:
         )
     finally:
         con.unregister("adm_rows")
-    if parsed.rejects:
-        con.executemany(
-            "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(ingest_id, file_name, *r) for r in parsed.rejects],
-        )
+    insert_rejects(con, ingest_id, file_name, parsed.rejects)

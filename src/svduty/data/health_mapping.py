@@ -13,26 +13,43 @@ ASSAULT LOCATION TYPE (M), ASSAULT LOCATION DESCRIPTION (R). SITE CODE is 3 to 1
 Schema constraints page). The code lists of ASSAULT METHOD and ASSAULT LOCATION TYPE are mapping data, not code:
 each code says its label and the coarse group svduty's analyses use (``mechanism`` / ``group``), so a site that
 sends its own local codes is read by editing the mapping, and unknown codes are rejected row by row.
+
+The national code lists themselves (the Data Dictionary's ASSAULT METHOD and ASSAULT LOCATION TYPE attribute pages,
+and the enumerations of the ISTV XML Schema distributed through TRUD) could not be read when this was written, so
+the shipped default carries svduty's *working list*, named as such in every rejection. A partnership that has the
+official lists loads them without a code change: a code-list CSV (``data_element,code,label,group[,source]``, one
+row per national code; see :func:`load_code_list`) named by the mapping's ``code_list`` or ``svduty ingest istv
+--code-list``. It replaces the mapping's ``[methods]`` and ``[location_types]``; ``[method_aliases]`` and
+``[location_type_aliases]`` translate a site's local codes ('KNIFE', '3') to codes of the list in use.
 """
 
 from __future__ import annotations
 
-import codecs
+import csv
+import io
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from svduty.data import IngestError
-from svduty.data.mapping import DEFAULT_SEX_VALUES
-from svduty.data.settings_file import read_settings_file
+from svduty.data.mapping import (
+    DEFAULT_SEX_VALUES,
+    check_encoding,
+    check_strftime,
+    normalise_sex_values,
+    validate_mapping_file,
+)
 
 EXAMPLES = Path(__file__).parent / "examples"
 LSOA_CODE = re.compile(r"[EW]01\d{6}")
 LAD_CODE = re.compile(r"[EW]0[6-9]\d{6}")
 MECHANISMS = ("body part", "blunt object", "sharp object", "glass or bottle", "firearm", "other", "not known")
+WORKING_LIST_NAME = "svduty's working list (not checked against the NHS Data Dictionary's national codes)"
+METHOD_ELEMENT = "ASSAULT METHOD"
+LOCATION_ELEMENT = "ASSAULT LOCATION TYPE"
+CODE_LIST_COLUMNS = ("data_element", "code", "label", "group")
 
 
 class _Model(BaseModel):
@@ -113,29 +130,12 @@ class _Csv(_Model):
     @field_validator("encoding")
     @classmethod
     def _encoding(cls, v: str) -> str:
-        try:
-            codecs.lookup(v)
-        except LookupError as exc:
-            raise ValueError(f"unknown text encoding {v!r}") from exc
-        return v
+        return check_encoding(v)
 
     @field_validator("sex_values")
     @classmethod
     def _sexes(cls, v: dict[str, str | None]) -> dict[str, str | None]:
-        bad = [k for k, s in v.items() if s not in ("male", "female", "unknown", None)]
-        if bad:
-            raise ValueError(f"sex_values must map to 'male', 'female' or 'unknown' (check {bad})")
-        return {k.strip().lower(): (None if s == "unknown" else s) for k, s in v.items()}
-
-
-def _check_format(v: str) -> str:
-    try:
-        datetime.now().strftime(v)
-    except ValueError as exc:
-        raise ValueError(f"not a strftime format: {v!r}") from exc
-    if "%" not in v:
-        raise ValueError(f"not a strftime format: {v!r}")
-    return v
+        return normalise_sex_values(v)
 
 
 class IstvMapping(_Csv):
@@ -158,8 +158,16 @@ class IstvMapping(_Csv):
     sex: str | None = "Sex"
     admitted: str | None = Field(None, description="optional column: admitted to hospital (Y/N)")
     max_days_before_arrival: int = Field(31, ge=0, description="an assault longer before arrival is rejected")
-    methods: dict[str, Method]
-    location_types: dict[str, LocationType]
+    methods: dict[str, Method] = {}
+    location_types: dict[str, LocationType] = {}
+    code_list_name: str = Field(
+        WORKING_LIST_NAME, description="what the code lists are (quoted when a code is rejected)"
+    )
+    code_list: Path | None = Field(
+        None, description="code-list CSV (relative to this file) replacing [methods] and [location_types]"
+    )
+    method_aliases: dict[str, str] = Field({}, description="a site's local method code -> a code of the list")
+    location_type_aliases: dict[str, str] = Field({}, description="local location type code -> a code of the list")
     places: dict[str, Place] = {}
     postcode_lookup: PostcodeLookup | None = None
     xml: XmlNames = XmlNames()
@@ -168,7 +176,7 @@ class IstvMapping(_Csv):
     @field_validator("date_format", "datetime_format")
     @classmethod
     def _format(cls, v: str) -> str:
-        return _check_format(v)
+        return check_strftime(v)
 
     @model_validator(mode="after")
     def _site(self) -> IstvMapping:
@@ -176,7 +184,33 @@ class IstvMapping(_Csv):
             raise ValueError("give a site_code column or a fixed site_code_value")
         if (self.period_start is None) != (self.period_end is None):
             raise ValueError("give both period_start and period_end columns, or neither")
+        if self.code_list is None:
+            self.check_codes()
         return self
+
+    def check_codes(self) -> None:
+        """Both lists present and every alias naming a code of them (ValueError otherwise)."""
+        if not self.methods or not self.location_types:
+            raise ValueError("give the [methods] and [location_types] code lists, or a code_list file")
+        for aliases, table, what in (
+            (self.method_aliases, self.methods, "method_aliases"),
+            (self.location_type_aliases, self.location_types, "location_type_aliases"),
+        ):
+            missing = sorted({t for t in aliases.values() if _lookup(table, t) is None})
+            if missing:
+                raise ValueError(f"{what} point at codes not in {self.code_list_name}: {', '.join(missing)}")
+
+    def with_code_list(self, codes: CodeList) -> IstvMapping:
+        """This mapping reading codes through ``codes`` (an official list) instead of its own lists."""
+        copy = self.model_copy(
+            update={"methods": codes.methods, "location_types": codes.location_types, "code_list_name": codes.name}
+        )
+        copy.base_dir = self.base_dir
+        try:
+            copy.check_codes()
+        except ValueError as exc:
+            raise IngestError(str(exc), file=str(codes.path)) from exc
+        return copy
 
     def required_columns(self) -> list[str]:
         cols = [self.arrival, self.assault_at, self.method, self.location_type]
@@ -188,24 +222,111 @@ class IstvMapping(_Csv):
                 cols.append(c)
         return list(dict.fromkeys(cols))
 
-    def method_of(self, code: str) -> Method | None:
-        return self.methods.get(code) or self.methods.get(code.lstrip("0") or code) or _by_padded(self.methods, code)
+    def method_of(self, code: str) -> tuple[str, Method] | None:
+        """(the list's code, its entry) for a code as the extract sent it (local alias, dropped zeros …)."""
+        return _lookup(self.methods, _alias(self.method_aliases, code))
 
-    def location_of(self, code: str) -> LocationType | None:
-        return (
-            self.location_types.get(code)
-            or self.location_types.get(code.lstrip("0") or code)
-            or _by_padded(self.location_types, code)
-        )
+    def location_of(self, code: str) -> tuple[str, LocationType] | None:
+        """(the list's code, its entry) for a location type code as the extract sent it."""
+        return _lookup(self.location_types, _alias(self.location_type_aliases, code))
 
 
-def _by_padded(table: dict, code: str):
-    """'1' finds '01' and '01' finds '1': EDs' systems drop or add leading zeros."""
+def _alias(aliases: dict[str, str], code: str) -> str:
+    """A site's local code translated to the list's code (matched trimmed, case-insensitively); else the code."""
+    wanted = code.strip().lower()
+    for local, target in aliases.items():
+        if local.strip().lower() == wanted:
+            return target
+    return code
+
+
+def _lookup(table: dict, code: str):
+    """(key, entry): exact code, else '1' finds '01' and '01' finds '1' (EDs' systems drop or add leading zeros)."""
+    if code in table:
+        return code, table[code]
     wanted = code.strip().lstrip("0")
     for key, value in table.items():
         if key.strip().lstrip("0") == wanted and wanted:
-            return value
+            return key, value
     return None
+
+
+class CodeList(_Model):
+    """The ASSAULT METHOD and ASSAULT LOCATION TYPE codes read from a code-list file (:func:`load_code_list`)."""
+
+    name: str
+    path: Path
+    methods: dict[str, Method]
+    location_types: dict[str, LocationType]
+
+
+def load_code_list(path: Path) -> CodeList:
+    """Read a code-list CSV: the national codes of ASSAULT METHOD and ASSAULT LOCATION TYPE, with svduty's groups.
+
+    Columns (header row, any order): ``data_element`` ('ASSAULT METHOD' or 'ASSAULT LOCATION TYPE'), ``code``,
+    ``label`` (the Data Dictionary's description), ``group`` (for a method, the mechanism svduty counts: one of
+    body part, blunt object, sharp object, glass or bottle, firearm, other, not known; for a location type, the
+    coarse place, e.g. street, home, licensed premises) and optionally ``source`` (where the list was copied from,
+    e.g. the Data Dictionary page and date; one value for the file), which names the list in rejections. Both
+    data elements must be present; a code may appear once per element. Errors name the file, line and column.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise IngestError(f"cannot read code list ({exc.strerror})", file=str(path)) from exc
+    except UnicodeDecodeError:
+        raise IngestError("code list is not UTF-8 text", file=str(path)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    missing = [c for c in CODE_LIST_COLUMNS if c not in columns]
+    if missing:
+        raise IngestError(f"code list lacks the column(s) {', '.join(missing)}", file=str(path))
+    reader.fieldnames = columns
+    methods: dict[str, Method] = {}
+    locations: dict[str, LocationType] = {}
+    sources: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(cell.values()):
+            continue
+        element = " ".join(cell["data_element"].upper().split())
+        code, label, group = cell["code"], cell["label"], cell["group"]
+        for column, value in (("code", code), ("label", label), ("group", group)):
+            if not value:
+                raise IngestError(f"blank {column}", file=str(path), row=line, field=column)
+        if element == METHOD_ELEMENT:
+            table: dict = methods
+            if group not in MECHANISMS:
+                raise IngestError(
+                    f"group {group!r} of an assault method must be one of: {', '.join(MECHANISMS)}",
+                    file=str(path),
+                    row=line,
+                    field="group",
+                )
+            entry: Method | LocationType = Method(label=label, mechanism=group)  # type: ignore[arg-type]
+        elif element == LOCATION_ELEMENT:
+            table, entry = locations, LocationType(label=label, group=group)
+        else:
+            raise IngestError(
+                f"data_element {cell['data_element']!r} is neither {METHOD_ELEMENT} nor {LOCATION_ELEMENT}",
+                file=str(path),
+                row=line,
+                field="data_element",
+            )
+        if code in table:
+            raise IngestError(f"{element} code {code!r} appears twice", file=str(path), row=line, field="code")
+        table[code] = entry
+        if cell.get("source"):
+            sources.add(cell["source"])
+    for element, table in ((METHOD_ELEMENT, methods), (LOCATION_ELEMENT, locations)):
+        if not table:
+            raise IngestError(f"code list has no {element} codes", file=str(path))
+    if len(sources) > 1:
+        raise IngestError("code list names more than one source: give one list per file", file=str(path))
+    name = next(iter(sources)) if sources else f"the code list {path.name}"
+    return CodeList(name=name, path=path, methods=methods, location_types=locations)
 
 
 class AdmissionsMapping(_Csv):
@@ -224,7 +345,7 @@ class AdmissionsMapping(_Csv):
     @field_validator("date_format")
     @classmethod
     def _format(cls, v: str) -> str:
-        return _check_format(v)
+        return check_strftime(v)
 
     @model_validator(mode="after")
     def _age(self) -> AdmissionsMapping:
@@ -246,11 +367,19 @@ def default_admissions_mapping_path() -> Path:
     return EXAMPLES / "admissions-mapping.toml"
 
 
-def load_istv_mapping(path: Path | None = None) -> IstvMapping:
-    """Read and validate an ISTV mapping (the shipped default when ``path`` is None)."""
+def load_istv_mapping(path: Path | None = None, code_list: Path | None = None) -> IstvMapping:
+    """Read and validate an ISTV mapping (the shipped default when ``path`` is None).
+
+    ``code_list`` (else the mapping's own ``code_list``, relative to the mapping file) is a code-list CSV that
+    replaces the mapping's ``[methods]`` and ``[location_types]``.
+    """
     path = Path(path) if path is not None else default_istv_mapping_path()
     mapping = _validate(IstvMapping, path)
     mapping.base_dir = path.parent
+    if code_list is None and mapping.code_list is not None:
+        code_list = mapping.code_list if mapping.code_list.is_absolute() else path.parent / mapping.code_list
+    if code_list is not None:
+        mapping = mapping.with_code_list(load_code_list(Path(code_list)))
     return mapping
 
 
@@ -260,14 +389,7 @@ def load_admissions_mapping(path: Path | None = None) -> AdmissionsMapping:
     return _validate(AdmissionsMapping, path)
 
 
-def _validate(model, path: Path):
-    data = read_settings_file(path, "mapping file")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(mapping)"
-        raise IngestError(first["msg"], file=str(path), field=where) from exc
+_validate = validate_mapping_file
 
 
 AGE_BAND = re.compile(r"^\s*(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*$")

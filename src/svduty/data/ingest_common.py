@@ -15,10 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from svduty.data import IngestError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Tables whose rows belong to an ingest and are removed when it is superseded.
 INGEST_OWNED_TABLES: tuple[str, ...] = (
@@ -182,3 +186,58 @@ def read_regular_file(path: Path) -> bytes:
         raise IngestError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
     finally:
         os.close(fd)
+
+
+# -- row-level bookkeeping of the mapped partner-data adapters (ISTV, admissions) ---------------------------------
+# A reject as stored: (line, field, reason, value, raw text of the row).
+RejectRow = tuple[int, str, str, str | None, str | None]
+
+
+class RowReject(Exception):
+    """One row cannot be stored: ``key`` names the field (a column, or a layout key the adapter turns into one)."""
+
+    def __init__(self, key: str, reason: str, value: str | None = None):
+        super().__init__(reason)
+        self.key, self.reason, self.value = key, reason, value
+
+    def as_reject(self, line: int, field_name: str, raw: str | None) -> RejectRow:
+        return (line, field_name, self.reason, None if self.value is None else self.value[:200], raw)
+
+
+@dataclass
+class ParsedRows:
+    """What an adapter made of one file: rows read, rows to store and rejects (read = stored + rejected)."""
+
+    read: int = 0
+    rows: list[dict] = field(default_factory=list)
+    rejects: list[RejectRow] = field(default_factory=list)
+
+    def check_accounted(self, display: str) -> None:
+        """Every row stored or rejected; anything else is a bug in the adapter, never a data problem."""
+        if self.read != len(self.rows) + len(self.rejects):
+            raise AssertionError(f"{display}: read {self.read}, stored {len(self.rows)}, rejected {len(self.rejects)}")
+
+
+def insert_rejects(con: duckdb.DuckDBPyConnection, ingest_id: int, file_name: str, rejects: list[RejectRow]) -> None:
+    if rejects:
+        con.executemany(
+            "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(ingest_id, file_name, *r) for r in rejects],
+        )
+
+
+def rows_table(rows: list[dict], ingest_id: int, id_column: str, columns: Iterable[str], types: dict) -> pa.Table:
+    """The parsed rows as an Arrow table: ``id_column`` (ingest id × 2³² + line), ``line``, then ``columns``.
+
+    Each column's Arrow type comes from ``types``, else string.
+    """
+    import pyarrow as pa
+
+    base = ingest_id * 4294967296
+    return pa.table(
+        {
+            id_column: pa.array([base + r["line"] for r in rows], pa.int64()),
+            "line": pa.array([r["line"] for r in rows], pa.int64()),
+            **{c: pa.array([r[c] for r in rows], types.get(c, pa.string())) for c in columns},
+        }
+    )

@@ -31,10 +31,15 @@ from svduty.data.geocode import Geocoder
 from svduty.data.health_mapping import LSOA_CODE, IstvMapping, parse_age_band
 from svduty.data.ingest_common import (
     FileResult,
+    ParsedRows,
+    RowReject,
+    insert_rejects,
     mark_if_unchanged,
     next_ingest_id,
     now_utc,
+    read_regular_file,
     record_ingest,
+    rows_table,
     sha256_bytes,
 )
 from svduty.data.ingest_common import supersede as supersede_ingests
@@ -48,27 +53,18 @@ YES_NO = Marker(column="(admitted)")
 
 
 @dataclass
-class _Parsed:
-    read: int = 0
-    rows: list[dict] = field(default_factory=list)
-    rejects: list[tuple[int, str, str, str | None, str | None]] = field(default_factory=list)
+class _Parsed(ParsedRows):
     located: dict[str, int] = field(default_factory=dict)
 
 
-class _Reject(Exception):
-    def __init__(self, field_key: str, reason: str, value: str | None = None):
-        super().__init__(reason)
-        self.field_key, self.reason, self.value = field_key, reason, value
+_Reject = RowReject  # field keys are layout keys ('method', 'arrival'), named as the file's column or element
 
 
 def ingest(
     ws: Workspace, path: Path, mapping: IstvMapping, agreement: agreements_mod.AgreementCheck | None = None
 ) -> FileResult:
     """Ingest one ISTV file (CSV or XML, told apart by content)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    data = read_regular_file(path)
     return ingest_bytes(ws, data, mapping, display=str(path), file_name=path.name, agreement=agreement)
 
 
@@ -90,10 +86,7 @@ def ingest_bytes(
     else:
         header, records, names = read_csv(data, mapping, display)
     parsed = _parse(header, records, names, mapping, Geocoder.for_mapping(mapping, display))
-    if parsed.read != len(parsed.rows) + len(parsed.rejects):  # every assault accounted for: a bug if not
-        raise AssertionError(
-            f"{display}: read {parsed.read}, stored {len(parsed.rows)}, rejected {len(parsed.rejects)}"
-        )
+    parsed.check_accounted(display)
     result.force, result.month = header.site_code, header.period_start
     with ws.transaction():
         replaced = _same_submission(con, header, display)
@@ -125,9 +118,8 @@ def _parse(
             continue
         try:
             row = _assault(rec.values, header, mapping, fmt, geo)
-        except _Reject as rej:
-            value = None if rej.value is None else rej.value[:200]
-            parsed.rejects.append((rec.line, names.get(rej.field_key, rej.field_key), rej.reason, value, rec.raw))
+        except RowReject as rej:
+            parsed.rejects.append(rej.as_reject(rec.line, names.get(rej.key, rej.key), rec.raw))
             continue
         row["line"] = rec.line
         parsed.rows.append(row)
@@ -159,15 +151,16 @@ def _assault(values: dict[str, str], header: Header, mapping: IstvMapping, fmt: 
     method_code = values.get("method", "")
     if not method_code:
         raise _Reject("method", "blank assault method (mandatory)")
-    method = mapping.method_of(method_code)
-    if method is None:
-        raise _Reject("method", "assault method not in the data set's codes", method_code)
+    found_method = mapping.method_of(method_code)
+    if found_method is None:
+        raise _Reject("method", f"assault method not in {mapping.code_list_name}", method_code)
     location_code = values.get("location_type", "")
     if not location_code:
         raise _Reject("location_type", "blank assault location type (mandatory)")
-    location = mapping.location_of(location_code)
-    if location is None:
-        raise _Reject("location_type", "assault location type not in the data set's codes", location_code)
+    found_location = mapping.location_of(location_code)
+    if found_location is None:
+        raise _Reject("location_type", f"assault location type not in {mapping.code_list_name}", location_code)
+    (method_code, method), (location_code, location) = found_method, found_location  # the list's codes
     bounds = None
     if band := values.get("age_band", ""):
         bounds = parse_age_band(band)
@@ -290,14 +283,7 @@ def _store(con, parsed: _Parsed, header: Header, ingest_id: int, mapping: IstvMa
             header.synthetic or any(r["synthetic"] for r in parsed.rows),
         ],
     )
-    base = ingest_id * 4294967296
-    table = pa.table(
-        {
-            "attendance_id": pa.array([base + r["line"] for r in parsed.rows], pa.int64()),
-            "line": pa.array([r["line"] for r in parsed.rows], pa.int64()),
-            **{c: pa.array([r[c] for r in parsed.rows], TYPES.get(c, pa.string())) for c in COLUMNS},
-        }
-    )
+    table = rows_table(parsed.rows, ingest_id, "attendance_id", COLUMNS, TYPES)
     con.register("istv_rows", table)
     try:
         ed, extra = ", ".join(ED_COLUMNS), ", ".join(ISTV_COLUMNS)
@@ -313,11 +299,7 @@ def _store(con, parsed: _Parsed, header: Header, ingest_id: int, mapping: IstvMa
         )
     finally:
         con.unregister("istv_rows")
-    if parsed.rejects:
-        con.executemany(
-            "INSERT INTO rejects (ingest_id, file_name, line, field, reason, value, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(ingest_id, file_name, *r) for r in parsed.rejects],
-        )
+    insert_rejects(con, ingest_id, file_name, parsed.rejects)
 
 
 def location_descriptions(

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from svduty.data import IngestError
 from svduty.data.settings_file import read_settings_file
+
+_M = TypeVar("_M", bound=BaseModel)
 
 SV_CATEGORIES = ("Homicide", "Violence with injury", "Robbery", "Possession of weapons", "Violence without injury")
 
@@ -39,6 +41,48 @@ DEFAULT_SEX_VALUES: dict[str, str | None] = {
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# -- checks every mapping file shares (RMS here; ISTV and admissions in ``svduty.data.health_mapping``) -----------
+def check_encoding(v: str) -> str:
+    """A text encoding Python knows ('utf-8', 'cp1252', …)."""
+    import codecs
+
+    try:
+        codecs.lookup(v)
+    except LookupError as exc:
+        raise ValueError(f"unknown text encoding {v!r}") from exc
+    return v
+
+
+def normalise_sex_values(v: dict[str, str | None]) -> dict[str, str | None]:
+    """Extract value → 'male' / 'female' / None (unknown), keys lower-cased and trimmed."""
+    bad = [k for k, s in v.items() if s not in ("male", "female", "unknown", None)]
+    if bad:
+        raise ValueError(f"sex_values must map to 'male', 'female' or 'unknown' (check {bad})")
+    return {k.strip().lower(): (None if s == "unknown" else s) for k, s in v.items()}
+
+
+def check_strftime(v: str) -> str:
+    """A strptime/strftime format with at least one directive."""
+    try:
+        datetime.now().strftime(v)
+    except ValueError as exc:
+        raise ValueError(f"not a strftime format: {v!r}") from exc
+    if "%" not in v:
+        raise ValueError(f"not a strftime format: {v!r}")
+    return v
+
+
+def validate_mapping_file(model: type[_M], path: Path) -> _M:
+    """Read a mapping file (.toml, .yaml/.yml or .json) into ``model``; errors name the file and the field."""
+    data = read_settings_file(path, "mapping file")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(mapping)"
+        raise IngestError(first["msg"], file=str(path), field=where) from exc
 
 
 class Marker(_Model):
@@ -116,32 +160,17 @@ class Mapping(_Model):
     @field_validator("encoding")
     @classmethod
     def _encoding(cls, v: str) -> str:
-        import codecs
-
-        try:
-            codecs.lookup(v)
-        except LookupError as exc:
-            raise ValueError(f"unknown text encoding {v!r}") from exc
-        return v
+        return check_encoding(v)
 
     @field_validator("sex_values")
     @classmethod
     def _sexes(cls, v: dict[str, str | None]) -> dict[str, str | None]:
-        bad = [k for k, s in v.items() if s not in ("male", "female", "unknown", None)]
-        if bad:
-            raise ValueError(f"sex_values must map to 'male', 'female' or 'unknown' (check {bad})")
-        return {k.strip().lower(): (None if s == "unknown" else s) for k, s in v.items()}
+        return normalise_sex_values(v)
 
     @field_validator("date_format", "time_format")
     @classmethod
     def _format(cls, v: str) -> str:
-        try:
-            datetime.now().strftime(v)
-        except ValueError as exc:
-            raise ValueError(f"not a strftime format: {v!r}") from exc
-        if "%" not in v:
-            raise ValueError(f"not a strftime format: {v!r}")
-        return v
+        return check_strftime(v)
 
     @model_validator(mode="after")
     def _coordinates(self) -> Mapping:
@@ -175,10 +204,4 @@ class Mapping(_Model):
 
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file (.toml, .yaml/.yml or .json); errors name the file and the field."""
-    data = read_settings_file(path, "mapping file")
-    try:
-        return Mapping.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(mapping)"
-        raise IngestError(first["msg"], file=str(path), field=where) from exc
+    return validate_mapping_file(Mapping, path)
