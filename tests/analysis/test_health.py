@@ -179,5 +179,6 @@ def test_sources_name_each_figures_origin(loaded):
     ws, _ = loaded
     s = health.sources(ws.con)
     assert "site SYN01" in s["ed"] and "SYNTHETIC" in s["ed"]
+    assert "coded by svduty's working list (not checked against the NHS Data Dictionary" in s["ed"]
     assert s["admissions"].startswith("hospital admissions extract, 600 admissions")
     assert "quarter to a third" in s["gap"]

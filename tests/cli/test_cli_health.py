@@ -3,6 +3,8 @@ agreements register: warned without one, refused when the workspace requires one
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from typer.testing import CliRunner
@@ -135,3 +137,26 @@ def test_rms_extract_records_its_agreement_and_is_refused_without_one(tmp_path):
     assert [f["agreement"] for f in report["ingests"] if f["source"] == "rms"] == [
         {"reference": "DSA-RMS", "checked": "current"}
     ]
+
+
+def test_ingest_istv_reads_codes_from_a_code_list_file(tmp_path):
+    """--code-list replaces the shipped working list; the printed title and each rejection name the list."""
+    ws, out = str(tmp_path / "ws"), tmp_path / "ex"
+    runner.invoke(app, ["examples", "--out", str(out)])
+    codes = tmp_path / "codes.csv"
+    source = "TEST list for svduty's tests (not a national code list)"
+    rows = ["data_element,code,label,group,source"]
+    rows += [f"ASSAULT METHOD,{c},TEST {g},{g},{source}" for c, g in (("01", "body part"), ("03", "sharp object"))]
+    rows += [f"ASSAULT LOCATION TYPE,{c},TEST {c},other,{source}" for c in ("01", "02", "03", "04", "05", "06", "07")]
+    rows += [f"ASSAULT LOCATION TYPE,99,TEST 99,not known,{source}"]
+    codes.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", "istv", str(out / "istv.csv"), "--code-list", str(codes), "-w", ws])
+    assert result.exit_code == 0, result.output
+    assert "codes: TEST list" in " ".join(result.output.split())
+    report = json.loads(runner.invoke(app, ["status", "--json", "-w", ws]).stdout)
+    (f,) = report["ingests"]
+    raw = list(csv.DictReader(io.StringIO((out / "istv.csv").read_text(encoding="utf-8"), newline="")))
+    kept = sum(r["Assault Method"] in ("01", "03") for r in raw)
+    assert (f["rows_read"], f["rows_stored"], f["rows_rejected"]) == (len(raw), kept, len(raw) - kept)
+    bad = runner.invoke(app, ["ingest", "istv", str(out / "istv.csv"), "--code-list", str(tmp_path / "none.csv")])
+    assert bad.exit_code != 0 and "cannot read code list" in bad.output + bad.stderr

@@ -31,6 +31,7 @@ import pandas as pd
 from svduty.analysis import AnalysisError
 from svduty.analysis.hotspots.grid import Grid, grid_counts, make_grid, to_bng
 from svduty.analysis.hotspots.kde import default_bandwidth, kde
+from svduty.data.health_mapping import CODES_SEPARATOR
 
 UNDER_25_BANDS = ("0-4", "5-9", "10-14", "0-15", "15-19", "16-24", "20-24", "0-17", "18-24")
 POLICE_VIOLENCE = (
@@ -376,10 +377,17 @@ def ed_police_dual_kde(
     return grid, table
 
 
+def _code_lists(mapping_names: list[str]) -> str:
+    """'; assault methods and location types coded by <list>' from the submissions' stored mapping names."""
+    lists = sorted({n.split(CODES_SEPARATOR, 1)[1] for n in mapping_names if CODES_SEPARATOR in n})
+    return f"; assault methods and location types coded by {' and '.join(lists)}" if lists else ""
+
+
 def sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """One line per health figure's source, for the report's 'where the figures come from'."""
     istv = con.execute(
-        """SELECT s.site_code, min(s.period_start), max(s.period_end), bool_or(s.synthetic)
+        """SELECT s.site_code, min(s.period_start), max(s.period_end), bool_or(s.synthetic),
+                  list(DISTINCT s.mapping_name ORDER BY s.mapping_name)
            FROM istv_submissions s JOIN ingests i USING (ingest_id) WHERE i.status = 'active' GROUP BY 1 ORDER BY 1"""
     ).fetchall()
     synthetic_layer = con.execute("SELECT count(*) FROM ed_attendances WHERE ingest_id IS NULL").fetchone()
@@ -388,8 +396,9 @@ def sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     ).fetchone()
     out: dict[str, str] = {}
     parts = [
-        f"ISTV extract from site {site} ({start:%b %Y} to {end:%b %Y}{', SYNTHETIC' if synth else ''})"
-        for site, start, end, synth in istv
+        f"ISTV extract from site {site} ({start:%b %Y} to {end:%b %Y}{', SYNTHETIC' if synth else ''}"
+        f"{_code_lists(names)})"
+        for site, start, end, synth, names in istv
     ]
     if synthetic_layer and synthetic_layer[0]:
         parts.append(f"{synthetic_layer[0]:,} SYNTHETIC attendances from `svduty synth`")

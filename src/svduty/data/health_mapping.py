@@ -50,6 +50,7 @@ WORKING_LIST_NAME = "svduty's working list (not checked against the NHS Data Dic
 METHOD_ELEMENT = "ASSAULT METHOD"
 LOCATION_ELEMENT = "ASSAULT LOCATION TYPE"
 CODE_LIST_COLUMNS = ("data_element", "code", "label", "group")
+CODES_SEPARATOR = "; codes: "
 
 
 class _Model(BaseModel):
@@ -221,6 +222,11 @@ class IstvMapping(_Csv):
             if c:
                 cols.append(c)
         return list(dict.fromkeys(cols))
+
+    @property
+    def applied_name(self) -> str:
+        """The mapping and the code list it read codes with, as stored on each submission (``mapping_name``)."""
+        return f"{self.name}{CODES_SEPARATOR}{self.code_list_name}"
 
     def method_of(self, code: str) -> tuple[str, Method] | None:
         """(the list's code, its entry) for a code as the extract sent it (local alias, dropped zeros …)."""

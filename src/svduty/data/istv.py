@@ -11,6 +11,11 @@ no-op, a changed file for the same site and reporting period replaces the old on
 transaction (kill-safe). A file whose period overlaps a *different* active period of the same site is refused
 whole: its assaults would be counted twice.
 
+Codes are read through the mapping's code lists (svduty's working list, or a code-list file such as the Data
+Dictionary's national codes, ``health_mapping.load_code_list``): a local alias or a dropped leading zero is
+translated and the *list's* code is stored (``method_code``, ``location_type_code``) with its label; a code in
+neither is rejected with the list named. Each submission stores the mapping and code list it was read with.
+
 Each assault's location description is geocoded, in order, from an LSOA column the ED filled, a postcode in the
 text (through the mapping's ONS postcode lookup), or a known place the mapping lists; otherwise it is kept
 unlocated. The free text itself is a personal-data risk: it is stored (``location_description``) for analysts but
@@ -279,7 +284,7 @@ def _store(con, parsed: _Parsed, header: Header, ingest_id: int, mapping: IstvMa
             header.period_start,
             header.period_end,
             header.layout,
-            mapping.name,
+            mapping.applied_name,
             header.synthetic or any(r["synthetic"] for r in parsed.rows),
         ],
     )
