@@ -169,3 +169,14 @@ def test_the_shipped_template_loads_and_matches_the_default_working_list():
     default = load_istv_mapping()
     assert codes.methods == default.methods and codes.location_types == default.location_types
     assert "not the NHS Data Dictionary" in codes.name
+
+
+def test_a_mapping_without_lists_needs_a_code_list(tmp_path):
+    text = default_istv_mapping_path().read_text(encoding="utf-8")
+    start, end = text.index("[methods]"), text.index("# Known places")
+    (tmp_path / "bare.toml").write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(IngestError, match=r"give the \[methods\] and \[location_types\] code lists"):
+        load_istv_mapping(tmp_path / "bare.toml")
+    codes = write_code_list(tmp_path / "codes.csv", METHODS, LOCATIONS)
+    mapping = load_istv_mapping(tmp_path / "bare.toml", codes)  # as `svduty ingest istv --code-list` does
+    assert set(mapping.location_types) == set(LOCATIONS) and mapping.places  # the rest of the mapping is kept

@@ -185,8 +185,6 @@ class IstvMapping(_Csv):
             raise ValueError("give a site_code column or a fixed site_code_value")
         if (self.period_start is None) != (self.period_end is None):
             raise ValueError("give both period_start and period_end columns, or neither")
-        if self.code_list is None:
-            self.check_codes()
         return self
 
     def check_codes(self) -> None:
@@ -385,7 +383,11 @@ def load_istv_mapping(path: Path | None = None, code_list: Path | None = None) -
     if code_list is None and mapping.code_list is not None:
         code_list = mapping.code_list if mapping.code_list.is_absolute() else path.parent / mapping.code_list
     if code_list is not None:
-        mapping = mapping.with_code_list(load_code_list(Path(code_list)))
+        return mapping.with_code_list(load_code_list(Path(code_list)))
+    try:
+        mapping.check_codes()
+    except ValueError as exc:
+        raise IngestError(str(exc), file=str(path)) from exc
     return mapping
 
 
