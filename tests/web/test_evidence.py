@@ -170,7 +170,9 @@ def test_issue_examples_and_newly_published_bands():
     assert fd["impact"] == "high" and fd["impact_pct"] == 33 and "24 studies" in fd["impact_measure"]
     assert by_slug["mentoring"]["impact"] == "moderate" and by_slug["mentoring"]["impact_pct"] == 21
     nav = by_slug["a-and-e-navigators"]
-    assert nav["impact"] == "high" and "very low confidence" in nav["confidence"] and "two US studies" in nav["confidence"]
+    assert (
+        nav["impact"] == "high" and "very low confidence" in nav["confidence"] and "two US studies" in nav["confidence"]
+    )
     assert by_slug["knife-crime-education"]["impact"] == "insufficient"
     assert by_slug["prison-awareness-programmes"]["impact"] == "harmful"
     # Bands found on YEF's 'Policing' sector page (the Toolkit's estimated impact of approaches used in policing).
