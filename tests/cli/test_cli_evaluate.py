@@ -308,3 +308,27 @@ def test_synthetic_inputs_are_labelled_in_every_output(city_of_london_workspace,
     )
     assert real.exit_code == 0
     assert json.loads((tmp_path / "real" / "result.json").read_text())["synthetic"] is False
+
+
+def test_result_json_records_the_local_definition_in_force(city_of_london_workspace, tmp_path):
+    """result.json names the workspace's serious-violence definition (as ``svduty definition show --json``)."""
+    import shutil
+
+    path = tmp_path / "ws"
+    shutil.copytree(city_of_london_workspace, path)
+    args = ["--workspace", str(path), "--crime-type", "all", "--interruption", "2020-04", "--no-pdf"]
+    default = runner.invoke(app, ["evaluate", "its", "--out", str(tmp_path / "a"), *args])
+    assert default.exit_code == 0, default.output
+    j = json.loads((tmp_path / "a" / "result.json").read_text())
+    shown = json.loads(runner.invoke(app, ["definition", "show", "--workspace", str(path), "--json"]).output)
+    assert j["sv_definition"] == shown and shown["default"] is True
+    file = tmp_path / "def.toml"
+    file.write_text(
+        'name = "Violence and robbery"\n[[include]]\ncrime_types = ["Violence and sexual offences", "Robbery"]\n'
+    )
+    assert runner.invoke(app, ["definition", "set", "--workspace", str(path), "--file", str(file)]).exit_code == 0
+    local = runner.invoke(app, ["evaluate", "its", "--out", str(tmp_path / "b"), *args])
+    assert local.exit_code == 0, local.output
+    d = json.loads((tmp_path / "b" / "result.json").read_text())["sv_definition"]
+    shown = json.loads(runner.invoke(app, ["definition", "show", "--workspace", str(path), "--json"]).output)
+    assert d == shown and d["name"] == "Violence and robbery" and d["version"] == 1 and d["default"] is False

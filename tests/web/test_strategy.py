@@ -340,3 +340,37 @@ def test_register_sna_command(world, tmp_path):
     assert f"v{version.number}" in out.getvalue()
     with pytest.raises(CommandError, match=r"no summary\.json"):
         call_command("register_sna", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_priority_lists_the_consultation_findings_that_cite_it(world):
+    from django.conf import settings
+
+    from svduty.web.engagement.models import Consultation, Finding, PriorityCitation
+    from svduty.web.engagement.options import Audience, ConsultationStatus
+
+    strategy = Strategy.objects.get(is_demo=True)
+    priority = strategy.priorities.order_by("order", "id").first()
+    consultation = Consultation.objects.create(
+        partnership=strategy.partnership,
+        title="Safer streets survey",
+        purpose="Ask young people where they feel unsafe",
+        audience=Audience.values[0],
+        opens_on=date(2026, 1, 5),
+        closes_on=date(2026, 2, 5),
+        status=ConsultationStatus.CLOSED,
+    )
+    finding = Finding.objects.create(consultation=consultation, text="Bus stations feel unsafe after dark")
+    PriorityCitation.objects.create(priority=priority, finding=finding, note="Where the survey points")
+    staff = client_for("assessor").get(u("strategy:detail", args=[strategy.pk])).content.decode()
+    assert "Consultation findings" in staff and finding.text in staff and "Where the survey points" in staff
+    assert u("engagement:consultation", args=[consultation.pk]) in staff
+    # The public page shows a finding only once its consultation is published.
+    assert finding.text not in client_for("public").get(u("strategy:public")).content.decode()
+    consultation.status = ConsultationStatus.PUBLISHED
+    consultation.save()
+    public = client_for("public").get(u("strategy:public")).content.decode()
+    assert finding.text in public and consultation.title in public
+    welsh = client_for("assessor")
+    welsh.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    assert "Canfyddiadau" in welsh.get(u("strategy:detail", args=[strategy.pk])).content.decode()

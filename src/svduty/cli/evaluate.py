@@ -134,6 +134,13 @@ def _data(series_like: Any, sel: Any, *, units: str = "", unit_word: str = "area
     }
 
 
+def _definition(con: Any) -> dict[str, Any]:
+    """The workspace's local definition of serious violence in force (``svduty definition show``), for result.json."""
+    from svduty.data import sv_definition
+
+    return sv_definition.current(con).summary()
+
+
 def _write(report: Any, out: Path, pdf: bool) -> None:
     from svduty.report import ReportError
     from svduty.report.evaluation import render
@@ -193,6 +200,7 @@ def its_command(
         )
         with Workspace.open(workspace, read_only=True) as ws, console.status("fitting"):
             series = outcome_series(ws.con, sel)
+            definition = _definition(ws.con)
         result = its.fit_its(
             series.frame,
             start,
@@ -222,6 +230,7 @@ def its_command(
             natural_experiment,
             context or "",
         )
+        report.sv_definition = definition
         _write(report, out, pdf)
     j = result.to_json()
     console.print(
@@ -309,6 +318,7 @@ def did_command(
         sel = _selection(force, area, from_month, to_month, crime_type, measure, rate, frequency, None, None, None, log)
         with Workspace.open(workspace, read_only=True) as ws, console.status("building the panel"):
             panel = panel_series(ws.con, sel, units)
+            definition = _definition(ws.con)
         if adoption:
             adopt: dict[str, Any] = dict(_read_adoption(adoption))
         elif treated and interruption:
@@ -339,6 +349,7 @@ def did_command(
             natural_experiment,
             context or "",
         )
+        report.sv_definition = definition
         _write(report, out, pdf)
     console.print(
         f"DiD ({result.estimator}): {result.att:+.3g} (95% CI {result.ci[0]:.3g} to {result.ci[1]:.3g}, "
@@ -382,6 +393,7 @@ def synth_command(
         sel = _selection(force, area, from_month, to_month, crime_type, measure, rate, frequency, None, None, None, log)
         with Workspace.open(workspace, read_only=True) as ws, console.status("building the panel"):
             panel = panel_series(ws.con, sel, units)
+            definition = _definition(ws.con)
         chosen = _match_units(panel.frame, treated)
         with console.status("fitting the synthetic control and its placebos"):
             result = synth.estimate(panel.frame, chosen, _month(interruption, "--interruption"), predictors=predictors)
@@ -409,6 +421,7 @@ def synth_command(
             natural_experiment,
             context or "",
         )
+        report.sv_definition = definition
         _write(report, out, pdf)
     console.print(
         f"Synthetic control: mean gap {result.att:+.3g} per period, placebo p = {result.p_value:.3f}; "
@@ -457,6 +470,7 @@ def power_command(
             raise EvaluationError("--design is its or did")
         sel = _selection(force, area, from_month, to_month, crime_type, measure, rate, frequency, None, None, None)
         with Workspace.open(workspace, read_only=True) as ws:
+            definition = _definition(ws.con)
             if design == "its":
                 series: Any = outcome_series(ws.con, sel)
                 pre = n_pre or len(series.frame)
@@ -477,6 +491,7 @@ def power_command(
             question or f"Could an evaluation detect a change in {data['label']} in {data['area']}?",
             data,
         )
+        report.sv_definition = definition
         _write(report, out, pdf)
     h = result.headline
     console.print(

@@ -41,6 +41,8 @@ class EvaluationReport:
     natural_experiment: bool = False
     context: str = ""  # what happened at the interruption, in the user's words
     extra_limitations: list[str] = field(default_factory=list)
+    # The workspace's local definition of serious violence when the evaluation ran (sv_definition.summary()).
+    sv_definition: dict[str, Any] | None = None
 
 
 @dataclass
@@ -76,6 +78,7 @@ def result_json(report: EvaluationReport) -> dict[str, Any]:
         "synthetic": bool(report.data.get("synthetic")),
         "data": report.data,
         "maryland_sms": report.rating.to_json() if report.rating else None,
+        "sv_definition": report.sv_definition,
         "svduty_version": _version(),
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -20,6 +20,7 @@ router = Router(tags=["evidence"])
 class SourceOut(Schema):
     citation: str
     url: str
+    supports: list[str] = []  # the figures this source states: impact, impact_pct, evidence_quality, cost
 
 
 class InterventionOut(Schema):

@@ -55,6 +55,8 @@ class InterventionForm(GovukMessages, forms.ModelForm):
 
     def clean_sources_text(self):
         sources = []
+        # The figures each shipped source states (``supports``) survive an edit of the citation text.
+        supports = {s.get("url"): s["supports"] for s in (self.instance.sources or []) if s.get("supports")}
         check = URLValidator(schemes=["https"])
         for number, line in enumerate(self.cleaned_data["sources_text"].splitlines(), start=1):
             if not line.strip():
@@ -69,7 +71,10 @@ class InterventionForm(GovukMessages, forms.ModelForm):
                 raise forms.ValidationError(
                     _("Line %(n)s: %(url)s is not an https web address") % {"n": number, "url": url}
                 ) from None
-            sources.append({"citation": citation, "url": url})
+            source = {"citation": citation, "url": url}
+            if url in supports:
+                source["supports"] = supports[url]
+            sources.append(source)
         if not sources:
             raise forms.ValidationError(_("Cite at least one source page"))
         return sources

@@ -1,5 +1,6 @@
 """What a page shows for each priority: its target, evidence (SNA version, derived-priority rank, tables),
-objectives, the programmes and pathways that serve it, and each measure's baseline, target and latest value."""
+objectives, the consultation findings that cite it, the programmes and pathways that serve it, and each measure's
+baseline, target and latest value."""
 
 from __future__ import annotations
 
@@ -30,6 +31,17 @@ class PriorityCard:
     measures: list[MeasureCard]
     programmes: list
     pathways: list
+    findings: list = field(default_factory=list)  # engagement PriorityCitation rows (finding, consultation, note)
+
+
+def cited_findings(priority, *, public: bool) -> list:
+    """The consultation findings citing this priority; the public pages show only published consultations'."""
+    from svduty.web.engagement.options import ConsultationStatus
+
+    citations = list(priority.consultation_citations.all())
+    if public:
+        citations = [c for c in citations if c.finding.consultation.status == ConsultationStatus.PUBLISHED]
+    return citations
 
 
 def priority_cards(priorities, *, public: bool = False) -> list[PriorityCard]:
@@ -57,6 +69,7 @@ def priority_cards(priorities, *, public: bool = False) -> list[PriorityCard]:
                 measures=measures,
                 programmes=programmes,
                 pathways=list(p.pathways.all()),
+                findings=cited_findings(p, public=public),
             )
         )
     return cards

@@ -33,7 +33,13 @@ def _strategy(pk) -> Strategy:
 def priorities_of(strategy: Strategy):
     return (
         strategy.priorities.select_related("sna_version", "funding_priority")
-        .prefetch_related("objectives", "measures__values", "programmes__organisation", "pathways")
+        .prefetch_related(
+            "objectives",
+            "measures__values",
+            "programmes__organisation",
+            "pathways",
+            "consultation_citations__finding__consultation",
+        )
         .order_by("order", "id")
     )
 

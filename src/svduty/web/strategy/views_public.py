@@ -26,7 +26,11 @@ def public_strategy(request):
     return render(
         request,
         "strategy/public.html",
-        {"strategy": strategy, "cards": priority_cards(priorities_of(strategy)) if strategy else [], "public": True},
+        {
+            "strategy": strategy,
+            "cards": priority_cards(priorities_of(strategy), public=True) if strategy else [],
+            "public": True,
+        },
     )
 
 
