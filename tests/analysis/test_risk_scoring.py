@@ -250,6 +250,7 @@ def test_a_secondary_figure_must_say_where_it_was_read_and_blocks_approval():
     d = IndexDefinition.from_dict(data)
     assert d.gravity[0].has_figure and not d.gravity[0].sourced
     assert any("second-hand" in p for p in d.approval_problems())
+    assert d.second_hand_figures() and not any("second-hand" in p for p in d.approval_problems(allow_second_hand=True))
     assert score(RECORDS, d, AS_OF).components["gravity"].notna().all()  # still counted
 
 

@@ -164,10 +164,12 @@ class IndexDefinition:
             return by_key[(offence_group, offence_code)]
         return by_key.get((offence_group, None))
 
-    def approval_problems(self) -> list[str]:
+    def approval_problems(self, *, allow_second_hand: bool = False) -> list[str]:
         """Why this version must not be approved for use (empty list = nothing in the definition stops it).
 
         The web app's ALGO-CARE checklist adds the human checks; these are the ones the data can settle.
+        ``allow_second_hand`` drops the second-hand-figure problems (``second_hand_figures()`` still lists them):
+        the web app passes it only for its labelled DEMO version on synthetic data.
         """
 
         def name(g: GravityWeight) -> str:
@@ -178,12 +180,8 @@ class IndexDefinition:
             for g in self.gravity
             if not g.has_figure
         ]
-        problems += [
-            f"gravity weight for {name(g)} ({g.days:g} days) was read second-hand, not at its primary source: "
-            f"check it there ({g.guideline}, in force {g.guideline_date}) before approval"
-            for g in self.gravity
-            if g.has_figure and not g.sourced
-        ]
+        if not allow_second_hand:
+            problems += self.second_hand_figures()
         problems += [
             f"gravity weight for {g.offence_group} cites a superseded guideline ({g.guideline}): "
             "re-read the current one"
@@ -193,6 +191,16 @@ class IndexDefinition:
         if not self.owner.strip():
             problems.append("no owner is named")
         return problems
+
+    def second_hand_figures(self) -> list[str]:
+        """The counted figures read only second-hand (status ``secondary``), each to be checked at its source."""
+        return [
+            f"gravity weight for {g.offence_group}{f' (code {g.offence_code})' if g.offence_code else ''} "
+            f"({g.days:g} days) was read second-hand, not at its primary source: check it there ({g.guideline}, "
+            f"in force {g.guideline_date}) before approval"
+            for g in self.gravity
+            if g.has_figure and not g.sourced
+        ]
 
     # -- reading ------------------------------------------------------------------------------------------------
     @classmethod
