@@ -7,11 +7,12 @@ import copy
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from svduty.analysis.risk import DefinitionError, IndexDefinition, default_definition, score
-from svduty.analysis.risk.scoring import in_window, month_number, recency_factor
+from svduty.analysis.risk.scoring import gravity_days, in_window, month_number, recency_factor
 
 BASE = {
     "name": "test index",
@@ -189,13 +190,68 @@ def test_default_definition_cites_every_figure():
     d = default_definition()
     assert d.lookback_months > 0 and d.half_life_months > 0 and d.threshold > 0
     for g in d.gravity:
-        if g.status == "sourced":
+        if g.status in ("sourced", "secondary"):
             assert g.days is not None and g.days > 0
-            assert g.source.startswith("https://") and g.guideline and date.fromisoformat(g.guideline_date)
-            assert "Read" in g.note, f"{g.offence_group}: say what was read"
+            assert "https://" in g.source and g.guideline and date.fromisoformat(g.guideline_date)
+            assert g.category and g.starting_point, f"{g.offence_group}: say which category and what figure"
+            if g.status == "sourced":
+                assert "Read" in g.note, f"{g.offence_group}: say what was read"
+            else:
+                assert "https://" in g.read_via or "GitHub" in g.read_via, f"{g.offence_group}: say where it was read"
         else:
             assert g.days is None  # no invented figure
     assert d.approval_problems(), "the default has unsourced weights and no owner: it must not be approvable"
+
+
+# The starting points as published, converted by hand (1 year = 365 days, 1 month = 365/12 days).
+HAND_DAYS = {"Possession of weapons": 6 * 365 / 12, "Robbery": 365.0, "Homicide": 15 * 365.0}
+
+
+def test_default_gravity_look_up_by_hand():
+    d = default_definition()
+    for group, days in HAND_DAYS.items():
+        assert d.gravity_for(group).days == pytest.approx(days)
+    groups = ["Robbery", "Possession of weapons", "Homicide", "Violence with injury", "Not a group"]
+    got = gravity_days(d, groups, [None, None, None, None, None])
+    assert got[:3] == pytest.approx([365.0, 182.5, 5475.0]) and np.isnan(got[3:]).all()
+    # a code-level entry wins over its group's; an unknown code falls back to the group
+    data = d.to_dict()
+    data["gravity"].append(
+        {
+            "offence_group": "Robbery",
+            "offence_code": "34B",
+            "offence": "robbery of business property",
+            "days": 730.0,
+            "guideline": "g",
+            "guideline_date": "2016-04-01",
+            "source": "https://example.invalid/s",
+        }
+    )
+    d2 = IndexDefinition.from_dict(data)
+    assert list(gravity_days(d2, ["Robbery", "Robbery"], ["34B", "34A"])) == [730.0, 365.0]
+
+
+def test_default_approval_names_the_unsourced_and_second_hand_groups():
+    problems = default_definition().approval_problems()
+    unsourced = {p.split(" is unsourced")[0].removeprefix("gravity weight for ") for p in problems if "unsourced" in p}
+    second = {p.split(" (")[0].removeprefix("gravity weight for ") for p in problems if "second-hand" in p}
+    assert unsourced == {"Violence and sexual offences", "Violence with injury", "Violence without injury"}
+    assert second == {"Possession of weapons", "Robbery"}
+    assert not any("superseded" in p for p in problems)  # robbery no longer cites the 2006 guideline
+    assert "no owner is named" in problems
+
+
+def test_a_secondary_figure_must_say_where_it_was_read_and_blocks_approval():
+    data = copy.deepcopy(BASE)
+    data["gravity"][0] |= {"status": "secondary"}
+    with pytest.raises(DefinitionError, match=r"gravity\[0\]\.read_via.*where it was read"):
+        IndexDefinition.from_dict(data)
+    data["gravity"][0]["read_via"] = "a table quoting it"
+    d = IndexDefinition.from_dict(data)
+    assert d.gravity[0].has_figure and not d.gravity[0].sourced
+    assert any("second-hand" in p for p in d.approval_problems())
+    assert d.second_hand_figures() and not any("second-hand" in p for p in d.approval_problems(allow_second_hand=True))
+    assert score(RECORDS, d, AS_OF).components["gravity"].notna().all()  # still counted
 
 
 def test_an_unsourced_code_weight_does_not_fall_back_to_its_group():

@@ -12,7 +12,14 @@ import pytest
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
 from svduty.analysis import AnalysisError
-from svduty.analysis.risk import IndexDefinition, delong_auc, fairness_table, validate
+from svduty.analysis.risk import (
+    IndexDefinition,
+    candidate_thresholds,
+    delong_auc,
+    fairness_sweep,
+    fairness_table,
+    validate,
+)
 from svduty.analysis.risk.fairness import NOT_RECORDED
 from svduty.analysis.risk.validation import calibration_table
 
@@ -162,3 +169,55 @@ def test_fairness_matches_fairlearn_metricframe():
             assert ours.loc[g, "fnr"] == pytest.approx(row["fnr"])
         ratio = mf.ratio(method="between_groups")["selection_rate"]  # min/max across groups
         assert ours["disparity_ratio"].min() == pytest.approx(ratio)
+
+
+def test_candidate_thresholds_by_hand():
+    scores = [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]  # 20 people
+    got = dict(candidate_thresholds(scores, own=7.5))
+    # top 1%, 2% and 5% of 20: the 1st highest (18); top 10%: the 2nd highest (17)
+    assert got == {"definition": 7.5, "top 1%": 18.0, "top 2%": 18.0, "top 5%": 18.0, "top 10%": 17.0}
+    assert dict(candidate_thresholds([0.0] * 5, own=1.0)) == {"definition": 1.0}  # a cut of 0 would select all
+
+
+def test_fairness_sweep_matches_fairlearn_metricframe_at_every_threshold():
+    fairlearn = pytest.importorskip("fairlearn.metrics", reason=MISSING + "fairlearn (in the test extra)")
+    cohort, groups = cohort_and_groups(seed=7)
+    thresholds = candidate_thresholds(cohort["score"], own=float(np.quantile(cohort["score"], 0.8)))
+    assert [label for label, _ in thresholds][:1] == ["definition"] and len(thresholds) >= 3
+    sweep = fairness_sweep(cohort, groups, thresholds)
+    df = cohort.merge(groups, on="person")
+    for label, t in thresholds:
+        block = sweep[sweep["threshold_label"] == label]
+        assert (block["threshold"] == t).all()
+        selected = (df["score"] >= t).astype(int)
+        assert block["overall_selected"].iloc[0] == selected.sum()
+        assert block["overall_selection_rate"].iloc[0] == pytest.approx(selected.mean())
+        for attr in ("age_band", "sex", "ethnic_group"):
+            mf = fairlearn.MetricFrame(
+                metrics={
+                    "selection_rate": fairlearn.selection_rate,
+                    "fpr": fairlearn.false_positive_rate,
+                    "fnr": fairlearn.false_negative_rate,
+                },
+                y_true=df["outcome"].astype(int),
+                y_pred=selected,
+                sensitive_features=df[attr],
+            )
+            ours = block[block["attribute"] == attr].set_index("group")
+            for g, row in mf.by_group.iterrows():
+                assert ours.loc[g, "selection_rate"] == pytest.approx(row["selection_rate"])
+                assert ours.loc[g, "fpr"] == pytest.approx(row["fpr"], nan_ok=True)
+                assert ours.loc[g, "fnr"] == pytest.approx(row["fnr"], nan_ok=True)
+            ratio = mf.ratio(method="between_groups")["selection_rate"]
+            if np.isfinite(ratio):
+                assert ours["disparity_ratio"].min() == pytest.approx(ratio)
+                assert bool(ours["four_fifths_flag"].any()) == bool(ratio < 0.8)
+
+
+def test_fairness_sweep_at_the_own_threshold_is_the_fairness_table():
+    cohort, groups = cohort_and_groups(seed=4)
+    sweep = fairness_sweep(cohort, groups, [("definition", 150.0)])  # the cut cohort_and_groups selects with
+    table = fairness_table(cohort, groups)
+    pd.testing.assert_frame_equal(
+        sweep.drop(columns=["threshold_label", "threshold", "overall_selected", "overall_selection_rate"]), table
+    )

@@ -23,7 +23,7 @@ RISING = "a" * 64  # planted pseudonyms (64 hex digits, like real ones)
 FALLING = "b" * 64
 RISING_MONTHS = ["2021-03-01", "2021-07-01", "2021-09-01", "2021-10-01", "2021-11-01", "2021-11-01"]
 FALLING_MONTHS = ["2018-12-01", "2018-12-01", "2019-01-01", "2019-02-01", "2019-06-01", "2019-10-01"]
-OUTPUTS = ("scores.csv", "components.csv", "fairness.csv", "validation.csv", "calibration.csv")
+OUTPUTS = ("scores.csv", "components.csv", "fairness.csv", "fairness_sweep.csv", "validation.csv", "calibration.csv")
 
 
 def plant(con, person: str, months: list[str], first_id: int) -> None:
@@ -131,6 +131,27 @@ def test_outputs_are_labelled_and_complete(run):
     assert "## Fairness" in card and "## Limitations" in card and "cannot" not in card.split("## Intended use")[0]
     d = json.loads((out / "definition.json").read_text(encoding="utf-8"))
     assert d["content_hash"].startswith(scores["index_version"][0])
+    # the gravity figures' sources are in the card: category, raw starting point, where read, for every group
+    assert "category used" in card and "starting point" in card and "Sources of the gravity figures" in card
+    for g in d["gravity"]:
+        assert f"**{g['offence_group']}** ({g.get('status', 'sourced')})" in card
+    assert "cambridge-ebp.co.uk" in card and "legislation.gov.uk/ukpga/2020/17/schedule/21" in card
+
+
+def test_fairness_sweep_at_candidate_thresholds(run):
+    _, out = run
+    sweep = pd.read_csv(out / "fairness_sweep.csv")
+    fairness = pd.read_csv(out / "fairness.csv")
+    labels = list(dict.fromkeys(sweep["threshold_label"]))
+    assert labels[0] == "definition" and {"top 1%", "top 5%", "top 10%"} <= set(labels)
+    own = sweep[sweep["threshold_label"] == "definition"].reset_index(drop=True)
+    assert (own["threshold"] == 365.0).all()
+    pd.testing.assert_series_equal(own["selection_rate"], fairness["selection_rate"])  # same as fairness.csv
+    shares = sweep.groupby("threshold_label", sort=False)["overall_selection_rate"].first()
+    assert shares["top 1%"] <= shares["top 5%"] <= shares["top 10%"] and shares["top 10%"] >= 0.10
+    assert sweep["synthetic"].all() and (sweep["index_version"] == fairness["index_version"][0]).all()
+    card = (out / "model_card.md").read_text(encoding="utf-8")
+    assert "### At candidate thresholds" in card and "| top 10% |" in card
 
 
 def test_bad_definition_is_one_line_naming_the_field(run, tmp_path):

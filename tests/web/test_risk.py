@@ -6,6 +6,7 @@ person's score is in the append-only access log; every risk URL for every role (
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from datetime import date
@@ -189,6 +190,46 @@ def test_import_refuses_scores_of_another_version(r):
 
     with pytest.raises(imports.ImportRefused, match=r"index_version: .* is not version"):
         imports.import_run(cli_output(r["in_use"]), r["bare"], source="upload")
+
+
+SWEEP_CSV = (
+    "threshold_label,threshold,overall_selected,overall_selection_rate,attribute,group,n,selected,selection_rate,"
+    "fpr,fnr,disparity_ratio,four_fifths_flag\n"
+    "definition,300.0,2,0.667,ethnicity,Black,1,0,0.0,0.0,1.0,0.0,True\n"
+    "definition,300.0,2,0.667,ethnicity,White,2,2,1.0,1.0,,1.0,False\n"
+    "top 5%,450.0,1,0.333,ethnicity,Black,1,0,0.0,0.0,1.0,0.0,True\n"
+    "top 5%,450.0,1,0.333,ethnicity,White,2,1,0.5,0.5,,1.0,False\n"
+)
+
+
+@pytest.mark.django_db
+def test_the_fairness_sweep_is_imported_and_shown_before_adoption_in_english_and_welsh(r):
+    from dataclasses import replace
+
+    from svduty.web.risk import imports
+
+    version = r["ready"]
+    output = replace(cli_output(version), fairness_sweep=SWEEP_CSV)
+    run = imports.import_run(output, version, user=user("analyst"), source="upload", run_label="swept")
+    assert [row["threshold_label"] for row in run.fairness_sweep] == ["definition"] * 2 + ["top 5%"] * 2
+    assert "fairness_sweep.csv" in run.files_sha256
+    client = client_for("officer")
+    page = html.unescape(client.get(reverse("risk:adopt", args=[run.pk])).content.decode())
+    assert "Fairness at candidate thresholds" in page
+    assert "This version's threshold: score at least 300.000 (2 selected, share 0.667)" in page
+    assert "top 5%: score at least 450.000 (1 selected, share 0.333)" in page
+    assert page.count("four-fifths breach") >= 2  # one tag a threshold block with a flagged group
+    assert "Fairness at candidate thresholds" in client.get(reverse("risk:run", args=[run.pk])).content.decode()
+    client.get("/language/cy/")
+    welsh = html.unescape(client.get(reverse("risk:adopt", args=[run.pk])).content.decode())
+    assert "Tegwch ar drothwyon posibl" in welsh and "sgôr o 450.000 o leiaf" in welsh
+    # a run without the sweep says so; a sweep without its threshold column is refused, naming the file
+    bare = imports.import_run(cli_output(version), version, user=user("analyst"), source="upload")
+    page = client_for("officer").get(reverse("risk:adopt", args=[bare.pk])).content.decode()
+    assert "No fairness sweep was imported" in page
+    bad = replace(cli_output(version), fairness_sweep=SWEEP_CSV.replace("threshold,", "cut,", 1))
+    with pytest.raises(imports.ImportRefused, match=r"fairness_sweep\.csv: missing column threshold"):
+        imports.import_run(bad, version, user=user("analyst"), source="upload")
 
 
 @pytest.mark.django_db

@@ -40,7 +40,8 @@ def score_command(
         12, "--horizon", metavar="N", min=1, help="Validation: months of outcomes after the validation as-of."
     ),
 ) -> None:
-    """Write scores.csv, components.csv, fairness.csv, validation.csv/.json, calibration.csv and model_card.md."""
+    """Write scores.csv, components.csv, fairness.csv, fairness_sweep.csv, validation.csv/.json, calibration.csv and
+    model_card.md."""
     from svduty.analysis.risk import IndexDefinition, assess, default_definition
     from svduty.data.person_records import involvement_records, person_attributes
     from svduty.data.workspace import Workspace
@@ -53,7 +54,9 @@ def score_command(
             records = involvement_records(ws.con)
             attributes = person_attributes(ws.con)
         a = assess(records, attributes, d, as_of=as_of_month, horizon_months=horizon)
-        card = model_card(d, a.scored, a.validation, a.fairness, validation_note=a.validation_note)
+        card = model_card(
+            d, a.scored, a.validation, a.fairness, validation_note=a.validation_note, fairness_sweep=a.fairness_sweep
+        )
         _write(out, a, card)
     s = a.scored.scores
     synthetic = bool(s["synthetic"].any()) if len(s) else False
@@ -77,6 +80,16 @@ def score_command(
         if len(flagged):
             groups = ", ".join(f"{r.attribute}={r.group}" for r in flagged.itertuples())
             console.print(f"[yellow]four-fifths rule flagged:[/] {groups}", highlight=False)
+        if a.fairness_sweep is not None and len(a.fairness_sweep):
+            console.print("fairness at candidate thresholds (fairness_sweep.csv):")
+            for (label, t), part in a.fairness_sweep.groupby(["threshold_label", "threshold"], sort=False):
+                bad = part[part["four_fifths_flag"]]
+                flags = ", ".join(f"{r.attribute}={r.group}" for r in bad.itertuples()) or "none"
+                console.print(
+                    f"  {label:>10} (score ≥ {t:g}): {int(part['overall_selected'].iloc[0]):,} selected "
+                    f"({part['overall_selection_rate'].iloc[0]:.1%}); four-fifths flags: {flags}",
+                    highlight=False,
+                )
     problems = d.approval_problems()
     if problems:
         err_console.print(
@@ -88,7 +101,7 @@ def score_command(
 def _write(out: Path, a, card: str) -> None:
     import pandas as pd
 
-    from svduty.analysis.risk.fairness import FAIRNESS_COLUMNS
+    from svduty.analysis.risk.fairness import FAIRNESS_COLUMNS, SWEEP_COLUMNS
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -100,6 +113,10 @@ def _write(out: Path, a, card: str) -> None:
     comp.assign(index_version=a.definition.version, synthetic=synthetic).to_csv(out / "components.csv", index=False)
     fairness = a.fairness if a.fairness is not None else pd.DataFrame(columns=list(FAIRNESS_COLUMNS))
     fairness.assign(index_version=a.definition.version, synthetic=synthetic).to_csv(out / "fairness.csv", index=False)
+    sweep = a.fairness_sweep if a.fairness_sweep is not None else pd.DataFrame(columns=list(SWEEP_COLUMNS))
+    sweep.assign(index_version=a.definition.version, synthetic=synthetic).to_csv(
+        out / "fairness_sweep.csv", index=False
+    )
     v = a.validation
     summary = v.to_dict() if v is not None else {"not_run": a.validation_note}
     summary |= {"index_version": a.definition.version, "synthetic": synthetic}

@@ -45,6 +45,7 @@ def model_card(
     *,
     validation_note: str = "",
     made_on: date | None = None,
+    fairness_sweep: pd.DataFrame | None = None,
 ) -> str:
     synthetic = bool(scored.scores["synthetic"].any()) if len(scored.scores) else False
     problems = definition.approval_problems()
@@ -87,14 +88,26 @@ def model_card(
         " (no current source marks them)",
         f"- Gravity source: {definition.gravity_source} (guidelines read {definition.guidelines_date})",
         "",
-        "| offence group | code | days | from offence | guideline (in force from) | status |",
-        "|---|---|---|---|---|---|",
+        "| offence group | code | days | from offence | category used | starting point | guideline (in force from) |"
+        " status |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for g in definition.gravity:
         out.append(
             f"| {g.offence_group} | {g.offence_code or ''} | {f'{g.days:g}' if g.days is not None else '—'} | "
-            f"{g.offence} | {g.guideline or '—'} ({g.guideline_date or '—'}) | {g.status} |"
+            f"{g.offence} | {g.category or '—'} | {g.starting_point or '—'} | "
+            f"{g.guideline or '—'} ({g.guideline_date or '—'}) | {g.status} |"
         )
+    out += [
+        "",
+        "Sources of the gravity figures (status `secondary`: read second-hand, to be checked at the source):",
+        "",
+    ]
+    for g in definition.gravity:
+        where = f"{g.source}" if g.source else "none found"
+        via = f" Read via: {g.read_via}." if g.read_via else ""
+        note = f" {g.note}" if g.note else ""
+        out.append(f"- **{g.offence_group}** ({g.status}): {where}.{via}{note}")
     s = scored.scores
     out += [
         "",
@@ -157,6 +170,25 @@ def model_card(
             f"Flagged: {', '.join(f'{r.attribute} = {r.group}' for r in flagged.itertuples()) or 'none'}.",
             "",
         ]
+    if fairness_sweep is not None and not fairness_sweep.empty:
+        out += [
+            "### At candidate thresholds",
+            "",
+            "The same table at the definition's threshold and at the scores that select the top 1, 2, 5 and 10% of"
+            " the validation cohort (`fairness_sweep.csv` has every column), so the panel can see what each choice"
+            " would do before adopting one.",
+            "",
+            "| threshold | score ≥ | selected | share | four-fifths flags |",
+            "|---|---|---|---|---|",
+        ]
+        for (label, t), part in fairness_sweep.groupby(["threshold_label", "threshold"], sort=False):
+            bad = part[part["four_fifths_flag"]]
+            flags = ", ".join(f"{r.attribute} = {r.group}" for r in bad.itertuples()) or "none"
+            out.append(
+                f"| {label} | {t:g} | {int(part['overall_selected'].iloc[0]):,} | "
+                f"{_f(part['overall_selection_rate'].iloc[0])} | {flags} |"
+            )
+        out.append("")
     out += [
         "## Limitations",
         "",

@@ -13,7 +13,7 @@ from svduty.analysis.risk.definition import (
     IndexDefinition,
     default_definition,
 )
-from svduty.analysis.risk.fairness import fairness_table, person_groups
+from svduty.analysis.risk.fairness import candidate_thresholds, fairness_sweep, fairness_table, person_groups
 from svduty.analysis.risk.scoring import Scored, score
 from svduty.analysis.risk.validation import Validation, delong_auc, validate
 
@@ -26,8 +26,10 @@ __all__ = [
     "Scored",
     "Validation",
     "assess",
+    "candidate_thresholds",
     "default_definition",
     "delong_auc",
+    "fairness_sweep",
     "fairness_table",
     "person_groups",
     "score",

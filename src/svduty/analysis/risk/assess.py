@@ -14,7 +14,7 @@ import pandas as pd
 
 from svduty.analysis import AnalysisError
 from svduty.analysis.risk.definition import IndexDefinition
-from svduty.analysis.risk.fairness import fairness_table, person_groups
+from svduty.analysis.risk.fairness import candidate_thresholds, fairness_sweep, fairness_table, person_groups
 from svduty.analysis.risk.scoring import Scored, latest_month, month_start, score
 from svduty.analysis.risk.validation import Validation, validate
 
@@ -26,6 +26,7 @@ class Assessment:
     validation: Validation | None
     fairness: pd.DataFrame | None
     validation_note: str = ""
+    fairness_sweep: pd.DataFrame | None = None  # the fairness table at each candidate threshold (top 1/2/5/10%, own)
 
 
 def assess(
@@ -50,4 +51,6 @@ def assess(
     if validation.n == 0:
         return Assessment(definition, scored, None, None, "Validation not run: nobody to score at that date")
     groups = person_groups(involvements, attributes, v_as_of)
-    return Assessment(definition, scored, validation, fairness_table(validation.cohort, groups))
+    cohort = validation.cohort
+    sweep = fairness_sweep(cohort, groups, candidate_thresholds(cohort["score"], definition.threshold))
+    return Assessment(definition, scored, validation, fairness_table(cohort, groups), fairness_sweep=sweep)

@@ -8,7 +8,9 @@ partnership copies and edits; ``default_definition()`` loads it.
 Gravity follows the Cambridge Crime Harm Index (Sherman, Neyroud & Neyroud 2016): harm = days of custody at the
 Sentencing Council guideline starting point for a first offender. Each weight names the guideline, its date and
 where it was read. A weight that could not be sourced is kept visible with ``status = "unsourced"`` and blocks
-approval (``approval_problems()``): a panel must not adopt an index built on an invented figure.
+approval (``approval_problems()``): a panel must not adopt an index built on an invented figure. A figure read only
+second-hand (``status = "secondary"``: a published table's figure as another party tabulated it, named in
+``read_via``) is counted in scores but also blocks approval until someone reads it at the primary source.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from svduty.analysis import AnalysisError
 
 FORMAT = 1
 FREQUENCY_MODES = ("sum", "top_n", "diminishing")
-GRAVITY_STATUSES = ("sourced", "unsourced")
+GRAVITY_STATUSES = ("sourced", "secondary", "unsourced")
 DEFAULT_PATH = Path(__file__).with_name("default_index.toml")
 
 
@@ -59,10 +61,24 @@ class GravityWeight:
     offence_code: str | None = None
     note: str = ""
     superseded: bool = False  # the cited guideline has been replaced: the figure must be re-read before approval
+    category: str = ""  # the guideline/CCHI category the figure is taken from (e.g. "culpability C, harm 3")
+    starting_point: str = ""  # the raw figure as published ("1 year's custody", "365 days")
+    read_via: str = ""  # for status "secondary": where the figure was actually read (not the primary source)
+
+    @property
+    def has_figure(self) -> bool:
+        """A figure with a named source (primary or second-hand): counted in scores."""
+        return (
+            self.status in ("sourced", "secondary")
+            and self.days is not None
+            and bool(self.source)
+            and bool(self.guideline_date)
+        )
 
     @property
     def sourced(self) -> bool:
-        return self.status == "sourced" and self.days is not None and bool(self.source) and bool(self.guideline_date)
+        """Read at the primary source: the only kind of figure an approved version may rest on."""
+        return self.status == "sourced" and self.has_figure
 
     def key(self) -> tuple[str, str | None]:
         return (self.offence_group, self.offence_code)
@@ -148,26 +164,43 @@ class IndexDefinition:
             return by_key[(offence_group, offence_code)]
         return by_key.get((offence_group, None))
 
-    def approval_problems(self) -> list[str]:
+    def approval_problems(self, *, allow_second_hand: bool = False) -> list[str]:
         """Why this version must not be approved for use (empty list = nothing in the definition stops it).
 
         The web app's ALGO-CARE checklist adds the human checks; these are the ones the data can settle.
+        ``allow_second_hand`` drops the second-hand-figure problems (``second_hand_figures()`` still lists them):
+        the web app passes it only for its labelled DEMO version on synthetic data.
         """
+
+        def name(g: GravityWeight) -> str:
+            return f"{g.offence_group}{f' (code {g.offence_code})' if g.offence_code else ''}"
+
         problems = [
-            f"gravity weight for {g.offence_group}{f' (code {g.offence_code})' if g.offence_code else ''} is "
-            f"unsourced: no guideline starting point is cited"
+            f"gravity weight for {name(g)} is unsourced: no guideline starting point is cited"
             for g in self.gravity
-            if not g.sourced
+            if not g.has_figure
         ]
+        if not allow_second_hand:
+            problems += self.second_hand_figures()
         problems += [
             f"gravity weight for {g.offence_group} cites a superseded guideline ({g.guideline}): "
             "re-read the current one"
             for g in self.gravity
-            if g.sourced and g.superseded
+            if g.has_figure and g.superseded
         ]
         if not self.owner.strip():
             problems.append("no owner is named")
         return problems
+
+    def second_hand_figures(self) -> list[str]:
+        """The counted figures read only second-hand (status ``secondary``), each to be checked at its source."""
+        return [
+            f"gravity weight for {g.offence_group}{f' (code {g.offence_code})' if g.offence_code else ''} "
+            f"({g.days:g} days) was read second-hand, not at its primary source: check it there ({g.guideline}, "
+            f"in force {g.guideline_date}) before approval"
+            for g in self.gravity
+            if g.has_figure and not g.sourced
+        ]
 
     # -- reading ------------------------------------------------------------------------------------------------
     @classmethod
@@ -346,8 +379,11 @@ def _gravity(r: _Reader, offence_groups: tuple[str, ...]) -> tuple[GravityWeight
         days = g.get("days", None)
         if days is not None:
             days = g.number("days", low=0)
-        elif status == "sourced":
+        elif status != "unsourced":
             raise g.fail("days", "missing (a weight without a figure must say status = 'unsourced')")
+        if status == "secondary" and not str(g.get("read_via", "")).strip():
+            raise g.fail("read_via", "missing (a second-hand figure must say where it was read)")
+        has_figure = status != "unsourced"
         code = g.get("offence_code", None)
         if code is not None and (not isinstance(code, str) or not code.strip()):
             raise g.fail("offence_code", "must be text")
@@ -355,13 +391,16 @@ def _gravity(r: _Reader, offence_groups: tuple[str, ...]) -> tuple[GravityWeight
             offence_group=g.text("offence_group"),
             days=days,
             offence=g.text("offence"),
-            guideline=g.text("guideline", "", empty_ok=status == "unsourced"),
-            guideline_date=g.iso_date("guideline_date") if status == "sourced" or g.get("guideline_date", "") else "",
-            source=g.text("source", "", empty_ok=status == "unsourced"),
+            guideline=g.text("guideline", "", empty_ok=not has_figure),
+            guideline_date=g.iso_date("guideline_date") if has_figure or g.get("guideline_date", "") else "",
+            source=g.text("source", "", empty_ok=not has_figure),
             status=status,
             offence_code=code,
             note=g.text("note", "", empty_ok=True),
             superseded=g.boolean("superseded", False),
+            category=g.text("category", "", empty_ok=True),
+            starting_point=g.text("starting_point", "", empty_ok=True),
+            read_via=g.text("read_via", "", empty_ok=True),
         )
         if weight.key() in seen:
             raise g.fail("offence_group", f"a second weight for {weight.offence_group} {code or ''}".rstrip())

@@ -116,3 +116,43 @@ def fairness_table(cohort: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
             r["p_value_vs_reference"] = 1.0 if r is best else float(stats.fisher_exact(table)[1])
         rows.extend(part)
     return pd.DataFrame(rows, columns=list(FAIRNESS_COLUMNS))
+
+
+# -- the same table at several candidate thresholds (shown before one is adopted) ---------------------------------
+TOP_SHARES = (0.01, 0.02, 0.05, 0.10)
+SWEEP_COLUMNS = ("threshold_label", "threshold", "overall_selected", "overall_selection_rate", *FAIRNESS_COLUMNS)
+
+
+def candidate_thresholds(scores, own: float, shares=TOP_SHARES) -> list[tuple[str, float]]:
+    """The definition's own threshold and, for each share, the score that puts the top share of people at or above it.
+
+    ``top 5%`` is the score of the ⌈0.05·n⌉-th highest person (ties at that score are selected too, so the share
+    selected can be a little over 5%). People with a zero score are never selected by a top-share cut: a cut of 0
+    would select everyone, so such a candidate is dropped. Labels are stable text for CSV and the web page.
+    """
+    values = np.sort(np.asarray(scores, dtype=float))[::-1]
+    out: list[tuple[str, float]] = [("definition", float(own))]
+    for share in shares:
+        if len(values) == 0:
+            break
+        k = max(1, int(np.ceil(share * len(values))))
+        cut = float(values[k - 1])
+        if cut > 0:
+            out.append((f"top {share * 100:g}%", cut))
+    return out
+
+
+def fairness_sweep(cohort: pd.DataFrame, groups: pd.DataFrame, thresholds: list[tuple[str, float]]) -> pd.DataFrame:
+    """``fairness_table`` at each candidate threshold (selected = score ≥ threshold), stacked, one block a threshold."""
+    parts = []
+    for label, t in thresholds:
+        c = cohort.assign(selected=cohort["score"].to_numpy(float) >= t)
+        table = fairness_table(c, groups)
+        table.insert(0, "overall_selection_rate", _rate(int(c["selected"].sum()), len(c)))
+        table.insert(0, "overall_selected", int(c["selected"].sum()))
+        table.insert(0, "threshold", float(t))
+        table.insert(0, "threshold_label", label)
+        parts.append(table)
+    if not parts:
+        return pd.DataFrame(columns=list(SWEEP_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(SWEEP_COLUMNS)]

@@ -112,7 +112,7 @@ def load() -> IndexVersion | None:
         analyst,
         demo_definition(),
         owner=owner,
-        change_note="DEMO: the bundled default, counting only the offence groups whose gravity weight is sourced",
+        change_note="DEMO: the bundled default, counting only possession of weapons and homicide",
         is_demo=True,
     )
     for heading, (answer, evidence) in ALGO_CARE.items():

@@ -135,6 +135,7 @@ class RunUploadForm(forms.Form):
     components = forms.FileField(label=_("components.csv"))
     fairness = forms.FileField(label=_("fairness.csv"))
     model_card = forms.FileField(label=_("model_card.md"), required=False)
+    fairness_sweep = forms.FileField(label=_("fairness_sweep.csv"), required=False)
 
     def text(self, name) -> str:
         upload = self.cleaned_data.get(name)

@@ -34,6 +34,7 @@ COMPONENTS = (
     "contribution",
 )
 FAIRNESS = ("attribute", "group", "n", "selection_rate")
+SWEEP = ("threshold_label", "threshold", "attribute", "group", "n", "selection_rate")
 SUM_TOLERANCE = 1e-6
 IDENTIFIER_COLUMNS = {"name", "given_name", "family_name", "source_ref", "source_id", "date_of_birth", "dob", "pnc"}
 
@@ -51,11 +52,14 @@ class Output:
     fairness: str
     model_card: str = ""
     validation: dict = field(default_factory=dict)
+    fairness_sweep: str = ""  # fairness_sweep.csv: the fairness table at candidate thresholds (optional)
 
     def sha256(self) -> dict[str, str]:
         parts = {"scores.csv": self.scores, "components.csv": self.components, "fairness.csv": self.fairness}
         if self.model_card:
             parts["model_card.md"] = self.model_card
+        if self.fairness_sweep:
+            parts["fairness_sweep.csv"] = self.fairness_sweep
         return {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in parts.items()}
 
 
@@ -89,6 +93,7 @@ def read_directory(path: Path) -> Output:
         fairness=text("fairness.csv"),
         model_card=text("model_card.md", required=False),
         validation=validation,
+        fairness_sweep=text("fairness_sweep.csv", required=False),
     )
 
 
@@ -147,6 +152,18 @@ def _fairness(text: str) -> list[dict]:
         for column in ("n", "selection_rate"):
             _number("fairness.csv", line, row, column)
         rows.append(clean)
+    return rows
+
+
+def fairness_sweep(text: str) -> list[dict]:
+    """fairness_sweep.csv's rows (empty text: none); refuses a missing column or a threshold that is not a number."""
+    if not text.strip():
+        return []
+    rows = []
+    for line, row in _rows("fairness_sweep.csv", text, SWEEP):
+        for column in ("threshold", "n", "selection_rate"):
+            _number("fairness_sweep.csv", line, row, column)
+        rows.append({k: (v if v is not None else "") for k, v in row.items() if k})
     return rows
 
 
@@ -219,6 +236,7 @@ def parse(output: Output, version) -> tuple[list[dict], float | None, list[dict]
 
 def import_run(output: Output, version, *, user=None, source: str, run_label: str = "") -> ScoringRun:
     people, threshold, fairness = parse(output, version)
+    sweep = fairness_sweep(output.fairness_sweep)
     with transaction.atomic():
         run = ScoringRun.objects.create(
             version=version,
@@ -230,6 +248,7 @@ def import_run(output: Output, version, *, user=None, source: str, run_label: st
             people=len(people),
             above=sum(1 for p in people if threshold is not None and p["score"] >= threshold),
             fairness=fairness,
+            fairness_sweep=sweep,
             validation=output.validation,
             model_card=output.model_card,
             files_sha256=output.sha256(),

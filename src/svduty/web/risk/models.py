@@ -175,6 +175,8 @@ class ScoringRun(models.Model):
     people = models.PositiveIntegerField(default=0)
     above = models.PositiveIntegerField(default=0)
     fairness = models.JSONField(default=list)
+    # the fairness table at candidate thresholds (top 1/2/5/10% and the version's own), shown before adoption
+    fairness_sweep = models.JSONField(default=list, blank=True)
     validation = models.JSONField(default=dict, blank=True)
     model_card = models.TextField(blank=True)
     files_sha256 = models.JSONField(default=dict)

@@ -68,7 +68,13 @@ def label(version) -> str:
 
 
 def definition_problems(version) -> list[str]:
-    return parse(version.definition).approval_problems()
+    """What in the definition stops approval. Second-hand gravity figures stop it too, except for the labelled DEMO
+    version (synthetic data only), where they are shown as warnings (``second_hand_figures``) instead."""
+    return parse(version.definition).approval_problems(allow_second_hand=bool(version.is_demo))
+
+
+def second_hand_figures(version) -> list[str]:
+    return parse(version.definition).second_hand_figures()
 
 
 def checklist_complete(version) -> bool:

@@ -74,6 +74,7 @@ def version_detail(request, number):
             "readiness": ops.readiness(version),
             "ready": ops.is_ready(version),
             "problems": ops.definition_problems(version),
+            "second_hand": ops.second_hand_figures(version) if version.is_demo else [],
             "runs": version.runs.all(),
             "adoptions": version.adoptions.select_related("run", "adopted_by"),
             "label": ops.label(version),

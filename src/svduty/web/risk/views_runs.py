@@ -30,6 +30,7 @@ def run_upload(request, number):
                 components=form.text("components"),
                 fairness=form.text("fairness"),
                 model_card=form.text("model_card"),
+                fairness_sweep=form.text("fairness_sweep"),
             )
             run = imports.import_run(
                 output, version, user=request.user, source=RunSource.UPLOAD, run_label=form.cleaned_data["label"]
@@ -110,6 +111,44 @@ def _fairness_table(run):
     return {"columns": main, "rows": cells(main), "other_columns": rest, "other_rows": cells(rest) if rest else []}
 
 
+SWEEP_COLUMNS = ("n", "selected", "selection_rate", "fpr", "fnr", "disparity_ratio")
+
+
+def _flag(value) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def _sweep(run) -> list[dict]:
+    """The fairness table at each candidate threshold (fairness_sweep.csv), one block a threshold, in file order:
+    label, threshold, how many the cut selects overall, and each group's rates with its four-fifths flag."""
+    blocks: dict[tuple[str, str], dict] = {}
+    for row in run.fairness_sweep or []:
+        key = (row.get("threshold_label", ""), row.get("threshold", ""))
+        block = blocks.setdefault(
+            key,
+            {
+                "label": key[0],
+                "is_own": key[0] == "definition",
+                "threshold": _shown(key[1]),
+                "selected": row.get("overall_selected", ""),
+                "share": _shown(row.get("overall_selection_rate", "")),
+                "rows": [],
+                "flags": 0,
+            },
+        )
+        flagged = _flag(row.get("four_fifths_flag", ""))
+        block["flags"] += flagged
+        block["rows"].append(
+            {
+                "attribute": row.get("attribute", ""),
+                "group": row.get("group", ""),
+                "cells": [_shown(row.get(c, "")) for c in SWEEP_COLUMNS],
+                "flagged": flagged,
+            }
+        )
+    return list(blocks.values())
+
+
 def _validation(run) -> dict | None:
     """The CLI's validation.json summary (AUC with interval, precision and recall at the threshold, calibration)."""
     summary = (run.validation or {}).get("validation.json")
@@ -136,6 +175,8 @@ def run_detail(request, pk):
             "version": run.version,
             "bands": ops.bands(run, run.threshold) if run.threshold is not None else [],
             **_fairness_table(run),
+            "sweep": _sweep(run),
+            "sweep_columns": SWEEP_COLUMNS,
             "validation": _validation(run),
             "breaches": ops.breaches(run.fairness),
             "adoptions": run.adoptions.select_related("adopted_by"),
@@ -173,5 +214,13 @@ def adopt(request, pk):
     return render(
         request,
         "risk/adopt.html",
-        {"run": run, "version": version, "form": form, "breaches": breaches, **_fairness_table(run)},
+        {
+            "run": run,
+            "version": version,
+            "form": form,
+            "breaches": breaches,
+            **_fairness_table(run),
+            "sweep": _sweep(run),
+            "sweep_columns": SWEEP_COLUMNS,
+        },
     )
