@@ -99,6 +99,14 @@ class Figure:
     synthetic: bool = False
     open: bool = False
 
+    def __post_init__(self) -> None:
+        # A Vega chart prints as the PNG of its own SVG (rendered beside it on the chart thread); the screen keeps
+        # the SVG. The alt text is the figure's title unless a section wrote a fuller one.
+        png = getattr(self.svg, "png", None)
+        if png is not None and not self.img:
+            self.img = png
+            self.alt = self.alt or f"Chart: {self.title}. The data table and the text summary give its figures."
+
 
 @dataclass
 class RenderResult:
@@ -110,11 +118,26 @@ class RenderResult:
 
 
 def png_data_uri(fig: Any, dpi: int = 150) -> str:
+    """The figure drawn once, as an opaque RGB PNG ``data:`` URI: the one image both the HTML and the PDF show.
+
+    One format per map (no SVG beside it): matplotlib lays the figure out and rasterises it once. RGB, not RGBA,
+    because WeasyPrint splits an alpha channel into a second re-encoded image; fast zlib level, as WeasyPrint
+    re-compresses the pixels into the PDF anyway.
+    """
     import base64
     import io
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    canvas.draw()
+    rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    rgb = Image.new("RGB", rgba.size, "white")
+    rgb.paste(rgba, mask=rgba.getchannel("A"))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    rgb.save(buf, format="PNG", compress_level=3)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

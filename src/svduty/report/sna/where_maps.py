@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from svduty.report import maps
 from svduty.report.sna.common import (
     POLICE_SOURCE,
     Column,
@@ -35,8 +34,8 @@ def _figure(key: str, fig: Any, title: str, alt: str, summary: str, table, perio
     return Figure(
         id=f"fig-where-{key.replace('_', '-')}",
         title=title,
-        svg=maps.to_svg(fig, title),
-        # WeasyPrint does not draw matplotlib's embedded raster inside SVG: print gets a PNG of the same map.
+        # One PNG for screen and print (WeasyPrint does not draw matplotlib's embedded raster inside SVG, and an
+        # SVG beside it doubled the drawing time); the place labels are in the text summary and the data table.
         img=png_data_uri(fig),
         alt=alt,
         summary=summary,
