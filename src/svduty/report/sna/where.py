@@ -279,8 +279,7 @@ def _where_context(a: Any, figures: dict[str, Figure], period_label: str) -> dic
                     Column("grid_cells", "Grid cells", fmt_int, True),
                     Column("lsoas", "LSOAs", fmt_int, True),
                 ],
-                "Places by hot spot persistence class (classes after Esri Emerging Hot Spot Analysis with a "
-                "Mann–Kendall trend)",
+                "Places by hot spot persistence class (after Esri Emerging Hot Spot Analysis)",
                 "tables/persistence_classes.csv",
             )
     else:
