@@ -18,7 +18,7 @@ from svduty.report.sna.common import (
     fmt_int,
     fmt_num,
     make_table,
-    png_data_uri,
+    png_data_uri_async,
 )
 
 PLACE_COLUMNS = [
@@ -36,7 +36,7 @@ def _figure(key: str, fig: Any, title: str, alt: str, summary: str, table, perio
         title=title,
         # One PNG for screen and print (WeasyPrint does not draw matplotlib's embedded raster inside SVG, and an
         # SVG beside it doubled the drawing time); the place labels are in the text summary and the data table.
-        img=png_data_uri(fig),
+        img=png_data_uri_async(fig),
         alt=alt,
         summary=summary,
         table=table,
