@@ -6,6 +6,7 @@ Figures come from ``svduty.report.place_maps.where_figures`` on ``Assessment.whe
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,8 @@ def where_maps(a: Any, period_label: str, density_summary: str) -> tuple[dict[st
             "No LSOA boundary file covers this area: LSOAs are drawn as points and grid maps outline the recorded "
             "crimes (give one with svduty sna --boundaries FILE)."
         )
+    if bounds and Path(str(bounds)).suffix.lower() in {".gpkg", ".geojson", ".json"}:
+        bounds = Path(str(bounds)).name  # the user's file by its name, not a path on the analyst's disk
     source = POLICE_SOURCE + (f"; LSOA boundaries: {bounds}" if bounds else "") + "; drawn offline (no base map)"
     out: dict[str, Figure] = {}
     try:
