@@ -157,15 +157,17 @@ def main() -> int:
     if not CITY.exists():
         print(f"real data not found at {CITY}", file=sys.stderr)
         return 2
+    load_start = os.getloadavg()[0]
     cold, rows1, files1 = run(five_years=False)  # first in the process: imports, numba, fonts, vl-convert start
     one, _, _ = run(five_years=False)
     five, rows5, files5 = run(five_years=True)
     national = run_national() if NATIONAL.exists() else {}
     width = max(len(k) for k in one) + 2
-    load = os.getloadavg()[0]
+    load_end = os.getloadavg()[0]
     print("SNA benchmark — City of London Police, real police.uk files (5 years: real months repeated, dates shifted)")
     print(
-        f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start (other work on the machine slows wall time)"
+        f"machine: {os.cpu_count()} CPUs, 1-minute load average {load_start:.1f} at start, {load_end:.1f} at the end "
+        "(other work on the machine slows wall time)"
     )
     print(f"{'stage':<{width}}{'12 mo, cold':>13}{'12 months':>12}{'5 years':>12}{'national':>12}")
     small, big = f"{files1} / {rows1:,}", f"{files5} / {rows5:,}"

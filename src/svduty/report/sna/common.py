@@ -94,10 +94,18 @@ class Figure:
     source: str
     period: str
     svg: Any = ""  # str, or charts.PendingSvg while it renders
-    img: str = ""
+    img: Any = ""  # a data: URI, or a pending one (PendingPng, charts.PendingPng) while it renders
     alt: str = ""
     synthetic: bool = False
     open: bool = False
+
+    def __post_init__(self) -> None:
+        # A Vega chart prints as the PNG of its own SVG (rendered beside it on the chart thread); the screen keeps
+        # the SVG. The alt text is the figure's title unless a section wrote a fuller one.
+        png = getattr(self.svg, "png", None)
+        if png is not None and not self.img:
+            self.img = png
+            self.alt = self.alt or f"Chart: {self.title}. The data table and the text summary give its figures."
 
 
 @dataclass
@@ -110,12 +118,89 @@ class RenderResult:
 
 
 def png_data_uri(fig: Any, dpi: int = 150) -> str:
+    """The figure drawn once, as an opaque RGB PNG ``data:`` URI: the one image both the HTML and the PDF show.
+
+    One format per map (no SVG beside it): matplotlib lays the figure out and rasterises it once. RGB, not RGBA,
+    because WeasyPrint splits an alpha channel into a second re-encoded image; fast zlib level, as WeasyPrint
+    re-compresses the pixels into the PDF anyway.
+    """
     import base64
     import io
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    canvas.draw()
+    rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    rgb = Image.new("RGB", rgba.size, "white")
+    rgb.paste(rgba, mask=rgba.getchannel("A"))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    rgb.save(buf, format="PNG", compress_level=3)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+class PendingPng:
+    """A map being rasterised in a forked child process while the report goes on; ``str()`` waits for its URI.
+
+    matplotlib draws under the GIL, so threads would not overlap the maps with the rest of the report; a fork
+    shares the finished figure without pickling it. The child only rasterises and writes a file, then leaves with
+    ``os._exit`` (no atexit handlers, no DuckDB or chart-thread state touched). Where ``os.fork`` is missing or the
+    child fails, the figure is drawn here instead (same bytes).
+    """
+
+    def __init__(self, fig: Any, dpi: int) -> None:
+        import os
+        import tempfile
+
+        self._fig, self._dpi, self._uri = fig, dpi, None
+        fd, self._path = tempfile.mkstemp(prefix="svduty-map-", suffix=".txt")
+        os.close(fd)
+        self._pid = 0
+        if hasattr(os, "fork"):
+            pid = os.fork()
+            if pid == 0:  # the child
+                code = 1
+                try:
+                    Path(self._path).write_text(png_data_uri(fig, dpi), encoding="ascii")
+                    code = 0
+                finally:
+                    os._exit(code)
+            self._pid = pid
+
+    def __str__(self) -> str:
+        import os
+
+        if self._uri is None:
+            ok = False
+            if self._pid:
+                _, status = os.waitpid(self._pid, 0)
+                ok = os.waitstatus_to_exitcode(status) == 0
+            self._uri = Path(self._path).read_text(encoding="ascii") if ok else png_data_uri(self._fig, self._dpi)
+            Path(self._path).unlink(missing_ok=True)
+            self._fig = None
+        return self._uri
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __del__(self) -> None:  # never shown: reap the child and remove its file
+        import contextlib
+        import os
+
+        if self._uri is None:
+            with contextlib.suppress(OSError):
+                if self._pid:
+                    os.waitpid(self._pid, 0)
+                Path(self._path).unlink(missing_ok=True)
+
+
+def png_data_uri_async(fig: Any, dpi: int = 150) -> PendingPng:
+    return PendingPng(fig, dpi)
 
 
 def fmt_p(value: Any) -> str:

@@ -16,14 +16,29 @@ def build(r: ReportInput) -> Section:
             else f" Across the covered LSOAs its rank correlation with serious violence is {f['spearman']:.2f} "
             f"(Spearman, p {fmt_p(f['spearman_p']) if f['spearman_p'] >= 0.001 else '< 0.001'})."
         )
+        persons = ""
+        if f.get("person_level"):
+            hidden = f.get("suppressed_lsoas") or 0
+            persons = " Counted from the partner's person-level rows (distinct persons; no person is shown)" + (
+                f"; {hidden} LSOAs with fewer than 5 are not shown (marked in the table)." if hidden else "."
+            )
+        if missing(f["total"]):
+            figures = (
+                f"fewer than 5 in the {f['lsoas_covered']} of the area's {f['area_lsoas']} LSOAs the partner's "
+                "table covers (not shown)"
+            )
+        else:
+            top = f"; highest in {', '.join(f['top'])}" if f["top"] else ""
+            figures = (
+                f"{fmt_int(f['total'])} in the {f['lsoas_covered']} of the area's {f['area_lsoas']} LSOAs the "
+                f"partner's table covers, {f['rate']:.1f} {f['rate_unit']}{top}"
+            )
         items.append(
             {
                 "key": key,
                 "label": f["label"],
                 "synthetic": f["synthetic"],
-                "text": f"{f['label']}, {f['period']}: {fmt_int(f['total'])} in the {f['lsoas_covered']} of the area's "
-                f"{f['area_lsoas']} LSOAs the partner's table covers, {f['rate']:.1f} {f['rate_unit']}; highest in "
-                f"{', '.join(f['top'])}.{corr} Data: tables/risk_{key}.csv.",
+                "text": f"{f['label']}, {f['period']}: {figures}.{corr}{persons} Data: tables/risk_{key}.csv.",
             }
         )
     return Section(

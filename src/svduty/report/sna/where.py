@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from svduty.report import charts, maps
+from svduty.report import charts
 from svduty.report.sna.common import (
     POLICE_SOURCE,
     Column,
@@ -23,7 +23,6 @@ from svduty.report.sna.common import (
     fmt_prev,
     make_table,
     missing,
-    png_data_uri,
 )
 from svduty.report.sna.where_maps import where_maps
 
@@ -269,47 +268,20 @@ def _where_context(a: Any, figures: dict[str, Figure], period_label: str) -> dic
             "tables/persistence.csv",
         )
         ctx["persistence_text"] = place.persistence_text
-        res = place.extra.get("persistence_cells")
-        pgrid = place.extra.get("persistence_grid")
-        if res is not None and pgrid is not None:
-            classes = [c for c in res.counts_by_class() if c != "not a hot spot"] + ["not a hot spot"]
-            colours = dict(maps.PERSISTENCE_COLOURS)
-            colours.setdefault("diminishing", "#009E73")
-            title = f"Hot spot persistence over {len(res.labels)} years"
-            core = place.extra["core_xy"]
-            fig = maps.grid_map(
-                pgrid,
-                np.asarray(res.classes, dtype=object),
-                title="Serious violence: do hot spots persist?",
-                subtitle=f"{pgrid.cell_size:g} m cells; hot = top 5% of cells in a year; {res.labels[0]} to "
-                f"{res.labels[-1]}",
-                categories=classes,
-                colours=colours,
-                outline_points=(core[:, 0], core[:, 1]),
-                source="police.uk",
+        # The persistence classes as a table only: the hot spot categories map above (``where_maps``) draws the
+        # places over the same years with the Gi*/Mann–Kendall classes and names them, which supersedes the
+        # unlabelled persistence map this section used to draw as well.
+        if "persistence_classes" in place.tables and len(place.tables["persistence_classes"]):
+            ctx["persistence_classes"] = make_table(
+                place.tables["persistence_classes"],
+                [
+                    Column("class", "Class"),
+                    Column("grid_cells", "Grid cells", fmt_int, True),
+                    Column("lsoas", "LSOAs", fmt_int, True),
+                ],
+                "Places by hot spot persistence class (after Esri Emerging Hot Spot Analysis)",
+                "tables/persistence_classes.csv",
             )
-            counts = res.counts_by_class()
-            ctx["persistence_map"] = Figure(
-                id="fig-persistence",
-                title=title,
-                svg=maps.to_svg(fig, title),
-                img=png_data_uri(fig),
-                alt=f"Map: {title}; cells coloured by persistence class.",
-                summary=place.persistence_text,
-                table=make_table(
-                    place.tables["persistence_classes"],
-                    [
-                        Column("class", "Class"),
-                        Column("grid_cells", "Grid cells", fmt_int, True),
-                        Column("lsoas", "LSOAs", fmt_int, True),
-                    ],
-                    "Places by hot spot persistence class",
-                    "tables/persistence_classes.csv",
-                ),
-                source=POLICE_SOURCE + "; classes after Esri Emerging Hot Spot Analysis with a Mann–Kendall trend",
-                period=f"{res.labels[0]} to {res.labels[-1]}",
-            )
-            del counts
     else:
         ctx["persistence"] = None
         ctx["persistence_unavailable"] = place.persistence_text or "Needs at least two years of data."

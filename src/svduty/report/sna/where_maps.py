@@ -6,12 +6,12 @@ Figures come from ``svduty.report.place_maps.where_figures`` on ``Assessment.whe
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from svduty.report import maps
 from svduty.report.sna.common import (
     POLICE_SOURCE,
     Column,
@@ -19,7 +19,7 @@ from svduty.report.sna.common import (
     fmt_int,
     fmt_num,
     make_table,
-    png_data_uri,
+    png_data_uri_async,
 )
 
 PLACE_COLUMNS = [
@@ -35,9 +35,9 @@ def _figure(key: str, fig: Any, title: str, alt: str, summary: str, table, perio
     return Figure(
         id=f"fig-where-{key.replace('_', '-')}",
         title=title,
-        svg=maps.to_svg(fig, title),
-        # WeasyPrint does not draw matplotlib's embedded raster inside SVG: print gets a PNG of the same map.
-        img=png_data_uri(fig),
+        # One PNG for screen and print (WeasyPrint does not draw matplotlib's embedded raster inside SVG, and an
+        # SVG beside it doubled the drawing time); the place labels are in the text summary and the data table.
+        img=png_data_uri_async(fig),
         alt=alt,
         summary=summary,
         table=table,
@@ -69,6 +69,8 @@ def where_maps(a: Any, period_label: str, density_summary: str) -> tuple[dict[st
             "No LSOA boundary file covers this area: LSOAs are drawn as points and grid maps outline the recorded "
             "crimes (give one with svduty sna --boundaries FILE)."
         )
+    if bounds and Path(str(bounds)).suffix.lower() in {".gpkg", ".geojson", ".json"}:
+        bounds = Path(str(bounds)).name  # the user's file by its name, not a path on the analyst's disk
     source = POLICE_SOURCE + (f"; LSOA boundaries: {bounds}" if bounds else "") + "; drawn offline (no base map)"
     out: dict[str, Figure] = {}
     try:
