@@ -326,28 +326,3 @@ def test_seed_delivery_adds_what_it_says(world):
     assert MonitoringReturn.objects.count() == before + 200
     rows, _totals = board(Programme.objects.all(), timezone.localdate())
     assert len(rows) == Programme.objects.count()
-
-
-@pytest.mark.slow
-def test_svduty_remind_cli_on_a_fresh_sqlite_file(tmp_path):
-    """The cron entry point: `svduty demo` then `svduty remind` against the same database, email to files."""
-    import os
-    import subprocess
-    import sys
-
-    database = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    env = {**os.environ, "SVDUTY_EMAIL_FILE_PATH": str(tmp_path / "mail"), "SVDUTY_WORKSPACE": str(tmp_path)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("SVDUTY_DATABASE_URL", None)
-    run = [sys.executable, "-m", "svduty.cli"]
-    assert subprocess.run([*run, "demo", "--database-url", database], env=env, capture_output=True).returncode == 0
-    first = subprocess.run([*run, "remind", "--database-url", database], env=env, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    sent = int(first.stdout.strip().splitlines()[-1].split()[0])
-    assert sent > 0 and len(list((tmp_path / "mail").iterdir())) >= 1
-    again = subprocess.run([*run, "remind", "--database-url", database], env=env, capture_output=True, text=True)
-    assert again.stdout.strip().splitlines()[-1].startswith("0 reminder(s) sent")
-    bad = subprocess.run(
-        [*run, "remind", "--today", "tomorrow", "--database-url", database], env=env, capture_output=True, text=True
-    )
-    assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,9 +1,11 @@
 """The SQLite path: ``svduty demo`` migrates an empty SQLite file and loads the demo (twice: idempotent), the app
-serves it, and — when the main run is on PostgreSQL — the whole non-browser web suite runs again on SQLite."""
+serves it, ``svduty remind`` runs on it, and — when the main run is on PostgreSQL — the whole non-browser web suite
+runs again on SQLite."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -42,19 +44,41 @@ def _env(tmp_path: Path) -> dict:
     return env
 
 
-def test_demo_on_empty_sqlite(tmp_path):
-    import json
+SVDUTY = [sys.executable, "-m", "svduty.cli"]
 
-    env = _env(tmp_path)
-    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    svduty = [sys.executable, "-m", "svduty.cli"]
+
+@pytest.fixture(scope="module")
+def demo_sqlite(tmp_path_factory) -> tuple[Path, str]:
+    """One ``svduty demo`` on an empty SQLite file (migrations + demo, the slow part: ~50 s of CPU), made once for
+    this module; tests that change it work on a copy (``_copy``). Returns the folder and the first run's stderr."""
+    folder = tmp_path_factory.mktemp("demo-sqlite")
     first = subprocess.run(
-        [*svduty, "demo", "--database-url", url], env=env, capture_output=True, text=True, timeout=120
+        [*SVDUTY, "demo", "--database-url", f"sqlite:///{folder / 'web.sqlite3'}"],
+        env=_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert first.returncode == 0, first.stderr
-    assert "Loaded" in first.stderr
+    return folder, first.stderr
+
+
+def _copy(demo_sqlite: tuple[Path, str], tmp_path: Path) -> Path:
+    """A private copy of the demo database and its workspace (pseudonymisation key, private files)."""
+    target = tmp_path / "copy"
+    shutil.copytree(demo_sqlite[0], target)
+    return target
+
+
+def test_demo_on_empty_sqlite(demo_sqlite, tmp_path):
+    import json
+
+    folder = _copy(demo_sqlite, tmp_path)
+    env = _env(folder)
+    url = f"sqlite:///{folder / 'web.sqlite3'}"
+    assert "Loaded" in demo_sqlite[1]
     second = subprocess.run(
-        [*svduty, "demo", "--database-url", url], env=env, capture_output=True, text=True, timeout=120
+        [*SVDUTY, "demo", "--database-url", url], env=env, capture_output=True, text=True, timeout=120
     )
     assert second.returncode == 0 and "nothing changed" in second.stderr
     env["SVDUTY_DATABASE_URL"] = url
@@ -69,6 +93,23 @@ def test_demo_on_empty_sqlite(tmp_path):
         "login": 302,
         "dashboard": 200,
     }
+
+
+def test_svduty_remind_cli_on_a_fresh_sqlite_file(demo_sqlite, tmp_path):
+    """The cron entry point: `svduty demo` then `svduty remind` against the same database, email to files."""
+    folder = _copy(demo_sqlite, tmp_path)
+    database = f"sqlite:///{folder / 'web.sqlite3'}"
+    env = {**_env(folder), "SVDUTY_EMAIL_FILE_PATH": str(folder / "mail")}
+    first = subprocess.run([*SVDUTY, "remind", "--database-url", database], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    sent = int(first.stdout.strip().splitlines()[-1].split()[0])
+    assert sent > 0 and len(list((folder / "mail").iterdir())) >= 1
+    again = subprocess.run([*SVDUTY, "remind", "--database-url", database], env=env, capture_output=True, text=True)
+    assert again.stdout.strip().splitlines()[-1].startswith("0 reminder(s) sent")
+    bad = subprocess.run(
+        [*SVDUTY, "remind", "--today", "tomorrow", "--database-url", database], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_bad_database_url_is_one_line_error(tmp_path):
@@ -123,8 +164,10 @@ def test_web_suite_on_sqlite_too(tmp_path):
         "-m",
         "not browser and not postgres",
         str(here),
-        "--deselect",  # a node id as pytest writes it: relative to the repository root (the cwd below)
-        "tests/web/test_sqlite_path.py::test_web_suite_on_sqlite_too",
+        # This module's tests make their own SQLite databases (subprocesses), whatever the test database is, so the
+        # SQLite run does not repeat them (a path as pytest takes it: relative to the repository root, the cwd below).
+        "--ignore",
+        "tests/web/test_sqlite_path.py",
     ]
     collected = _nested_pytest(["--collect-only", "-q", *selection], env, here.parents[1])
     assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-2000:]
