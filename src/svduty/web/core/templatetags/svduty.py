@@ -69,6 +69,12 @@ def _conditional(field, value: str, item_id: str, kind: str):
     return format_html(' data-aria-controls="{}"', cond_id), block
 
 
+def _module(kind: str, reveals: bool):
+    """govuk-frontend's module, or, for answers that reveal a question, svduty's ``static/svduty/reveals.js`` (the
+    same toggle without aria-expanded on the inputs, which ARIA does not allow on radios and checkboxes)."""
+    return mark_safe("data-svduty-reveal" if reveals else f'data-module="govuk-{kind}"')
+
+
 @register.simple_tag
 def govuk_field(field, label_size: str = "s", width: str = ""):
     """Render a bound field as a GOV.UK form group (label, hint, error message, control). A field nested under an
@@ -108,12 +114,13 @@ def _govuk_field(field, label_size: str = "s", width: str = ""):
             attrs["data-aria-controls"] = f"conditional-{fid}"
         control = field.as_widget(attrs=attrs)
         return format_html(
-            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" {}>'
             '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}'
             "</label></div>{}</div></div>",
             group_cls,
             hint,
             errors,
+            _module("checkboxes", bool(block)),
             control,
             fid,
             field.label,
@@ -150,7 +157,7 @@ def _govuk_field(field, label_size: str = "s", width: str = ""):
             )
         return format_html(
             '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend '
-            'govuk-fieldset__legend--{}">{}</legend>{}{}<div class="govuk-{}{}" data-module="govuk-{}">{}</div>'
+            'govuk-fieldset__legend--{}">{}</legend>{}{}<div class="govuk-{}{}" {}>{}</div>'
             "</fieldset></div>",
             group_cls,
             format_html(' aria-describedby="{}"', described) if described else "",
@@ -162,7 +169,7 @@ def _govuk_field(field, label_size: str = "s", width: str = ""):
             (" govuk-radios--small" if not multiple else " govuk-checkboxes--small")
             # The Design System does not put conditional reveals in inline radios.
             + (" govuk-radios--inline" if widget.attrs.get("data-inline") and not _reveals(field) else ""),
-            kind,
+            _module(kind, bool(_reveals(field))),
             mark_safe("".join(items)),
         )
     if isinstance(widget, forms.Textarea):
