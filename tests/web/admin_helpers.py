@@ -42,6 +42,8 @@ def admin_matrix(w):
     assessor = get_user_model().objects.get(username="assessor")
     return [
         ("notifications:inbox", u("notifications:inbox"), SIGNED_IN),
+        # every signed-in person's own account page (their language)
+        ("accounts:account", u("accounts:account"), SIGNED_IN),
         ("notifications:message_log", u("notifications:message_log"), STAFF),
         ("notifications:message_detail", u("notifications:message_detail", args=[message().pk]), STAFF),
         # providers see their organisation's colleagues (the lead also invites); partner staff other than officers

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .test_e2e_browser import ARTIFACTS, CHROMIUM, Session, browser  # noqa: F401  (browser is a fixture)
+from .test_e2e_browser import ARTIFACTS, CHROMIUM, Session, browser, fill_date  # noqa: F401  (browser is a fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,7 +52,7 @@ def test_meeting_edit_carry_forward_and_board_pack(transactional_db, live_server
 
     # 2. Record the next meeting and carry an open action forward to it.
     officer.goto("/board/meetings/new/", "board-meeting-new")
-    page.get_by_label("Date").fill("2025-04-24")
+    fill_date(page, "date", "2025-04-24")
     page.get_by_label("Location").fill("Online")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/board/meetings/\d+/$"))

@@ -71,6 +71,13 @@ class Session:
         return response
 
 
+def fill_date(page, field: str, iso: str, prefix: str = "id_") -> None:
+    """Type an ISO date into the GOV.UK date input of ``field`` (its day, month and year boxes)."""
+    year, month, day = iso.split("-")
+    for i, part in enumerate((str(int(day)), str(int(month)), year)):
+        page.fill(f"#{prefix}{field}_{i}", part)
+
+
 @pytest.fixture
 def browser():
     from django.db import connections

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .test_e2e_browser import ARTIFACTS, Session, browser, pytestmark  # noqa: F401  (fixture and marks)
+from .test_e2e_browser import ARTIFACTS, Session, browser, fill_date, pytestmark  # noqa: F401  (fixture and marks)
 
 
 def test_referral_journey(transactional_db, live_server, browser, monkeypatch):  # noqa: F811
@@ -37,9 +37,9 @@ def test_referral_journey(transactional_db, live_server, browser, monkeypatch): 
     now = timezone.localtime()
     page.get_by_label("Given name").fill("Jay")
     page.get_by_label("Family name").fill("Journey (synthetic)")
-    page.get_by_label("Date of birth").fill("2009-03-14")
+    fill_date(page, "date_of_birth", "2009-03-14")
     page.get_by_label("Source identifier").fill("NHS-E2E-1")
-    page.get_by_label("Date of the incident").fill(now.strftime("%Y-%m-%d"))
+    fill_date(page, "incident_date", now.strftime("%Y-%m-%d"))
     page.get_by_label("Arrived at the emergency department").fill((now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Not asked yet").check()
     page.get_by_role("button", name="Open the case").click()

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .test_e2e_browser import ARTIFACTS, CHROMIUM, Session, browser  # noqa: F401  (browser is a fixture)
+from .test_e2e_browser import ARTIFACTS, CHROMIUM, Session, browser, fill_date  # noqa: F401  (browser is a fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,8 +45,8 @@ def test_draft_link_agree_publish(transactional_db, live_server, browser, monkey
     officer.check("strategy-new")
     page.get_by_label("Title").fill("Safer Streets Strategy")
     page.get_by_label("Period").fill("2026-28")
-    page.get_by_label("Starts on").fill("2026-04-01")
-    page.get_by_label("Ends on").fill("2028-03-31")
+    fill_date(page, "starts_on", "2026-04-01")
+    fill_date(page, "ends_on", "2028-03-31")
     page.get_by_label("Vision").fill("No one harmed by serious violence.")
     page.get_by_label("Principles").fill("Public health approach\nLed with young people")
     page.get_by_label("SNA version it is built on").select_option(str(version.pk))
@@ -96,7 +96,7 @@ def test_draft_link_agree_publish(transactional_db, live_server, browser, monkey
     pcc.page.get_by_role("link", name="Record the board's agreement").click()
     pcc.page.wait_for_url(re.compile(r"/agree/$"))
     pcc.check("strategy-agree")
-    pcc.page.get_by_label("Date the board agreed it").fill("2026-03-20")
+    fill_date(pcc.page, "agreed_on", "2026-03-20")
     pcc.page.get_by_role("button", name="Record agreement").click()
     pcc.page.wait_for_url(re.compile(rf"/strategy/{strategy.pk}/$"))
     strategy.refresh_from_db()

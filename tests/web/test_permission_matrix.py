@@ -467,8 +467,8 @@ def test_referrals_post_only_urls(ref_world, action):
             assert _denied(role, response), (action, role, response.status_code)
 
 
-# Pages of every signed-in user, whatever the role (their own notifications): open to the referral and risk roles too.
-EVERY_USERS_OWN = {"notifications:inbox"}
+# Pages of every signed-in user, whatever the role (their notifications, their account): open to every role.
+EVERY_USERS_OWN = {"notifications:inbox", "accounts:account"}
 
 
 @pytest.mark.django_db

@@ -204,6 +204,7 @@ PROVIDER_PEOPLE = [
     ("Ellie", "Ward"),
     ("Gary", "Stone"),
     ("Nat", "Evans"),
+    ("Rhys", "Jenkins"),
 ]
 
 PRIORITIES = [
@@ -419,10 +420,10 @@ def _load(today: date) -> None:
             is_demo=True,
             address_locality="Demoshire",
         )
-        provider_user = _user(
-            "provider" if i == 0 else f"provider{i + 1}", "Provider", spec.organisation[:20], Role.PROVIDER, org
-        )
-        app = Application.objects.create(
+        # A person's name (the header and the applicant's declaration show it), not a cut-down organisation name.
+        first, last = PROVIDER_PEOPLE[i % len(PROVIDER_PEOPLE)]
+        provider_user = _user("provider" if i == 0 else f"provider{i + 1}", first, last, Role.PROVIDER, org)
+        app = Application(
             round=round_,
             organisation=org,
             created_by=provider_user,
@@ -442,6 +443,10 @@ def _load(today: date) -> None:
             evidence="Youth Endowment Fund toolkit: moderate evidence of impact for this kind of intervention.",
             submitted_at=submitted_at,
         )
+        # Started (its first history row) before it was submitted, not when the demo was loaded.
+        app._history_date = submitted_at - timedelta(days=12)
+        app.save()
+        del app._history_date
         for year, pounds in spec.split.items():
             BudgetLine.objects.create(application=app, financial_year=year, amount_pence=pounds * POUND)
         Answer.objects.create(application=app, question=question, text="A youth panel meets each quarter.")

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A sign-in sets the language cookie to the person's chosen language (their profile), so it follows them.
+    "svduty.web.core.language.SignInLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "svduty.web.core.middleware.RejectNulMiddleware",
     "svduty.web.core.middleware.SessionLifetimeMiddleware",

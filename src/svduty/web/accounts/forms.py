@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.urls import reverse
@@ -131,3 +132,12 @@ class NotifyPasswordResetForm(GovukMessages, PasswordResetForm):
 
 class GovukSetPasswordForm(GovukMessages, SetPasswordForm):
     pass
+
+
+class LanguageForm(GovukMessages, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Which language do you want to use?"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("Pages you see when signed in, and the e-mails and notifications the service sends you"),
+    )

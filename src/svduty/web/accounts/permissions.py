@@ -60,3 +60,8 @@ def can_manage_invitation(user, invitation) -> bool:
 def can_view_invitations(user) -> bool:
     """Inviters see the invitations they may manage; any provider sees its organisation's colleagues."""
     return can_invite(user) or role_of(user) == Role.PROVIDER
+
+
+def can_view_account(user) -> bool:
+    """Every signed-in person has their own account page."""
+    return user is not None and user.is_authenticated

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -11,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from svduty.web.core.forms_register import new_username
+from svduty.web.core.language import language_of, remember_language, save_preference
 from svduty.web.core.options import Role
 from svduty.web.core.pagination import paginate
 from svduty.web.core.permissions import organisation_of, role_of
@@ -24,9 +26,26 @@ from svduty.web.notifications.service import absolute, notify
 from svduty.web.partnership.models import Profile
 
 from . import permissions as perms
-from .forms import AcceptInvitationForm, GovukSetPasswordForm, InvitationForm, NotifyPasswordResetForm
+from .forms import AcceptInvitationForm, GovukSetPasswordForm, InvitationForm, LanguageForm, NotifyPasswordResetForm
 from .models import Invitation
 from .tokens import InvalidInvitation, invitation_days, make_token, new_nonce, read_token
+
+
+@require(perms.can_view_account)
+def account(request):
+    """The signed-in person's own account: who they are, and the language the service writes to them in."""
+    current = language_of(request.user) or translation.get_language() or settings.LANGUAGE_CODE
+    current = "cy" if current.startswith("cy") else "en-gb"
+    form = LanguageForm(request.POST or None, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["language"]
+        save_preference(request.user, code)
+        translation.activate(code)
+        messages.success(request, _("Your language is saved"))
+        response = redirect("accounts:account")
+        remember_language(response, code)
+        return response
+    return render(request, "accounts/account.html", {"form": form})
 
 
 def send_invitation(invitation: Invitation, request) -> None:

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages
+from svduty.web.core.forms import GovukMessages
 
 from .models import DataSharingAgreement
 from .options import Dataset
@@ -47,9 +47,6 @@ class AgreementForm(GovukMessages, forms.ModelForm):
             "gateway": forms.RadioSelect,
             "article_6": forms.RadioSelect,
             "status": forms.RadioSelect,
-            "starts_on": DateInput(),
-            "review_on": DateInput(),
-            "ends_on": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 4}),
             "retention": forms.Textarea(attrs={"rows": 3}),
         }

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages
+from svduty.web.core.forms import GovukMessages
 from svduty.web.partnership.models import BoardAction, BoardDecision, BoardMeeting, Organisation
 from svduty.web.partnership.options import RELEVANT, SPECIFIED
 
@@ -27,7 +27,7 @@ class MeetingForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardMeeting
         fields = ["date", "location", "attendee_names", "minutes"]
-        widgets = {"date": DateInput(), "minutes": forms.Textarea(attrs={"rows": 8})}
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 8})}
         labels = {
             "date": _("Date"),
             "location": _("Location"),
@@ -129,7 +129,6 @@ class ActionForm(GovukMessages, forms.ModelForm):
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             "update": forms.Textarea(attrs={"rows": 2}),
-            "due": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -145,7 +144,6 @@ class RiskForm(GovukMessages, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation": forms.Textarea(attrs={"rows": 3}),
-            "reviewed_on": DateInput(),
             "likelihood": forms.RadioSelect(attrs={"data-inline": "1"}),
             "impact": forms.RadioSelect(attrs={"data-inline": "1"}),
         }

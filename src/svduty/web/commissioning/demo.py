@@ -82,7 +82,7 @@ def load(open_round, officer, assessors, organisations, priority) -> None:
         OPEN_EOIS, organisations, strict=False
     ):
         author = get_user_model().objects.filter(profile__organisation=org, profile__role=Role.PROVIDER).first()
-        app = Application.objects.create(
+        app = Application(
             round=open_round,
             organisation=org,
             created_by=author,
@@ -104,6 +104,10 @@ def load(open_round, officer, assessors, organisations, priority) -> None:
             declaration_name=author.get_full_name() or author.username,
             declared_at=now - timedelta(days=6),
         )
+        # Started (its first history row) before it was submitted, not when the demo was loaded.
+        app._history_date = now - timedelta(days=9)
+        app.save()
+        del app._history_date
         BudgetLine.objects.create(application=app, financial_year=open_round.year_list[0], amount_pence=pounds * POUND)
         if question is not None:
             Answer.objects.create(application=app, question=question, text="A youth panel meets each quarter.")

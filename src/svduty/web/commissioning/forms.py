@@ -201,7 +201,7 @@ class QuestionForm(GovukMessages, forms.ModelForm):
 
 
 class DeclarationForm(GovukMessages, forms.Form):
-    required_if = ("details",)
+    conditional_reveals = {"has_conflict": {"yes": ("details",)}}
     has_conflict = YesNoField(
         label=_("Do you have a personal, prejudicial or organisational interest in this application?"),
         help_text=_("For example you, a relative or your organisation works for, funds or partners the applicant"),
@@ -210,14 +210,9 @@ class DeclarationForm(GovukMessages, forms.Form):
         label=_("Describe the interest"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("Needed if you answer yes"),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("has_conflict") and not data.get("details", "").strip():
-            self.add_error("details", _("Describe the interest you are declaring"))
-        return data
+    details.error_messages["required"] = _("Describe the interest you are declaring")
+    details.explicit_required_message = True
 
 
 class ScoreForm(GovukMessages, forms.Form):

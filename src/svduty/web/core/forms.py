@@ -13,7 +13,112 @@ from django.utils.translation import gettext, gettext_lazy
 from .money import format_pence, parse_pounds
 
 
-class GovukMessages:
+def _is_empty(value) -> bool:
+    return value in (None, "", [], ()) or (isinstance(value, str) and not value.strip())
+
+
+def _empty_value(field: forms.Field):
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return field.queryset.none() if isinstance(field, forms.ModelMultipleChoiceField) else []
+    if hasattr(field, "empty_value"):
+        return field.empty_value
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return ""
+    return None
+
+
+class ConditionalReveals:
+    """The GOV.UK conditional reveal: a radio (or checkbox) answer that reveals a nested question.
+
+    ``conditional_reveals = {"has_conflict": {"yes": ("details",)}}`` nests ``details`` under the Yes of
+    ``has_conflict`` (``govuk_field`` renders it there, and nowhere else). With JavaScript off the nested field is
+    simply shown. The server makes a revealed field required only when its controlling answer is chosen (the field's
+    own "required" message is used) and discards what was typed in it otherwise, as the Design System asks. A single
+    checkbox (``forms.BooleanField``) is controlled by the key ``"on"``. Mix in before forms.Form / forms.ModelForm.
+    """
+
+    conditional_reveals: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.revealed_fields():
+            if name in self.fields:
+                self.fields[name].conditionally_required = True
+
+    def revealed_fields(self) -> set[str]:
+        """The fields nested under an answer of a controlling field this form has."""
+        return {
+            dep
+            for controller, options in self.conditional_reveals.items()
+            if controller in self.fields
+            for deps in options.values()
+            for dep in deps
+            if dep in self.fields
+        }
+
+    def chosen_values(self, name: str) -> set[str]:
+        """The controlling field's answer(s) as posted (or its initial value on an unbound form), as strings."""
+        if name not in self.fields:
+            return set()
+        bound = self[name]
+        raw = bound.data if self.is_bound else bound.value()
+        if isinstance(raw, bool):
+            return {"on"} if raw else set()
+        if isinstance(raw, list | tuple | set):
+            return {str(v) for v in raw}
+        if raw is True:
+            return {"on"}
+        return {str(raw)} if raw not in (None, "") else set()
+
+    def clean(self):
+        data = super().clean()
+        needed: set[str] = set()
+        for controller, options in self.conditional_reveals.items():
+            chosen = self.chosen_values(controller)
+            for value, deps in options.items():
+                if str(value) in chosen:
+                    needed.update(deps)
+        for name in self.revealed_fields():
+            field = self.fields[name]
+            if name in needed:
+                if name not in self._errors and _is_empty(self.cleaned_data.get(name)):
+                    self.add_error(name, field.error_messages["required"])
+            else:
+                # The answer that revealed it is not chosen: what was typed in the hidden field is discarded, and
+                # so are its errors (a half-typed date under a No blocks nothing).
+                self._errors.pop(name, None)
+                self.cleaned_data[name] = _empty_value(field)
+        return self.cleaned_data if data is None else data
+
+
+class GovukDates:
+    """Every date a user types is the GOV.UK date input (day, month and year boxes, with its per-part errors):
+    a ``forms.DateField`` of the form, including a model form's, becomes a ``GovukDateField`` keeping its label,
+    hint, initial value and whether it is required. Mix in before forms.Form / forms.ModelForm."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in list(self.fields.items()):
+            if isinstance(field, forms.DateField):
+                self.fields[name] = govuk_date_from(field)
+
+
+def govuk_date_from(field: forms.DateField) -> GovukDateField:
+    new = GovukDateField(
+        label=field.label,
+        required=field.required,
+        initial=field.initial,
+        disabled=field.disabled,
+        validators=list(field.validators),
+        **({"help_text": field.help_text} if field.help_text else {}),
+    )
+    if "required" in field.error_messages and getattr(field, "explicit_required_message", False):
+        new.error_messages["required"] = field.error_messages["required"]
+        new.explicit_required_message = True
+    return new
+
+
+class GovukMessages(GovukDates, ConditionalReveals):
     """GOV.UK error wording for missing answers: "Enter the title", "Select the decision" (not "This field is
     required"). Mix in before forms.Form / forms.ModelForm."""
 
@@ -98,13 +203,6 @@ class PoundsField(forms.CharField):
                 gettext("Enter at least %(amount)s") % {"amount": format_pence(self.min_pence, whole=True)}
             )
         return pence
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 YES_NO = [("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))]

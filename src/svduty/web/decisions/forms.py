@@ -14,7 +14,8 @@ from .options import Outcome
 
 
 class DecisionRecordForm(GovukMessages, forms.ModelForm):
-    required_if = ("section_b_reason", "deferral_reason", "deferred_until")
+    required_if = ("section_b_reason",)
+    conditional_reveals = {"publication_deferred": {"on": ("deferral_reason", "deferred_until")}}
     deferred_until = GovukDateField(label=_("Publish on"), required=False)
 
     class Meta:
@@ -51,19 +52,21 @@ class DecisionRecordForm(GovukMessages, forms.ModelForm):
             "section_b_reason": _(
                 "Needed when there is a Section B report that is not published, e.g. commercially sensitive"
             ),
-            "deferral_reason": _("Needed when publication is deferred"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in (
+            ("deferral_reason", _("Give the reason publication is deferred")),
+            ("deferred_until", _("Enter the date the decision will be published")),
+        ):
+            self.fields[name].error_messages["required"] = message
 
     def clean(self):
         data = super().clean()
         has_b = bool((data.get("section_b") or "").strip())
         if has_b and not data.get("section_b_published") and not (data.get("section_b_reason") or "").strip():
             self.add_error("section_b_reason", _t("Give the reason Section B is not published"))
-        if data.get("publication_deferred"):
-            if not (data.get("deferral_reason") or "").strip():
-                self.add_error("deferral_reason", _t("Give the reason publication is deferred"))
-            if not data.get("deferred_until"):
-                self.add_error("deferred_until", _t("Enter the date the decision will be published"))
         return data
 
 
@@ -86,7 +89,7 @@ class ReturnForm(GovukMessages, forms.Form):
 
 
 class PCCDecisionForm(GovukMessages, forms.Form):
-    required_if = ("pcc_interest_details",)
+    conditional_reveals = {"pcc_has_interest": {"yes": ("pcc_interest_details",)}}
     decision = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
     decision_text = forms.CharField(
         label=_("Decision wording"),
@@ -98,8 +101,9 @@ class PCCDecisionForm(GovukMessages, forms.Form):
         label=_("Details of the interest"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Needed if you answer yes"),
     )
+    pcc_interest_details.error_messages["required"] = _("Describe the interest you are declaring")
+    pcc_interest_details.explicit_required_message = True
     pcc_signature = forms.CharField(label=_("Signature (type your full name)"), max_length=200)
     decided_on = GovukDateField(label=_("Date of the decision"), initial=timezone.localdate)
 
@@ -119,8 +123,6 @@ class PCCDecisionForm(GovukMessages, forms.Form):
                     _t("The date of the decision cannot be before the Chief Executive's approval on %(d)s")
                     % {"d": f"{approved_on:%-d %B %Y}"},
                 )
-        if data.get("pcc_has_interest") and not (data.get("pcc_interest_details") or "").strip():
-            self.add_error("pcc_interest_details", _t("Describe the interest you are declaring"))
         if data.get("decided_on") and data["decided_on"] > timezone.localdate():
             self.add_error("decided_on", _t("The date of the decision cannot be in the future"))
         return data

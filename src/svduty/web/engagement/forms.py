@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages
+from svduty.web.core.forms import GovukDates, GovukMessages
 
 from .models import Consultation, Finding, Network, NetworkActivity, NetworkMember, Question, Theme
 from .options import AgeBand, Channel, QuestionKind
@@ -17,7 +17,7 @@ class ConsultationForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = Consultation
         fields = ["title", "purpose", "audience", "opens_on", "closes_on", "retention_months"]
-        widgets = {"opens_on": DateInput(), "closes_on": DateInput(), "purpose": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
         data = super().clean()
@@ -110,11 +110,11 @@ class CiteForm(forms.Form):
         self.fields["priorities"].queryset = citable_priorities()
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GovukDates, forms.Form):
     """One response typed in (a paper form, a workshop's notes): no name or contact field, by design."""
 
     reference = forms.CharField(label=_("Reference"), max_length=40, help_text=_("The number on the form, e.g. P-014"))
-    submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput())
+    submitted_on = forms.DateField(label=_("Submitted on"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices, required=False)
     area = forms.CharField(label=_("Area"), max_length=100, required=False)
@@ -197,11 +197,10 @@ class MemberForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = NetworkMember
         fields = ["name", "kind", "organisation", "area", "contact", "joined_on"]
-        widgets = {"joined_on": DateInput()}
 
 
 class ActivityForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = NetworkActivity
         fields = ["title", "description", "area", "held_on", "participants"]
-        widgets = {"held_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

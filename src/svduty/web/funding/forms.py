@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages, PoundsField
+from svduty.web.core.forms import GovukMessages, PoundsField
 from svduty.web.core.money import check_financial_year
 
 
@@ -33,5 +33,5 @@ class BudgetForm(GovukMessages, forms.Form):
 
 class SpendForm(GovukMessages, forms.Form):
     amount = PoundsField(label=_("Amount paid"), min_pence=1)
-    paid_on = forms.DateField(label=_("Date paid"), widget=DateInput(), initial=timezone.localdate)
+    paid_on = forms.DateField(label=_("Date paid"), initial=timezone.localdate)
     description = forms.CharField(label=_("Description"), max_length=300, help_text=_("For example Q1 grant payment"))

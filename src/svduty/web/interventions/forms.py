@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages
+from svduty.web.core.forms import GovukMessages
 
 from .models import Intervention
 from .options import PreventionType
@@ -43,7 +43,7 @@ class InterventionForm(GovukMessages, forms.ModelForm):
             "economic_cost",
             "last_reviewed",
         ]
-        widgets = {"last_reviewed": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

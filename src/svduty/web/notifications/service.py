@@ -17,6 +17,10 @@ it commits: ``transaction.on_commit(lambda: notify(...))``.
 The link in a message is ``context["link"]`` if given, else ``obj.get_absolute_url()``; it is made absolute with
 ``SVDUTY_SITE_URL`` or, failing that, the request's host.
 
+Each message is written in the recipient's language (``Profile.language``, chosen with the language switch or on
+the account page; a sign-in with the switch already on Welsh records it), whoever sends it: a Welsh-speaking
+provider gets Welsh letters from an English-speaking officer. Someone who has not chosen gets English.
+
 E-mail settings (environment, read in settings.py): console backend by default; ``SVDUTY_EMAIL_FILE_PATH`` writes
 ``.eml`` files to that folder; ``SVDUTY_SMTP_HOST`` (with ``SVDUTY_SMTP_PORT``, ``_USER``, ``_PASSWORD``,
 ``SVDUTY_SMTP_TLS=0`` to turn STARTTLS off) sends by SMTP; ``SVDUTY_FROM_EMAIL`` is the sender and
@@ -34,7 +38,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from svduty.web.core.language import language_of
 
 from .models import Message, Notification
 from .options import SENSITIVE_CONTEXT, Event, Status
@@ -86,6 +92,14 @@ def _render(event: str, context: dict) -> tuple[str, str, str | None]:
     return subject, body, html
 
 
+def _language_for(user) -> str:
+    """The recipient's language, not the sender's: their chosen one, else the service's default (English); only an
+    address without an account (an invitation) is written in the language of the page that sent it."""
+    if user is None:
+        return translation.get_language() or settings.LANGUAGE_CODE
+    return language_of(user) or settings.LANGUAGE_CODE
+
+
 def notify(event: str, *, to: Iterable, context: dict, obj=None, request=None) -> list[Message]:
     """Send ``event`` to every recipient in ``to``; return the recorded messages (one per recipient)."""
     if event not in Event.values:
@@ -111,12 +125,13 @@ def notify(event: str, *, to: Iterable, context: dict, obj=None, request=None) -
             continue
         seen.add(key)
         ctx = {**common, "recipient": user, "recipient_email": email}
-        subject, body, html = _render(event, ctx)
-        stored_body, stored_link = body, ctx["link"]
-        if secret_keys:
-            redacted = {**ctx, **{k: REDACTED for k in secret_keys if k in ctx}}
-            stored_body = _render(event, redacted)[1]
-            stored_link = "" if "link" in secret_keys else stored_link
+        with translation.override(_language_for(user)):
+            subject, body, html = _render(event, ctx)
+            stored_body, stored_link = body, ctx["link"]
+            if secret_keys:
+                redacted = {**ctx, **{k: REDACTED for k in secret_keys if k in ctx}}
+                stored_body = _render(event, redacted)[1]
+                stored_link = "" if "link" in secret_keys else stored_link
         message = Message(
             event=event,
             recipient=user,

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages
+from svduty.web.core.forms import GovukMessages
 
 from .models import BoardAction, BoardDecision, BoardMeeting
 
@@ -12,7 +12,7 @@ class MeetingForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = BoardMeeting
         fields = ["date", "location", "attendees", "attendee_names", "minutes"]
-        widgets = {"date": DateInput(), "attendees": forms.CheckboxSelectMultiple}
+        widgets = {"attendees": forms.CheckboxSelectMultiple}
         labels = {"attendees": _("Organisations represented"), "attendee_names": _("People attending")}
 
 
@@ -29,4 +29,6 @@ class BoardActionForm(GovukMessages, forms.ModelForm):
         model = BoardAction
         fields = ["text", "owner", "due"]
         labels = {"text": _("Action")}
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due": DateInput()}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -129,6 +129,9 @@ class Profile(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
     job_title = models.CharField(max_length=100, blank=True)
+    # The language the person reads the service in: e-mails and in-app notifications sent to them are written in it,
+    # whoever triggers them; empty until they choose (the language switch when signed in, or their account page).
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:

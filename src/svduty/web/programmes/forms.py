@@ -262,6 +262,7 @@ class ReturnForm(GovukMessages, forms.Form):
 
 
 class ReviewForm(GovukMessages, forms.Form):
+    conditional_reveals = {"decision": {"return": ("comment",)}}
     decision = forms.ChoiceField(
         label=_("Your decision"),
         choices=[("accept", _("Accept the return")), ("return", _("Return it to the provider for changes"))],
@@ -271,14 +272,10 @@ class ReviewForm(GovukMessages, forms.Form):
         label=_("Comments for the provider"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=_("Required when you return it: say what needs to change"),
+        help_text=_("Say what needs to change"),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not data.get("comment", "").strip():
-            self.add_error("comment", _("Say what the provider needs to change"))
-        return data
+    comment.error_messages["required"] = _("Say what the provider needs to change")
+    comment.explicit_required_message = True
 
 
 class CreateProgrammeForm(GovukMessages, forms.Form):

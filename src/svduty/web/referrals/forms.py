@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from svduty.web.core.forms import DateInput, GovukMessages
+from svduty.web.core.forms import ConditionalReveals, GovukMessages
 
 from .identity import default_namespace
 from .models import Service
@@ -31,7 +31,15 @@ def _datetime_field(label, required):
     )
 
 
-class ConsentFields(forms.Form):
+def _required(field: forms.Field, message) -> forms.Field:
+    """A field nested under an answer (a conditional reveal) with its own "required" wording."""
+    field.error_messages["required"] = message
+    field.explicit_required_message = True
+    return field
+
+
+class ConsentFields(ConditionalReveals, forms.Form):
+    conditional_reveals = {"consent": {ConsentStatus.OVERRIDDEN.value: ("lawful_basis", "consent_reason")}}
     consent = forms.ChoiceField(
         label=_("Consent to share information and receive services"),
         choices=ConsentStatus.choices,
@@ -39,30 +47,27 @@ class ConsentFields(forms.Form):
         initial=ConsentStatus.NOT_ASKED,
         help_text=_("Without consent given (or overridden with a lawful basis) nothing can be referred on"),
     )
-    lawful_basis = forms.ChoiceField(
-        label=_("Lawful basis for an override"), choices=[("", ""), *LawfulBasis.choices], required=False
+    lawful_basis = _required(
+        forms.ChoiceField(
+            label=_("Lawful basis for an override"), choices=[("", ""), *LawfulBasis.choices], required=False
+        ),
+        _("Select the lawful basis for sharing without consent"),
     )
-    consent_reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required for an override, e.g. the safeguarding concern"),
+    consent_reason = _required(
+        forms.CharField(
+            label=_("Reason"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("e.g. the safeguarding concern"),
+        ),
+        _("Enter the reason consent is overridden"),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("consent") == ConsentStatus.OVERRIDDEN:
-            if not data.get("lawful_basis"):
-                self.add_error("lawful_basis", _("Select the lawful basis for sharing without consent"))
-            if not (data.get("consent_reason") or "").strip():
-                self.add_error("consent_reason", _("Enter the reason consent is overridden"))
-        return data
 
 
 class CaseForm(GovukMessages, ConsentFields):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = forms.DateField(label=_("Date of birth"))
     source_ref = forms.CharField(
         label=_("Source identifier"),
         max_length=100,
@@ -76,7 +81,7 @@ class CaseForm(GovukMessages, ConsentFields):
     contact = forms.CharField(
         label=_("Contact details"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
-    incident_date = forms.DateField(label=_("Date of the incident"), widget=DateInput())
+    incident_date = forms.DateField(label=_("Date of the incident"))
 
     field_order = [
         "given_name",
@@ -105,21 +110,19 @@ class CaseForm(GovukMessages, ConsentFields):
 
 
 class ConsentForm(GovukMessages, forms.Form):
+    conditional_reveals = {"status": {ConsentStatus.OVERRIDDEN.value: ("lawful_basis", "reason")}}
     kind = forms.ChoiceField(label=_("Consent to"), choices=ConsentKind.choices, widget=forms.RadioSelect)
     status = forms.ChoiceField(label=_("Decision"), choices=ConsentStatus.choices[1:], widget=forms.RadioSelect)
-    lawful_basis = forms.ChoiceField(
-        label=_("Lawful basis for an override"), choices=[("", ""), *LawfulBasis.choices], required=False
+    lawful_basis = _required(
+        forms.ChoiceField(
+            label=_("Lawful basis for an override"), choices=[("", ""), *LawfulBasis.choices], required=False
+        ),
+        _("Select the lawful basis for sharing without consent"),
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == ConsentStatus.OVERRIDDEN:
-            if not data.get("lawful_basis"):
-                self.add_error("lawful_basis", _("Select the lawful basis for sharing without consent"))
-            if not (data.get("reason") or "").strip():
-                self.add_error("reason", _("Enter the reason consent is overridden"))
-        return data
+    reason = _required(
+        forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})),
+        _("Enter the reason consent is overridden"),
+    )
 
 
 class CloseForm(GovukMessages, forms.Form):
@@ -166,32 +169,28 @@ class ReferForm(GovukMessages, forms.Form):
 
 
 class RespondForm(GovukMessages, forms.Form):
+    conditional_reveals = {"decision": {"reject": ("reason",)}}
     decision = forms.ChoiceField(
         label=_("Your decision"), choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.RadioSelect
     )
-    reason = forms.CharField(label=_("Reason for rejecting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Enter the reason for rejecting the referral"))
-        return data
+    reason = _required(
+        forms.CharField(label=_("Reason for rejecting"), required=False, widget=forms.Textarea(attrs={"rows": 3})),
+        _("Enter the reason for rejecting the referral"),
+    )
 
 
 class DoneForm(GovukMessages, forms.Form):
+    conditional_reveals = {"successful": {"no": ("reason",)}}
     successful = forms.ChoiceField(
         label=_("Was the referral successful?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect(attrs={"data-inline": "1"}),
     )
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", ""), *DoneReason.choices], required=False)
+    reason = _required(
+        forms.ChoiceField(label=_("Reason"), choices=[("", ""), *DoneReason.choices], required=False),
+        _("Select why the referral did not succeed"),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("successful") == "no" and not data.get("reason"):
-            self.add_error("reason", _("Select why the referral did not succeed"))
-        return data
 
 
 class IdentityReasonForm(GovukMessages, forms.Form):

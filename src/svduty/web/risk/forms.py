@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from svduty.web.core.forms import ConditionalReveals, GovukDateField
+
 from . import atrs
 from .models import Dpia
 from .options import ChallengeRaisedBy, ChallengeStatus, PanelOutcome
@@ -168,9 +170,7 @@ class AdoptForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Panel decision"), choices=PanelOutcome.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
-    meeting_date = forms.DateField(
-        label=_("Date of the panel meeting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    meeting_date = GovukDateField(label=_("Date of the panel meeting"))
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who attended"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -185,13 +185,12 @@ class DecisionForm(forms.Form):
 
 class ChallengeForm(forms.Form):
     raised_by = forms.ChoiceField(label=_("Raised by"), choices=ChallengeRaisedBy.choices, widget=forms.RadioSelect)
-    raised_on = forms.DateField(
-        label=_("Date raised"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    raised_on = GovukDateField(label=_("Date raised"))
     what = forms.CharField(label=_("What is challenged"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(ConditionalReveals, forms.Form):
+    conditional_reveals = {"status": {ChallengeStatus.UPHELD.value: ("correction",)}}
     status = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -204,6 +203,7 @@ class ResolveForm(forms.Form):
     correction = forms.CharField(
         label=_("Correction made to the data"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    correction.error_messages["required"] = _("An upheld challenge says what was corrected")
     excluded = forms.ModelMultipleChoiceField(
         label=_("Records excluded from the score (wrongly attributed or wrongly recorded)"),
         queryset=None,
@@ -220,8 +220,6 @@ class ResolveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == ChallengeStatus.UPHELD and not (data.get("correction") or "").strip():
-            self.add_error("correction", _("An upheld challenge says what was corrected"))
         if data.get("status") == ChallengeStatus.NOT_UPHELD and data.get("excluded"):
             self.add_error("excluded", _("A challenge not upheld excludes no records"))
         return data

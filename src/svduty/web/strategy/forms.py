@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from svduty.data.schema import POLICE_UK_CRIME_TYPES, SV_PROXY_CRIME_TYPES
 from svduty.data.sv_definition import DefinitionError, parse_document
-from svduty.web.core.forms import DateInput
+from svduty.web.core.forms import GovukDates
 from svduty.web.partnership.models import BoardMeeting
 
 from .models import MeasureValue, Objective, Obligation, SnaVersion, Strategy, StrategyPriority, SuccessMeasure
@@ -148,11 +148,10 @@ class CompareForm(forms.Form):
         self.fields["new"].queryset = versions
 
 
-class StrategyForm(forms.ModelForm):
+class StrategyForm(GovukDates, forms.ModelForm):
     class Meta:
         model = Strategy
         fields = ["title", "period", "starts_on", "ends_on", "vision", "principles", "sna_version", "definition"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -255,15 +254,14 @@ class MeasureForm(forms.ModelForm):
         return data
 
 
-class MeasureValueForm(forms.ModelForm):
+class MeasureValueForm(GovukDates, forms.ModelForm):
     class Meta:
         model = MeasureValue
         fields = ["period", "period_end", "value", "source"]
-        widgets = {"period_end": DateInput()}
 
 
-class AgreeForm(forms.Form):
-    agreed_on = forms.DateField(label=_("Date the board agreed it"), widget=DateInput())
+class AgreeForm(GovukDates, forms.Form):
+    agreed_on = forms.DateField(label=_("Date the board agreed it"))
     meeting = forms.ModelChoiceField(label=_("Board meeting"), queryset=BoardMeeting.objects.none(), required=False)
     note = forms.CharField(label=_("Note for the record"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -272,8 +270,7 @@ class AgreeForm(forms.Form):
         self.fields["meeting"].queryset = BoardMeeting.objects.filter(partnership=partnership)
 
 
-class ObligationForm(forms.ModelForm):
+class ObligationForm(GovukDates, forms.ModelForm):
     class Meta:
         model = Obligation
         fields = ["kind", "title", "due_on", "recurrence", "owner", "note"]
-        widgets = {"due_on": DateInput()}

@@ -44,9 +44,48 @@ def _errors(field, error_id):
     )
 
 
+def _reveals(field) -> dict[str, tuple[str, ...]]:
+    """{answer: nested field names} for a controlling field (``ConditionalReveals``)."""
+    form = field.form
+    options = getattr(form, "conditional_reveals", {}).get(field.name, {})
+    return {str(k): tuple(d for d in deps if d in form.fields) for k, deps in options.items()}
+
+
+def _conditional(field, value: str, item_id: str, kind: str):
+    """(data-aria-controls attribute, the nested block) for one radio/checkbox item; empty when nothing is nested."""
+    deps = _reveals(field).get(value)
+    if not deps:
+        return "", ""
+    cond_id = f"conditional-{item_id}"
+    chosen = field.form.chosen_values(field.name)
+    nested = mark_safe("".join(_govuk_field(field.form[d], "s", "") for d in deps))
+    block = format_html(
+        '<div class="govuk-{}__conditional{}" id="{}">{}</div>',
+        kind,
+        "" if value in chosen else f" govuk-{kind}__conditional--hidden",
+        cond_id,
+        nested,
+    )
+    return format_html(' data-aria-controls="{}"', cond_id), block
+
+
+def _module(kind: str, reveals: bool):
+    """govuk-frontend's module, or, for answers that reveal a question, svduty's ``static/svduty/reveals.js`` (the
+    same toggle without aria-expanded on the inputs, which ARIA does not allow on radios and checkboxes)."""
+    return mark_safe("data-svduty-reveal" if reveals else f'data-module="govuk-{kind}"')
+
+
 @register.simple_tag
 def govuk_field(field, label_size: str = "s", width: str = ""):
-    """Render a bound field as a GOV.UK form group (label, hint, error message, control)."""
+    """Render a bound field as a GOV.UK form group (label, hint, error message, control). A field nested under an
+    answer of another field (a conditional reveal) renders there and here renders nothing."""
+    revealed = getattr(field.form, "revealed_fields", None)
+    if revealed is not None and field.name in revealed():
+        return ""
+    return _govuk_field(field, label_size, width)
+
+
+def _govuk_field(field, label_size: str = "s", width: str = ""):
     widget = field.field.widget
     fid = field.id_for_label or f"id_{field.html_name}"
     hint_id, error_id = f"{fid}-hint", f"{fid}-error"
@@ -70,17 +109,22 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
         attrs = {"class": "govuk-checkboxes__input", "id": fid}
         if described:
             attrs["aria-describedby"] = described
+        controls, block = _conditional(field, "on", fid, "checkboxes")
+        if controls:
+            attrs["data-aria-controls"] = f"conditional-{fid}"
         control = field.as_widget(attrs=attrs)
         return format_html(
-            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" {}>'
             '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}'
-            "</label></div></div></div>",
+            "</label></div>{}</div></div>",
             group_cls,
             hint,
             errors,
+            _module("checkboxes", bool(block)),
             control,
             fid,
             field.label,
+            block,
         )
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         multiple = isinstance(widget, forms.CheckboxSelectMultiple)
@@ -94,23 +138,26 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
             value = str(getattr(value, "value", value))
             item_id = fid if i == 0 else f"{fid}_{i}"
             checked = mark_safe(" checked") if value in current else ""
+            controls, block = _conditional(field, value, item_id, kind)
             items.append(
                 format_html(
                     '<div class="govuk-{k}__item"><input class="govuk-{k}__input" id="{}" name="{}" type="{}" '
-                    'value="{}"{}><label class="govuk-label govuk-{k}__label" for="{}">{}</label></div>',
+                    'value="{}"{}{}><label class="govuk-label govuk-{k}__label" for="{}">{}</label></div>{}',
                     item_id,
                     field.html_name,
                     "checkbox" if multiple else "radio",
                     value,
                     checked,
+                    controls,
                     item_id,
                     text,
+                    block,
                     k=kind,
                 )
             )
         return format_html(
             '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend '
-            'govuk-fieldset__legend--{}">{}</legend>{}{}<div class="govuk-{}{}" data-module="govuk-{}">{}</div>'
+            'govuk-fieldset__legend--{}">{}</legend>{}{}<div class="govuk-{}{}" {}>{}</div>'
             "</fieldset></div>",
             group_cls,
             format_html(' aria-describedby="{}"', described) if described else "",
@@ -120,8 +167,9 @@ def govuk_field(field, label_size: str = "s", width: str = ""):
             errors,
             kind,
             (" govuk-radios--small" if not multiple else " govuk-checkboxes--small")
-            + (" govuk-radios--inline" if widget.attrs.get("data-inline") else ""),
-            kind,
+            # The Design System does not put conditional reveals in inline radios.
+            + (" govuk-radios--inline" if widget.attrs.get("data-inline") and not _reveals(field) else ""),
+            _module(kind, bool(_reveals(field))),
             mark_safe("".join(items)),
         )
     if isinstance(widget, forms.Textarea):
