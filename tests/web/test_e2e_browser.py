@@ -55,12 +55,13 @@ class Session:
         assert "/sign-in/" not in self.page.url, f"{username} could not sign in"
 
     def check(self, name: str):
-        """axe + screenshot of the current page, once per page type."""
+        """axe + screenshot of the current page, once per page type (the first visit: a full-page screenshot and an
+        axe run cost a second or more of CPU each, and a later visit of the same type would overwrite the file)."""
         from axe_playwright_python.sync_playwright import Axe
 
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         if name in self.audit:
             return
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         self.audit[name] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]

@@ -21,10 +21,9 @@ def pack_html(built: figures.Pack) -> str:
 
 
 def pack_pdf(partnership: Partnership, quarter: Quarter, today: date) -> bytes:
-    from weasyprint import HTML
+    from svduty.web.core.pdf import html_to_pdf
 
-    built = figures.build(partnership, quarter, today)
-    return HTML(string=pack_html(built), media_type="print").write_pdf()
+    return html_to_pdf(pack_html(figures.build(partnership, quarter, today)))
 
 
 def store_pack(partnership: Partnership, quarter: Quarter, today: date, user=None, language: str | None = None):

@@ -285,8 +285,7 @@ def record_publish(request, reference):
 def render_pdf(record, *, public: bool) -> bytes:
     """The decision record as PDF (WeasyPrint, same template as the print view; no network fetches). The public
     copy shows Section B exactly when the public page does."""
-    from weasyprint import HTML
-
+    from svduty.web.core.pdf import html_to_pdf
     from svduty.web.public.permissions import can_see_section_b
 
     context = {
@@ -295,8 +294,7 @@ def render_pdf(record, *, public: bool) -> bytes:
         "awards": record.awards.all(),
         "show_section_b": can_see_section_b(record),
     }
-    html = render_to_string("decisions/record_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(render_to_string("decisions/record_pdf.html", context))
 
 
 def public_pdf(record):

@@ -108,7 +108,6 @@ def to_xlsx(rows, title: str) -> bytes:
 
 
 def to_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
+    from svduty.web.core.pdf import html_to_pdf
 
-    html = render_to_string("programmes/dashboard_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(render_to_string("programmes/dashboard_pdf.html", context))

@@ -8,11 +8,9 @@ from .priority_view import priority_cards
 
 
 def render_pdf(strategy, priorities) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from svduty.web.core.pdf import html_to_pdf
 
     html = render_to_string(
         "strategy/strategy_pdf.html", {"strategy": strategy, "cards": priority_cards(priorities, public=True)}
     )
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(html, pdf_variant="pdf/ua-1", data_only=True)
