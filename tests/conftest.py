@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -92,6 +93,99 @@ def pytest_sessionfinish(session):
 def pytest_testnodedown(node, error):
     """The controller adds up each xdist worker's fuzz counts (only called when pytest-xdist runs the suite)."""
     FUZZ_EXAMPLES.update(getattr(node, "workeroutput", {}).get("fuzz_examples", {}))
+
+
+# The web suite's SQLite pass (tests/web/test_sqlite_path.py::test_web_suite_on_sqlite_too) is one long nested pytest
+# run. Started when that test is collected, in the background beside the workers, it no longer runs alone at the end
+# of the suite (xdist hands files out in collection order, and this file comes last); the test waits for it.
+SQLITE_RUN_TEST = "tests/web/test_sqlite_path.py::test_web_suite_on_sqlite_too"
+
+
+def sqlite_run_args() -> list[str]:
+    """The nested run's selection: every non-browser web test that is not PostgreSQL-only, except test_sqlite_path.py
+    (its tests make their own SQLite databases whatever the test database is). Paths relative to the repository."""
+    return ["-m", "not browser and not postgres", "tests/web", "--ignore", "tests/web/test_sqlite_path.py"]
+
+
+def sqlite_run_command(report: Path) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--junitxml={report}", *sqlite_run_args()]
+
+
+def sqlite_run_env() -> dict:
+    return {**os.environ, "SVDUTY_TEST_SQLITE": "1"}
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller (or a plain run): where a background run would start
+        config.svduty_sqlite_run = {"folder": Path(tempfile.mkdtemp(prefix="svduty-sqlite-run-")), "process": None}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    node.workerinput["svduty_sqlite_run"] = str(node.config.svduty_sqlite_run["folder"])
+
+
+def sqlite_run_folder(config) -> Path | None:
+    """Where the background SQLite run writes (``started``, ``report.xml``, ``output.txt``, ``returncode``)."""
+    if hasattr(config, "workerinput"):
+        folder = config.workerinput.get("svduty_sqlite_run")
+        return Path(folder) if folder else None
+    run = getattr(config, "svduty_sqlite_run", None)
+    return run["folder"] if run else None
+
+
+def _start_sqlite_run(config, ids) -> None:
+    run = getattr(config, "svduty_sqlite_run", None)
+    if run is None or run["process"] is not None or SQLITE_RUN_TEST not in ids:
+        return
+    if os.environ.get("SVDUTY_TEST_SQLITE") == "1" or config.option.collectonly:
+        return
+    from django.conf import settings as django_settings
+
+    if getattr(django_settings, "SVDUTY_TEST_DATABASE", "sqlite3") == "sqlite3":
+        return  # the main run is on SQLite already: the test skips
+    import subprocess
+    import threading
+
+    folder = run["folder"]
+    output = open(folder / "output.txt", "w")  # noqa: SIM115 - closed by the waiting thread
+    process = subprocess.Popen(
+        sqlite_run_command(folder / "report.xml"),
+        env=sqlite_run_env(),
+        cwd=REPO,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    run["process"] = process
+    (folder / "started").write_text(str(process.pid))
+
+    def wait():
+        code = process.wait()
+        output.close()
+        (folder / "returncode").write_text(str(code))
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    _start_sqlite_run(node.config, ids)
+
+
+def pytest_collection_finish(session):
+    if not hasattr(session.config, "workerinput"):
+        _start_sqlite_run(session.config, [item.nodeid for item in session.items])
+
+
+def pytest_unconfigure(config):
+    run = getattr(config, "svduty_sqlite_run", None)
+    if run is None:
+        return
+    if run["process"] is not None and run["process"].poll() is None:
+        run["process"].kill()  # the run was cut short (deselected test, ^C): leave nothing behind
+        run["process"].wait()
+    shutil.rmtree(run["folder"], ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

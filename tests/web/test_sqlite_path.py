@@ -150,33 +150,40 @@ def _junit_outcomes(path: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_web_suite_on_sqlite_too(tmp_path):
+def test_web_suite_on_sqlite_too(tmp_path, request):
     """Every non-browser web test that is not PostgreSQL-only runs again on SQLite and passes.
 
-    Checked from the nested run's JUnit report against an independent collection of the same selection, so the
-    outcome does not depend on what happens to be installed: no test may be skipped, failed or missing.
+    The run itself starts in the background as soon as this test is collected (tests/conftest.py); without that
+    (e.g. this test picked alone under another runner) it runs here. Checked from its JUnit report against an
+    independent collection of the same selection, so the outcome does not depend on what happens to be installed:
+    no test may be skipped, failed or missing.
     """
+    import time
+
+    from ..conftest import REPO, sqlite_run_args, sqlite_run_command, sqlite_run_env, sqlite_run_folder
+
     if settings.SVDUTY_TEST_DATABASE == "sqlite3" or os.environ.get("SVDUTY_TEST_SQLITE") == "1":
         pytest.skip("this run is already on SQLite")
-    env = {**os.environ, "SVDUTY_TEST_SQLITE": "1"}
-    here = Path(__file__).parent
-    selection = [
-        "-m",
-        "not browser and not postgres",
-        str(here),
-        # This module's tests make their own SQLite databases (subprocesses), whatever the test database is, so the
-        # SQLite run does not repeat them (a path as pytest takes it: relative to the repository root, the cwd below).
-        "--ignore",
-        "tests/web/test_sqlite_path.py",
-    ]
-    collected = _nested_pytest(["--collect-only", "-q", *selection], env, here.parents[1])
+    env = sqlite_run_env()
+    collected = _nested_pytest(["--collect-only", "-q", *sqlite_run_args()], env, REPO)
     assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-2000:]
     expected = {line.removeprefix("tests/web/") for line in collected.stdout.splitlines() if "::" in line}
     assert len(expected) > 50, collected.stdout[-2000:]
-    report = tmp_path / "sqlite-run.xml"
-    result = _nested_pytest(["-q", f"--junitxml={report}", *selection], env, here.parents[1])
+    folder = sqlite_run_folder(request.config)
+    if folder is not None and (folder / "started").exists():
+        deadline = time.monotonic() + 1500
+        while not (folder / "returncode").exists():
+            assert time.monotonic() < deadline, "the background SQLite run did not finish in 25 minutes"
+            time.sleep(1)
+        report, returncode = folder / "report.xml", int((folder / "returncode").read_text())
+        stdout, stderr = (folder / "output.txt").read_text(), ""
+    else:
+        report = tmp_path / "sqlite-run.xml"
+        command = sqlite_run_command(report)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1500, cwd=REPO)
+        returncode, stdout, stderr = result.returncode, result.stdout, result.stderr
     outcomes = _junit_outcomes(report)
     not_passed = {t: o for t, o in outcomes.items() if o != "passed"}
-    assert not not_passed, f"{not_passed}\n{result.stdout[-3000:]}"
+    assert not not_passed, f"{not_passed}\n{stdout[-3000:]}"
     assert set(outcomes) == expected, (sorted(expected - set(outcomes)), sorted(set(outcomes) - expected))
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert returncode == 0, stdout[-3000:] + stderr[-2000:]
