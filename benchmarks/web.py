@@ -212,11 +212,11 @@ def urls(targets: dict, rng: random.Random) -> dict[str, list[list[tuple[str, st
             staff(["/partnership/"]),
         ],
         "delivery page": [
-            staff(["/dashboard/"]),
-            staff(["/programmes/", "/programmes/?page=2"]),
-            staff([f"/programmes/{pk}/" for pk in programmes]),
-            staff(["/returns/"], "officer"),
-            staff([f"/returns/{pk}/" for pk in returns], "officer"),
+            staff(["/delivery/dashboard/"]),
+            staff(["/delivery/programmes/"]),
+            staff([f"/delivery/programmes/{pk}/" for pk in programmes]),
+            staff(["/delivery/returns/"], "officer"),
+            staff([f"/delivery/returns/{pk}/" for pk in returns], "officer"),
         ],
         "api": [
             [("/api/v1/interventions/", None)],
@@ -344,13 +344,14 @@ def per_page(port, targets, master, repeats: int = 12) -> list[tuple[str, str, f
                 chosen = [paths[i % len(paths)] for i in range(repeats)]
                 for path, who in chosen[:2]:  # warm
                     await conn.get(path, targets["sessions"].get(who) if who else None)
-                cpu0, times = server_cpu(master), []
+                cpu0, times, bad = server_cpu(master), [], 0
                 for path, who in chosen:
                     started = time.perf_counter()
-                    await conn.get(path, targets["sessions"].get(who) if who else None)
+                    bad += await conn.get(path, targets["sessions"].get(who) if who else None) != 200
                     times.append((time.perf_counter() - started) * 1000)
                 cpu = (server_cpu(master) - cpu0) * 1000 / repeats
-                out.append((kind, paths[0][0], cpu, sorted(times)[len(times) // 2]))
+                label = paths[0][0] + (f" ({bad} of {repeats} not 200!)" if bad else "")
+                out.append((kind, label, cpu, sorted(times)[len(times) // 2]))
         conn.close()
 
     asyncio.run(measure())

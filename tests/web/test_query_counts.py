@@ -85,12 +85,12 @@ def _delivery_pages(small: bool):
     programme = (Programme.objects.exclude(pk__in=seeded) if small else seeded).order_by("id").first()
     monitoring_return = MonitoringReturn.objects.filter(programme=programme).order_by("id").first()
     return {
-        ("officer", "board dashboard"): "/dashboard/",
-        ("officer", "programmes"): "/programmes/",
-        ("officer", "programme"): f"/programmes/{programme.pk}/",
-        ("officer", "returns"): "/returns/",
-        ("officer", "return"): f"/returns/{monitoring_return.pk}/",
-        ("provider", "own returns"): "/returns/",
+        ("officer", "board dashboard"): "/delivery/dashboard/",
+        ("officer", "programmes"): "/delivery/programmes/",
+        ("officer", "programme"): f"/delivery/programmes/{programme.pk}/",
+        ("officer", "returns"): "/delivery/returns/",
+        ("officer", "return"): f"/delivery/returns/{monitoring_return.pk}/",
+        ("provider", "own returns"): "/delivery/returns/",
         ("public", "API interventions"): "/api/v1/interventions/",
         ("officer", "API programmes"): "/api/v1/programmes/",
         ("officer", "API indicators"): "/api/v1/indicators/",

@@ -109,9 +109,11 @@ def _rag(row: Row) -> tuple[str, list[str]]:
 
 def board(programmes, today: date) -> tuple[list[Row], dict]:
     """Rows for ``programmes`` (a queryset) and the totals. Only accepted returns count towards actuals and reach."""
+    # The other queries filter by a subquery of the programmes, not by a list of their ids: with 200 programmes the
+    # lists made each query a few thousand parameters to build and send.
+    ids = programmes.values("pk")
+    award_ids = programmes.values("award_id")
     programmes = list(programmes.select_related("organisation"))
-    ids = [p.pk for p in programmes]
-    award_ids = [p.award_id for p in programmes]
     budget = dict(
         Commitment.objects.filter(award_id__in=award_ids, released=False)
         .values_list("award_id")
@@ -151,7 +153,7 @@ def board(programmes, today: date) -> tuple[list[Row], dict]:
         p.pk: Row(programme=p, budget_pence=budget.get(p.award_id, 0), paid_pence=paid.get(p.award_id, 0))
         for p in programmes
     }
-    due_quarters: dict[int, set] = {pk: set() for pk in ids}
+    due_quarters: dict[int, set] = {p.pk: set() for p in programmes}
     latest: dict[int, tuple] = {}
     for pid, year, quarter, status, due_on, reached, spend in returns:
         row = rows[pid]

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from svduty.web.commissioning.models import Award
+from svduty.web.core.pagination import paginate
 from svduty.web.core.views import check, require
 
 from . import permissions as perms
+from .board_views import PROGRAMMES_PER_PAGE
 from .case_data import refresh_case_values
 from .dashboard import board
 from .forms import (
@@ -43,20 +45,35 @@ def _return(pk):
     )
 
 
+AWARDS_SHOWN = 50
+
+
 @require(perms.can_list_programmes)
 def programme_list(request):
     today = timezone.localdate()
     programmes = perms.visible_programmes(request.user, Programme.objects.all())
     rows, totals = board(programmes, today)
-    awards = []
+    awards, awards_total = [], 0
     if perms.can_manage_programme(request.user):
-        awards = [
-            a
-            for a in Award.objects.filter(programme__isnull=True, decision_record__decision="approved").select_related(
-                "application__organisation", "decision_record"
-            )
-        ]
-    return render(request, "programmes/list.html", {"rows": rows, "totals": totals, "awards": awards})
+        # The most recent approved awards still without a programme (a large partnership has hundreds): the list is
+        # a to-do list, so the newest come first and the rest are counted.
+        waiting = Award.objects.filter(programme__isnull=True, decision_record__decision="approved")
+        awards_total = waiting.count()
+        awards = list(
+            waiting.select_related("application__organisation", "decision_record").order_by("-id")[:AWARDS_SHOWN]
+        )
+    paged = paginate(request, rows, per_page=PROGRAMMES_PER_PAGE)
+    return render(
+        request,
+        "programmes/list.html",
+        {
+            "rows": paged["page"].object_list,
+            "pagination": paged["pagination"],
+            "totals": totals,
+            "awards": awards,
+            "awards_total": awards_total,
+        },
+    )
 
 
 def programme_new(request, award_pk):
