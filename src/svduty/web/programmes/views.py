@@ -46,6 +46,7 @@ def _return(pk):
 
 
 AWARDS_SHOWN = 50
+RETURNS_PER_PAGE = 25
 
 
 @require(perms.can_list_programmes)
@@ -194,14 +195,19 @@ def return_queue(request):
     ).order_by("due_on", "programme__title")
     open_statuses = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
     soon = today + timedelta(days=14)
-    context = {
-        "late": list(queryset.filter(status__in=open_statuses, due_on__lt=today)[:200]),
-        "due_soon": list(queryset.filter(status__in=open_statuses, due_on__gte=today, due_on__lte=soon)[:200]),
-        "to_review": list(queryset.filter(status=ReturnStatus.SUBMITTED)[:200]),
-        "recent": list(queryset.filter(status=ReturnStatus.ACCEPTED).order_by("-reviewed_at")[:20]),
-        "today": today,
-        "is_provider": perms.role_of(request.user) == "provider",
+    sections = {
+        "late": queryset.filter(status__in=open_statuses, due_on__lt=today),
+        "due_soon": queryset.filter(status__in=open_statuses, due_on__gte=today, due_on__lte=soon),
+        "to_review": queryset.filter(status=ReturnStatus.SUBMITTED),
     }
+    context = {"today": today, "is_provider": perms.role_of(request.user) == "provider"}
+    # Each list a page of RETURNS_PER_PAGE on its own (?late=2, ?to_review=3): a large partnership has hundreds of
+    # late returns, and every one must be reachable, not cut off at a fixed number.
+    for name, returns in sections.items():
+        paged = paginate(request, returns, per_page=RETURNS_PER_PAGE, param=name)
+        context[name] = paged["page"].object_list
+        context[f"{name}_pagination"] = paged["pagination"]
+    context["recent"] = list(queryset.filter(status=ReturnStatus.ACCEPTED).order_by("-reviewed_at")[:20])
     return render(request, "programmes/returns.html", context)
 
 
