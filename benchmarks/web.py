@@ -2,21 +2,26 @@
 
 For each database — the demo partnership alone ("empty") and the demo plus a large seeded partnership
 (``svduty.web.seed``: 10,000 EOIs with reviews and scores, 1,000 published decision records with their awards and
-commitments, 20 rounds, 500 providers) — it starts the production server and runs
+commitments, 100 rounds, 500 providers; and ``svduty.web.programmes.seed``: 200 programmes with 5,000 quarterly
+returns) — it starts the production server and runs
 
 1. ``--users`` simulated users (default 50) with think time (exponential, mean 1 s: about one request per second
    each) for ``--seconds`` (default 60): anonymous visitors on the public register and staff (officer, Chief
-   Executive, PCC, administrator, signed in) on their pages, plus the 360Giving exports and a published PDF;
+   Executive, PCC, administrator, signed in) on their pages, the delivery pages (board dashboard, programmes, the
+   return lists and returns), the ``/api/v1/`` lists, the 360Giving exports and a published PDF;
 2. a closed-loop saturation run: ``--saturation-clients`` clients (default 8) requesting HTML pages back to back for
    ``--saturation-seconds`` (default 20).
 
 It prints requests/s, p50/p95/p99 latency, errors, the most database connections held (sampled from
-pg_stat_activity) and the server's CPU per HTML page (the gunicorn workers' user+system time ÷ pages served).
+pg_stat_activity), the server's CPU per request and per HTML page (the gunicorn workers' user+system time ÷ requests)
+and the client's own CPU per request (it shares the cores: one asyncio loop with kept-alive connections, no thread
+per user). ``--per-page`` adds, per page type, the server CPU and latency of one request at a time.
 Goals (issue 10, 2-core machine shared by client, server and database): with think time p95 < 200 ms and no
 errors; saturation ≥ 100 HTML pages/s; ≤ 20 ms server CPU per HTML page.
 
-Run: ``.venv/bin/python benchmarks/web.py`` (about 6 minutes), ``--quick`` for 15 s runs and a smaller seed.
-Needs PostgreSQL (``--server``, default postgres://postgres@127.0.0.1:5432); it creates and drops its own databases.
+Run: ``.venv/bin/python benchmarks/web.py`` (about 6 minutes plus seeding), ``--quick`` for 15 s runs and a smaller
+seed, ``--reuse`` to keep the seeded databases under $TMPDIR and measure again without seeding.
+Needs PostgreSQL (``--server``, default postgres://postgres@127.0.0.1:5432); it creates its own databases.
 """
 
 from __future__ import annotations
