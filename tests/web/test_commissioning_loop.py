@@ -505,6 +505,48 @@ def test_ranking_is_paginated(world):
     assert last.count('class="govuk-table__row') - 1 == total - 25
 
 
+def test_ranking_pages_keep_the_running_total_and_funding_line(world):
+    """Page 2 of the ranking carries on from page 1: positions, the cumulative amount and the funding line are those of
+    the whole ranking, not restarted per page."""
+    import re as _re
+
+    from svduty.web.commissioning.assessment import rank
+    from svduty.web.core.templatetags.svduty import pounds
+
+    round_ = world.open_round
+    for i in range(30):
+        app = Application.objects.create(
+            round=round_,
+            organisation=world.submitted_fresh.organisation,
+            created_by=world.submitted_fresh.created_by,
+            title=f"Paged EOI {i}",
+            status="submitted",
+            submitted_at=timezone.now(),
+        )
+        BudgetLine.objects.create(application=app, financial_year=round_.year_list[0], amount_pence=100_000)
+    ranking = rank(round_)
+    assert len(ranking) > 26
+    # Draw the funding line inside page 2: the budget covers the first 27 applications exactly.
+    round_.available_budget_pence = ranking[26].cumulative_pence
+    round_.save(update_fields=["available_budget_pence"])
+    ranking = rank(round_)
+    page2 = (
+        client_for("officer")
+        .get(reverse("commissioning:round_assessment", args=[round_.pk]) + "?page=2")
+        .content.decode()
+    )
+    row_start = r'<tr class="govuk-table__row( svduty-below-line)?">\s*<td class="govuk-table__cell">(\d+)</td>'
+    rows = _re.findall(row_start, page2)
+    assert [int(n) for _, n in rows] == list(range(26, len(ranking) + 1))
+    for (below, _n), row in zip(rows, ranking[25:], strict=True):
+        assert bool(below) == (row.within_budget is False)
+        assert pounds(row.cumulative_pence) in page2
+    assert [bool(b) for b, _ in rows][:2] == [False, False] and rows[2][0]  # the line falls after rank 27
+    page1 = client_for("officer").get(reverse("commissioning:round_assessment", args=[round_.pk])).content.decode()
+    assert "svduty-below-line" not in page1
+    assert pounds(sum(r.application.requested_pence for r in ranking)) in page1  # the total is the whole round's
+
+
 def test_scores_locked_after_moderation_until_reopened_explicitly(world):
     """Issue 10 finding 7: scores are fixed by a moderation; re-opening it is explicit and recorded."""
     app = world.submitted_scored
@@ -521,6 +563,11 @@ def test_scores_locked_after_moderation_until_reopened_explicitly(world):
     assert not permissions.scores_locked(app)
     record = ModerationReopening.objects.get(application=app)
     assert (record.reason, record.reopened_by.username) == ("New evidence from the applicant", "officer")
+    from svduty.web.notifications.models import Message as Sent
+
+    told = Sent.objects.filter(event="moderation_reopened")
+    assert {m.recipient.username for m in told} == {"assessor"}  # the panel assessor whose scores were fixed
+    assert all(app.reference in m.subject and "New evidence from the applicant" in m.body for m in told)
     row = next(r for r in rank(app.round) if r.application.pk == app.pk)
     assert row.moderated_percent is None  # a re-opened moderation no longer stands
     criteria = list(app.round.criteria.all())

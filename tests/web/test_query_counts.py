@@ -76,3 +76,38 @@ def test_query_counts_do_not_grow_with_the_data(world):
     large = {key: _count(clients[key[0]], url) for key, url in large_pages.items()}
     grown = {f"{k[1]} ({large_pages[k]})": (small[k], large[k]) for k in small if large[k] > small[k] + SLACK}
     assert not grown, f"queries grow with the rows (demo → seeded): {grown}"
+
+
+def _delivery_pages(small: bool):
+    from svduty.web.programmes.models import MonitoringReturn, Programme
+
+    seeded = Programme.objects.filter(title__startswith="Seed programme")
+    programme = (Programme.objects.exclude(pk__in=seeded) if small else seeded).order_by("id").first()
+    monitoring_return = MonitoringReturn.objects.filter(programme=programme).order_by("id").first()
+    return {
+        ("officer", "board dashboard"): "/delivery/dashboard/",
+        ("officer", "programmes"): "/delivery/programmes/",
+        ("officer", "programme"): f"/delivery/programmes/{programme.pk}/",
+        ("officer", "returns"): "/delivery/returns/",
+        ("officer", "return"): f"/delivery/returns/{monitoring_return.pk}/",
+        ("provider", "own returns"): "/delivery/returns/",
+        ("public", "API interventions"): "/api/v1/interventions/",
+        ("officer", "API programmes"): "/api/v1/programmes/",
+        ("officer", "API indicators"): "/api/v1/indicators/",
+        ("officer", "API returns"): "/api/v1/returns/",
+        ("provider", "API own returns"): "/api/v1/returns/",
+    }
+
+
+def test_delivery_query_counts_do_not_grow_with_the_data(world):
+    """Issue 18: the board dashboard, the programme and return pages and the API lists, demo → 60 more programmes
+    with 600 returns (the load seeder, svduty.web.programmes.seed)."""
+    from svduty.web.programmes.seed import seed_delivery
+
+    clients = {role: client_for(role) for role in ("public", "officer", "provider")}
+    small = {key: _count(clients[key[0]], url) for key, url in _delivery_pages(small=True).items()}
+    seed_delivery(60, 600)
+    large_pages = _delivery_pages(small=False)
+    large = {key: _count(clients[key[0]], url) for key, url in large_pages.items()}
+    grown = {f"{k[1]} ({large_pages[k]})": (small[k], large[k]) for k in small if large[k] > small[k] + SLACK}
+    assert not grown, f"queries grow with the rows (demo → seeded): {grown}"

@@ -100,7 +100,7 @@ def serve_command(
         0, "--workers", metavar="N", help="gunicorn worker processes (default: CPU cores + 1)."
     ),
     threads: int = typer.Option(
-        4, "--threads", metavar="N", help="Threads per worker, and database connections per worker."
+        0, "--threads", metavar="N", help="Threads per worker, and database connections per worker (default 4)."
     ),
 ) -> None:
     """Run the web app: Django's development server, or with --production the gunicorn server."""
@@ -120,6 +120,17 @@ def serve_command(
     connections.close_all()  # the migration's connection is not kept open for the server's lifetime
     console.print(f"svduty web app (development server) on http://{host}:{port}/ (Ctrl+C to stop)")
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+def default_workers() -> int:
+    """gunicorn workers: one per core plus one, so a worker waiting on PostgreSQL leaves the cores busy."""
+    return (os.cpu_count() or 1) + 1
+
+
+def default_threads() -> int:
+    """Threads per worker (and pooled connections per worker): enough to overlap database waits; Python code
+    holds the GIL, so more threads would only queue inside the worker."""
+    return 4
 
 
 def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -149,7 +160,8 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]
 
 def _serve_production(console, host, port, database_url, workspace, workers, threads) -> None:
     os.environ["SVDUTY_ENV"] = "production"
-    workers = workers or (os.cpu_count() or 1) + 1
+    workers = workers or default_workers()
+    threads = threads or default_threads()
     os.environ["SVDUTY_DB_POOL_MAX"] = str(threads)
     _setup(database_url, workspace, console)
     from django.core.management import call_command

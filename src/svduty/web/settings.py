@@ -106,7 +106,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend loading the user with their profile (one query a signed-in request, not two).
+    "svduty.web.core.backends.ProfileModelBackend",
 ]
 
 ROOT_URLCONF = "svduty.web.urls"
@@ -249,6 +250,8 @@ if PRODUCTION:
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SVDUTY_PARTNERSHIP_NAME = os.environ.get("SVDUTY_PARTNERSHIP_NAME", "")
+# How long a worker keeps the partnership row every page header shows (core.context.current_partnership).
+SVDUTY_PARTNERSHIP_CACHE_SECONDS = float(os.environ.get("SVDUTY_PARTNERSHIP_CACHE_SECONDS", "30"))
 # 360Giving: the publisher's registered prefix (https://standard.threesixtygiving.org/en/latest/technical/identifiers/).
 SVDUTY_360_PREFIX = os.environ.get("SVDUTY_360_PREFIX", "360G-svduty-demo")
 

@@ -18,6 +18,8 @@ from .settings import *  # noqa: F403
 from .settings import DATABASES
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
+# Each test's rollback removes its partnership without a signal: no per-process copy may outlive it.
+SVDUTY_PARTNERSHIP_CACHE_SECONDS = 0.0
 
 
 def _port_open() -> bool:

@@ -184,7 +184,7 @@ def accept(request, token):
             invitation.accepted_at = timezone.now()
             invitation.accepted_user = user
             invitation.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="svduty.web.core.backends.ProfileModelBackend")
         messages.success(
             request,
             _(

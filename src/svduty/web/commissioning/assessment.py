@@ -3,10 +3,22 @@ how far the assessors disagree, what they recommend, and where the round's money
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import Application, Round
+from django.db.models import Count, Max
+
+from .models import (
+    Application,
+    Declaration,
+    Moderation,
+    ModerationReopening,
+    Review,
+    Round,
+    Score,
+    weighted_percent_of,
+)
 from .options import DISAGREEMENT_POINTS, ApplicationStatus
 
 ONE_DP = Decimal("0.1")
@@ -61,35 +73,71 @@ def standing_moderation(app):
 def rank(round_: Round) -> list[Ranked]:
     """EOIs of the round that were submitted, best first; unscored ones last (ties keep submission order).
     Withdrawn EOIs are left out. The running total of amounts requested, best first, is compared with the round's
-    available budget: ``within_budget`` is False from the first EOI that would take it over (the funding line)."""
-    apps = (
+    available budget: ``within_budget`` is False from the first EOI that would take it over (the funding line).
+
+    Reviews, scores, moderations and declarations are read as plain rows (one query each, whatever the round's size)
+    rather than as prefetched model instances: a round of 100 EOIs has some 1,000 score rows, and building a model
+    and a related manager for each was most of the page's time."""
+    apps = list(
         Application.objects.filter(round=round_)
         .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
         .select_related("organisation", "round")
-        .prefetch_related("reviews__scores", "moderations", "reopenings", "declarations", "budget_lines")
+        .prefetch_related("budget_lines")
     )
+    ids = [a.pk for a in apps]
     criteria = list(round_.criteria.all())
+    reviews: dict[int, list[tuple[int, str]]] = defaultdict(list)  # application → [(review, recommendation)]
+    for review_id, app_id, recommendation in Review.objects.filter(application_id__in=ids).values_list(
+        "id", "application_id", "recommendation"
+    ):
+        reviews[app_id].append((review_id, recommendation))
+    scores: dict[int, dict[int, int]] = defaultdict(dict)  # review → criterion → score
+    for review_id, criterion_id, score in Score.objects.filter(review__application_id__in=ids).values_list(
+        "review_id", "criterion_id", "score"
+    ):
+        scores[review_id][criterion_id] = score
+    latest_moderation: dict[int, tuple] = {}  # application → ((moderated_at, pk), percent, reason)
+    for app_id, pk, at, percent, reason in Moderation.objects.filter(application_id__in=ids).values_list(
+        "application_id", "pk", "moderated_at", "score_percent", "reason"
+    ):
+        if app_id not in latest_moderation or (at, pk) > latest_moderation[app_id][0]:
+            latest_moderation[app_id] = ((at, pk), percent, reason)
+    latest_reopening = dict(
+        ModerationReopening.objects.filter(application_id__in=ids)
+        .values_list("application_id")
+        .annotate(at=Max("reopened_at"))
+        .order_by()
+    )
+    conflicts = dict(
+        Declaration.objects.filter(application_id__in=ids, has_conflict=True)
+        .values_list("application_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     rows = []
     for app in apps:
-        reviews = list(app.reviews.all())
-        scores = [r.weighted_percent(criteria) for r in reviews]
-        latest = standing_moderation(app)
+        app_reviews = sorted(reviews.get(app.pk, []))
+        review_scores = [weighted_percent_of(scores.get(r, {}), criteria) for r, _ in app_reviews]
+        moderation = latest_moderation.get(app.pk)
+        reopened = latest_reopening.get(app.pk)
+        if moderation is not None and reopened is not None and reopened >= moderation[0][0]:
+            moderation = None  # re-opened after it: no moderated score stands (as standing_moderation)
         recommendations = {"yes": 0, "maybe": 0, "no": 0}
-        for r in reviews:
-            if r.recommendation in recommendations:
-                recommendations[r.recommendation] += 1
+        for _, recommendation in app_reviews:
+            if recommendation in recommendations:
+                recommendations[recommendation] += 1
         per_criterion = []
         for c in criteria:
-            values = [Decimal(s.score) for r in reviews for s in r.scores.all() if s.criterion_id == c.id]
+            values = [Decimal(scores[r][c.id]) for r, _ in app_reviews if c.id in scores.get(r, {})]
             per_criterion.append((c.name, _mean(values)))
         rows.append(
             Ranked(
                 application=app,
-                review_scores=scores,
-                mean_percent=_mean(scores),
-                moderated_percent=latest.score_percent if latest else None,
-                moderation_reason=latest.reason if latest else "",
-                conflicts=sum(1 for d in app.declarations.all() if d.has_conflict),
+                review_scores=review_scores,
+                mean_percent=_mean(review_scores),
+                moderated_percent=moderation[1] if moderation else None,
+                moderation_reason=moderation[2] if moderation else "",
+                conflicts=conflicts.get(app.pk, 0),
                 recommendations=recommendations,
                 criterion_means=per_criterion,
             )

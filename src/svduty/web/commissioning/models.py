@@ -263,12 +263,16 @@ class Review(models.Model):
         """Σ weightᵢ·scoreᵢ/maxᵢ ÷ Σ weightᵢ × 100, over the round's criteria (unscored counts as 0). A caller
         ranking many reviews of one round passes its criteria once instead of a query per review."""
         criteria = list(self.application.round.criteria.all()) if criteria is None else criteria
-        scores = {s.criterion_id: s.score for s in self.scores.all()}
-        total_weight = sum(c.weight for c in criteria)
-        if not total_weight:
-            return Decimal(0)
-        value = sum(Decimal(c.weight) * Decimal(scores.get(c.id, 0)) / Decimal(c.max_score) for c in criteria)
-        return (value * 100 / total_weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return weighted_percent_of({s.criterion_id: s.score for s in self.scores.all()}, criteria)
+
+
+def weighted_percent_of(scores: dict[int, int], criteria) -> Decimal:
+    """``Review.weighted_percent`` from criterion id → score (the ranking reads scores as plain rows)."""
+    total_weight = sum(c.weight for c in criteria)
+    if not total_weight:
+        return Decimal(0)
+    value = sum(Decimal(c.weight) * Decimal(scores.get(c.id, 0)) / Decimal(c.max_score) for c in criteria)
+    return (value * 100 / total_weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class Score(models.Model):

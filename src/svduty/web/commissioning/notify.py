@@ -32,6 +32,22 @@ def applicant_users(application):
     )
 
 
+def scoring_assessors(application):
+    """The panel's assessors who declared no conflict on ``application``: the ones whose scores a moderation fixes
+    and who may change them once it is re-opened."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            profile__role=Role.ASSESSOR,
+            is_active=True,
+            panels__round=application.round_id,
+            declarations__application=application,
+            declarations__has_conflict=False,
+        )
+        .distinct()
+    )
+
+
 def officers():
     return users_with_role(Role.OFFICER)
 

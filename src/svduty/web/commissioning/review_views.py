@@ -250,9 +250,21 @@ def moderation_reopen(request, pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             Application.objects.select_for_update().get(pk=application.pk)
-            ModerationReopening.objects.create(
+            reopening = ModerationReopening.objects.create(
                 application=application, reason=form.cleaned_data["reason"], reopened_by=request.user
             )
+        notify.send(
+            "moderation_reopened",
+            to=notify.scoring_assessors(application),
+            context={
+                "application": application,
+                "reference": application.reference,
+                "reason": reopening.reason,
+                "link": notify.link("commissioning:score", application.pk, request=request),
+            },
+            obj=application,
+            request=request,
+        )
         messages.success(request, _("Moderation re-opened: assessors can change their scores"))
         return redirect("commissioning:application_reviews", application.pk)
     return render(request, "commissioning/reopen.html", {"application": application, "form": form})

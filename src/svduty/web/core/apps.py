@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="svduty-mark-signed-in")
         user_logged_in.connect(language_on_sign_in, dispatch_uid="svduty-language-on-sign-in")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .context import forget_partnership
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_partnership, sender="partnership.Partnership", dispatch_uid=f"svduty-p-{signal}")

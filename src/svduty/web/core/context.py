@@ -3,8 +3,11 @@ the navigation that role may use."""
 
 from __future__ import annotations
 
+import time
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,21 +54,50 @@ NAV.insert(
 )
 
 
-def site(request):
+# The partnership row is read by every page (its name heads each one): kept per process for
+# SVDUTY_PARTNERSHIP_CACHE_SECONDS (30; 0 in the tests, whose rollbacks send no signal), and dropped at once in this
+# process when it is saved or deleted (core.apps connects the signals). Another worker sees a renamed partnership
+# within those seconds.
+_partnership: list = []  # [(fetched at, partnership or None)]
+
+
+def current_partnership():
     from svduty.web.partnership.models import Partnership
 
+    now = time.monotonic()
+    if _partnership and now - _partnership[0][0] < settings.SVDUTY_PARTNERSHIP_CACHE_SECONDS:
+        return _partnership[0][1]
     partnership = Partnership.objects.order_by("id").first()
-    # Error pages can be rendered before AuthenticationMiddleware has run (a bad Host header is refused earlier).
-    role = role_of(getattr(request, "user", None))
-    path = request.path
-    nav = []
+    _partnership[:] = [(now, partnership)]
+    return partnership
+
+
+def forget_partnership(*args, **kwargs) -> None:
+    _partnership.clear()
+
+
+@lru_cache(maxsize=64)
+def _nav_urls(role: str, urlconf: str | None, script_prefix: str) -> tuple[tuple[object, str], ...]:
+    """The (label, URL) pairs the role's navigation shows; the URLs never change while the process runs."""
+    out = []
     for label, name, roles in NAV:
         if roles is not None and role not in roles:
             continue
         if name == "core:home" and role == PUBLIC:
             continue
-        url = reverse(name)
-        nav.append({"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))})
+        out.append((label, reverse(name)))
+    return tuple(out)
+
+
+def site(request):
+    partnership = current_partnership()
+    # Error pages can be rendered before AuthenticationMiddleware has run (a bad Host header is refused earlier).
+    role = role_of(getattr(request, "user", None))
+    path = request.path
+    nav = [
+        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+        for label, url in _nav_urls(role, get_urlconf(), get_script_prefix())
+    ]
     return {
         "partnership": partnership,
         "service_name": settings.SVDUTY_PARTNERSHIP_NAME or (partnership.name if partnership else "svduty"),

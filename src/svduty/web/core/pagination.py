@@ -8,14 +8,15 @@ from django.core.paginator import Paginator
 PER_PAGE = 50
 
 
-def paginate(request, items, per_page: int = PER_PAGE) -> dict:
+def paginate(request, items, per_page: int = PER_PAGE, param: str = "page") -> dict:
     """``{"page": Page, "pagination": {...}}`` for ``core/_pagination.html``; other query parameters (filters) are
-    kept in the links, and a page number out of range shows the last page."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    kept in the links, and a page number out of range shows the last page. ``param`` names the page number's query
+    parameter, so one page can hold several lists paged on their own."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
     params = request.GET.copy()
 
     def link(number: int) -> str:
-        params["page"] = str(number)
+        params[param] = str(number)
         return f"?{params.urlencode()}"
 
     numbers = []

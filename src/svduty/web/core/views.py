@@ -61,7 +61,7 @@ def register(request):
             if form.is_valid():
                 form.add_error(None, _("This organisation could not be registered: try again"))
             return render(request, "core/register.html", {"form": form})
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="svduty.web.core.backends.ProfileModelBackend")
         messages.success(
             request,
             _(

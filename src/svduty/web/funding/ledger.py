@@ -47,19 +47,26 @@ def _committed(stream: FundingStream, year: str) -> int:
 
 
 def position(stream: FundingStream) -> list[YearPosition]:
-    """Budget, committed and spent per financial year of the stream."""
-    rows = []
-    for budget in stream.budgets.all():
-        spent = (
-            Spend.objects.filter(commitment__stream=stream, commitment__financial_year=budget.financial_year).aggregate(
-                s=Sum("amount_pence")
-            )["s"]
-            or 0
+    """Budget, committed and spent per financial year of the stream: the same sums as ``_committed``, grouped by
+    year, so the page costs four queries however many years the stream has."""
+
+    def per_year(queryset, year_field: str) -> dict[str, int]:
+        return dict(queryset.values_list(year_field).annotate(s=Sum("amount_pence")).order_by())
+
+    spent = per_year(Spend.objects.filter(commitment__stream=stream), "commitment__financial_year")
+    live = per_year(Commitment.objects.filter(stream=stream, released=False), "financial_year")
+    paid_released = per_year(
+        Spend.objects.filter(commitment__stream=stream, commitment__released=True), "commitment__financial_year"
+    )
+    return [
+        YearPosition(
+            budget.financial_year,
+            budget.amount_pence,
+            (live.get(budget.financial_year) or 0) + (paid_released.get(budget.financial_year) or 0),
+            spent.get(budget.financial_year) or 0,
         )
-        rows.append(
-            YearPosition(budget.financial_year, budget.amount_pence, _committed(stream, budget.financial_year), spent)
-        )
-    return rows
+        for budget in stream.budgets.all()
+    ]
 
 
 def commit(

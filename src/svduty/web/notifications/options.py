@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     DECLINE_LETTER = "decline_letter", _("Decline letter")
     PASSWORD_RESET = "password_reset", _("Password reset")
     COLLEAGUE_INVITED = "colleague_invited", _("Invitation to join")
+    MODERATION_REOPENED = "moderation_reopened", _("Moderation re-opened")
 
 
 # What each event's templates expect in ``context`` (besides the common keys in the module docstring). The
@@ -40,6 +41,7 @@ EVENT_CONTEXT: dict[str, tuple[str, ...]] = {
     Event.DECLINE_LETTER: ("application", "reference", "reason"),
     Event.PASSWORD_RESET: ("user", "reset_url", "username"),
     Event.COLLEAGUE_INVITED: ("invitation", "accept_url", "invited_by", "role_label", "organisation", "expires_at"),
+    Event.MODERATION_REOPENED: ("application", "reference", "reason"),
 }
 
 # Context keys holding a secret (a sign-in or invitation link): sent, but never stored in the message log or in an

@@ -66,9 +66,9 @@ def absolute(url: str, request=None) -> str:
 
 def _service_name() -> str:
     """The name every page shows: the setting, else the partnership's own name (as ``core.context.site``)."""
-    from svduty.web.partnership.models import Partnership
+    from svduty.web.core.context import current_partnership
 
-    partnership = Partnership.objects.order_by("id").first()
+    partnership = current_partnership()
     return settings.SVDUTY_PARTNERSHIP_NAME or (partnership.name if partnership else "svduty")
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from svduty.web.core.pagination import paginate
 from svduty.web.core.views import require
 
 from . import exports
@@ -15,6 +16,8 @@ from .charts import delivery_chart, spend_chart
 from .dashboard import RAG_RULES, board
 from .models import Programme
 from .options import COHORTS
+
+PROGRAMMES_PER_PAGE = 25
 
 
 def _context(request):
@@ -33,7 +36,12 @@ def _context(request):
 
 @require(perms.can_view_dashboard)
 def dashboard(request):
-    return render(request, "programmes/dashboard.html", _context(request))
+    """Totals, cohorts and charts over every programme; the table a page of PROGRAMMES_PER_PAGE at a time (the CSV,
+    XLSX and PDF hold every row)."""
+    context = _context(request)
+    paged = paginate(request, context["rows"], per_page=PROGRAMMES_PER_PAGE)
+    context.update(rows=paged["page"].object_list, pagination=paged["pagination"])
+    return render(request, "programmes/dashboard.html", context)
 
 
 @require(perms.can_view_dashboard)

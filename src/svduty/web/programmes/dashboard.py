@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from svduty.web.funding.models import Commitment, Spend
@@ -109,9 +109,11 @@ def _rag(row: Row) -> tuple[str, list[str]]:
 
 def board(programmes, today: date) -> tuple[list[Row], dict]:
     """Rows for ``programmes`` (a queryset) and the totals. Only accepted returns count towards actuals and reach."""
+    # The other queries filter by a subquery of the programmes, not by a list of their ids: with 200 programmes the
+    # lists made each query a few thousand parameters to build and send.
+    ids = programmes.values("pk")
+    award_ids = programmes.values("award_id")
     programmes = list(programmes.select_related("organisation"))
-    ids = [p.pk for p in programmes]
-    award_ids = [p.award_id for p in programmes]
     budget = dict(
         Commitment.objects.filter(award_id__in=award_ids, released=False)
         .values_list("award_id")
@@ -143,41 +145,43 @@ def board(programmes, today: date) -> tuple[list[Row], dict]:
         .values_list("monitoring_return__programme_id", "category")
         .annotate(s=Sum("count"))
     )
-    targets = Target.objects.filter(indicator__programme_id__in=ids).values_list(
-        "indicator_id", "financial_year", "quarter", "value"
+    # Targets of the quarters that are due (a return accepted, or its due date passed), summed per indicator by the
+    # database: 200 programmes have some 20,000 target rows, too many to bring back and add up here.
+    quarter_due = MonitoringReturn.objects.filter(
+        programme_id=OuterRef("indicator__programme_id"),
+        financial_year=OuterRef("financial_year"),
+        quarter=OuterRef("quarter"),
+    ).filter(Q(status=ReturnStatus.ACCEPTED) | Q(due_on__lt=today))
+    due_target: dict[int, int] = dict(
+        Target.objects.filter(indicator__programme_id__in=ids)
+        .filter(Exists(quarter_due))
+        .values_list("indicator_id")
+        .annotate(s=Sum("value"))
+        .order_by()
     )
 
     rows = {
         p.pk: Row(programme=p, budget_pence=budget.get(p.award_id, 0), paid_pence=paid.get(p.award_id, 0))
         for p in programmes
     }
-    due_quarters: dict[int, set] = {pk: set() for pk in ids}
     latest: dict[int, tuple] = {}
     for pid, year, quarter, status, due_on, reached, spend in returns:
         row = rows[pid]
         if status == ReturnStatus.ACCEPTED:
             row.accepted += 1
             row.reached += reached or 0
-            due_quarters[pid].add((year, quarter))
             if spend is not None and (pid not in latest or (year, quarter) > latest[pid][0]):
                 latest[pid] = ((year, quarter), spend)
-        elif due_on < today:
-            due_quarters[pid].add((year, quarter))
-            if status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
-                row.late += 1
-                row.very_late += due_on < today - timedelta(days=VERY_LATE_DAYS)
+        elif due_on < today and status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
+            row.late += 1
+            row.very_late += due_on < today - timedelta(days=VERY_LATE_DAYS)
     for pid, (_period, spend) in latest.items():
         rows[pid].reported_spend_pence = spend
 
     indicator_programme = {}
-    due_target: dict[int, int] = {}
     indicators = Indicator.objects.filter(programme_id__in=ids).order_by("programme_id", "order", "id")
     for indicator_id, pid, name, kind in indicators.values_list("id", "programme_id", "name", "kind"):
         indicator_programme[indicator_id] = (pid, name, kind)
-    for indicator_id, year, quarter, value in targets:
-        pid = indicator_programme[indicator_id][0]
-        if (year, quarter) in due_quarters[pid]:
-            due_target[indicator_id] = due_target.get(indicator_id, 0) + value
     for indicator_id, (pid, name, kind) in indicator_programme.items():
         rows[pid].indicators.append(
             IndicatorLine(name, kind, due_target.get(indicator_id, 0), actuals.get(indicator_id, 0))

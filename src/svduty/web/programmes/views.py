@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from svduty.web.commissioning.models import Award
+from svduty.web.core.pagination import paginate
 from svduty.web.core.views import check, require
 
 from . import permissions as perms
+from .board_views import PROGRAMMES_PER_PAGE
 from .case_data import refresh_case_values
 from .dashboard import board
 from .forms import (
@@ -43,20 +45,36 @@ def _return(pk):
     )
 
 
+AWARDS_SHOWN = 50
+RETURNS_PER_PAGE = 25
+
+
 @require(perms.can_list_programmes)
 def programme_list(request):
     today = timezone.localdate()
     programmes = perms.visible_programmes(request.user, Programme.objects.all())
     rows, totals = board(programmes, today)
-    awards = []
+    awards, awards_total = [], 0
     if perms.can_manage_programme(request.user):
-        awards = [
-            a
-            for a in Award.objects.filter(programme__isnull=True, decision_record__decision="approved").select_related(
-                "application__organisation", "decision_record"
-            )
-        ]
-    return render(request, "programmes/list.html", {"rows": rows, "totals": totals, "awards": awards})
+        # The most recent approved awards still without a programme (a large partnership has hundreds): the list is
+        # a to-do list, so the newest come first and the rest are counted.
+        waiting = Award.objects.filter(programme__isnull=True, decision_record__decision="approved")
+        awards_total = waiting.count()
+        awards = list(
+            waiting.select_related("application__organisation", "decision_record").order_by("-id")[:AWARDS_SHOWN]
+        )
+    paged = paginate(request, rows, per_page=PROGRAMMES_PER_PAGE)
+    return render(
+        request,
+        "programmes/list.html",
+        {
+            "rows": paged["page"].object_list,
+            "pagination": paged["pagination"],
+            "totals": totals,
+            "awards": awards,
+            "awards_total": awards_total,
+        },
+    )
 
 
 def programme_new(request, award_pk):
@@ -177,14 +195,19 @@ def return_queue(request):
     ).order_by("due_on", "programme__title")
     open_statuses = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
     soon = today + timedelta(days=14)
-    context = {
-        "late": list(queryset.filter(status__in=open_statuses, due_on__lt=today)[:200]),
-        "due_soon": list(queryset.filter(status__in=open_statuses, due_on__gte=today, due_on__lte=soon)[:200]),
-        "to_review": list(queryset.filter(status=ReturnStatus.SUBMITTED)[:200]),
-        "recent": list(queryset.filter(status=ReturnStatus.ACCEPTED).order_by("-reviewed_at")[:20]),
-        "today": today,
-        "is_provider": perms.role_of(request.user) == "provider",
+    sections = {
+        "late": queryset.filter(status__in=open_statuses, due_on__lt=today),
+        "due_soon": queryset.filter(status__in=open_statuses, due_on__gte=today, due_on__lte=soon),
+        "to_review": queryset.filter(status=ReturnStatus.SUBMITTED),
     }
+    context = {"today": today, "is_provider": perms.role_of(request.user) == "provider"}
+    # Each list a page of RETURNS_PER_PAGE on its own (?late=2, ?to_review=3): a large partnership has hundreds of
+    # late returns, and every one must be reachable, not cut off at a fixed number.
+    for name, returns in sections.items():
+        paged = paginate(request, returns, per_page=RETURNS_PER_PAGE, param=name)
+        context[name] = paged["page"].object_list
+        context[f"{name}_pagination"] = paged["pagination"]
+    context["recent"] = list(queryset.filter(status=ReturnStatus.ACCEPTED).order_by("-reviewed_at")[:20])
     return render(request, "programmes/returns.html", context)
 
 
