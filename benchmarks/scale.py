@@ -187,7 +187,7 @@ def gistar_part(out: Path, engines: str, inputs: Path, label: str, max_rss_gib: 
         cmd = [sys.executable, __file__, "--child", engine, "--inputs", str(inputs), "--out", str(out)]
         proc, tree_kib, killed = _watched(cmd, max_rss_gib)
         if killed:
-            rows.append((engine, f"stopped: its processes passed {max_rss_gib:g} GiB RSS"))
+            rows.append((engine, f"stopped: past {max_rss_gib:g} GiB RSS or {STEP_TIMEOUT_S:g} s"))
             continue
         if proc.returncode:
             rows.append((engine, f"failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}"))
@@ -212,6 +212,7 @@ def gistar_part(out: Path, engines: str, inputs: Path, label: str, max_rss_gib: 
 
 # -- national decade ---------------------------------------------------------------------------------------------
 DECADE_MONTHS = 120
+STEP_TIMEOUT_S = float(os.environ.get("SVDUTY_BENCH_STEP_TIMEOUT", "900"))  # per child process
 MONTH_FILES = REAL / "police-uk" / "national" / "2021-08"
 # The build's DuckDB: bounded memory, two threads, no insertion order to keep (row order carries no meaning here).
 BUILD_SETTINGS = ("SET memory_limit = '4GB'", "SET threads = 2", "SET preserve_insertion_order = false")
@@ -409,9 +410,12 @@ def _tree_rss_kib(root: int) -> int:
     return total // 1024
 
 
-def _watched(cmd: list[str], max_rss_gib: float) -> tuple[subprocess.CompletedProcess, int, bool]:
+def _watched(
+    cmd: list[str], max_rss_gib: float, timeout_s: float | None = None
+) -> tuple[subprocess.CompletedProcess, int, bool]:
     """Run ``cmd`` in its own process group, sampling its process tree's RSS every 0.2 s: returns the result, the
-    peak of the tree's summed RSS (KiB) and whether it was killed for passing ``max_rss_gib`` (a shared machine)."""
+    peak of the tree's summed RSS (KiB) and whether it was stopped — for passing ``max_rss_gib`` (a shared machine)
+    or ``timeout_s`` (a measurement slot)."""
     import signal
 
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -426,9 +430,12 @@ def _watched(cmd: list[str], max_rss_gib: float) -> tuple[subprocess.CompletedPr
     readers = [threading.Thread(target=drain, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
     for r in readers:
         r.start()
+    started = time.monotonic()
+    timeout_s = timeout_s or STEP_TIMEOUT_S
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kib(proc.pid))
-        if peak > max_rss_gib * 1024 * 1024 and not killed:
+        late = time.monotonic() - started > timeout_s
+        if (peak > max_rss_gib * 1024 * 1024 or late) and not killed:
             killed = True
             os.killpg(proc.pid, signal.SIGKILL)
         time.sleep(0.2)
@@ -445,7 +452,7 @@ def _child(name: str, out: Path, months: int, max_rss_gib: float) -> dict[str, s
     cmd = [sys.executable, __file__, "--child", name, "--out", str(out), "--months", str(months)]
     proc, peak, killed = _watched(cmd, max_rss_gib)
     if killed:
-        return {"error": f"stopped: its processes passed {max_rss_gib:g} GiB RSS", "tree_kib": str(peak)}
+        return {"error": f"stopped: past {max_rss_gib:g} GiB RSS or {STEP_TIMEOUT_S:g} s", "tree_kib": str(peak)}
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
     if proc.returncode or line is None:
         tail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
