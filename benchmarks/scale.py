@@ -175,44 +175,44 @@ def gistar_part(out: Path, engines: str, inputs: Path, label: str, max_rss_gib: 
     """Whole-grid, tiled and Spark Gi* on the counts in ``inputs``, each in its own watched process."""
     n = int(np.load(inputs)["counts"].size)
     tag = inputs.stem
-    rows = []
+    whole = out / f"{tag}-whole.npz"
+    whole.unlink(missing_ok=True)
+    print(f"\nGi* with {PERMUTATIONS} permutations, national 250 m land grid, {n:,} cells, counts of {label}, 2 cores")
+    print(f"{'engine':8} result", flush=True)
     for engine in engines.split(","):
         if engine == "spark":
             try:
                 import pyspark  # noqa: F401
             except ImportError:
-                rows.append((engine, "skipped: PySpark not installed (pip install 'svduty[spark]')"))
+                print(f"{engine:8} skipped: PySpark not installed (pip install 'svduty[spark]')")
                 continue
         (out / f"{engine}.npz").unlink(missing_ok=True)
         cmd = [sys.executable, __file__, "--child", engine, "--inputs", str(inputs), "--out", str(out)]
         proc, tree_kib, killed = _watched(cmd, max_rss_gib)
         if killed:
-            rows.append((engine, f"stopped: past {max_rss_gib:g} GiB RSS or {STEP_TIMEOUT_S:g} s"))
+            print(f"{engine:8} stopped: past {max_rss_gib:g} GiB RSS or the step's time limit", flush=True)
             continue
         if proc.returncode:
-            rows.append((engine, f"failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}"))
+            tail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
+            print(f"{engine:8} failed: {tail}", flush=True)
             continue
         seconds, _peak = proc.stdout.strip().splitlines()[-1].split()
-        (out / f"{engine}.npz").rename(out / f"{tag}-{engine}.npz")
-        rows.append((engine, f"{float(seconds):8.1f} s   peak RSS {tree_kib / 1024 / 1024:5.2f} GiB"))
-    whole = out / f"{tag}-whole.npz"
-    print(f"\nGi* with {PERMUTATIONS} permutations, national 250 m land grid, {n:,} cells, counts of {label}, 2 cores")
-    print(f"{'engine':8} result")
-    for engine, text in rows:
-        same = ""
         mine = out / f"{tag}-{engine}.npz"
-        if whole.exists() and mine.exists() and engine != "whole":
+        (out / f"{engine}.npz").rename(mine)
+        same = ""
+        if whole.exists() and engine != "whole":
             a, b = np.load(whole), np.load(mine)
             z_same = np.array_equal(a["z"], b["z"], equal_nan=True)
             p_same = np.array_equal(a["p_sim"], b["p_sim"], equal_nan=True)
             same = f"   z identical: {z_same}, p_sim identical: {p_same}"
-        print(f"{engine:8} {text}{same}")
+        print(f"{engine:8} {float(seconds):8.1f} s   peak RSS {tree_kib / 1024 / 1024:5.2f} GiB{same}", flush=True)
     print("(peak RSS: the engine's process tree, sampled every 0.2 s — for Spark the driver, JVM and Python workers)")
 
 
 # -- national decade ---------------------------------------------------------------------------------------------
 DECADE_MONTHS = 120
 STEP_TIMEOUT_S = float(os.environ.get("SVDUTY_BENCH_STEP_TIMEOUT", "900"))  # per child process
+DEADLINE = float(os.environ.get("SVDUTY_BENCH_DEADLINE", "0"))  # epoch seconds; 0 = none
 MONTH_FILES = REAL / "police-uk" / "national" / "2021-08"
 # The build's DuckDB: bounded memory, two threads, no insertion order to keep (row order carries no meaning here).
 BUILD_SETTINGS = ("SET memory_limit = '4GB'", "SET threads = 2", "SET preserve_insertion_order = false")
@@ -432,6 +432,8 @@ def _watched(
         r.start()
     started = time.monotonic()
     timeout_s = timeout_s or STEP_TIMEOUT_S
+    if DEADLINE:  # the end of a measurement slot (epoch seconds): no step runs past it
+        timeout_s = min(timeout_s, DEADLINE - time.time())
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kib(proc.pid))
         late = time.monotonic() - started > timeout_s
@@ -468,32 +470,33 @@ def decade(out: Path, months: int, max_rss_gib: float, engines: str) -> None:
     gib = lambda kib: f"{int(kib) / 1024 / 1024:5.2f} GiB"  # noqa: E731
     build = _child("decade-build", out, months, max_rss_gib)
     if "error" in build:
-        print(f"national decade: build failed: {build['error']}")
+        print(f"national decade: build failed: {build['error']}", flush=True)
         return
+    rows, month = int(build["rows"]), int(build["month_rows"])
+    # each line as soon as its step is done: a step stopped at the slot's end leaves the others' figures
+    print(f"\nNational decade: the real 40-force month ({month:,} rows) repeated over {months} months, 2 cores")
+    print(f"{'step':52} {'rows':>12} {'seconds':>8}  peak RSS (process tree)")
+    line = lambda step, n, s, rss="": print(f"{step:52} {n:>12,} {float(s):8.1f}  {rss}", flush=True)  # noqa: E731
+    line("bare DuckDB read_csv of the month (comparator)", month, build["bare_s"])
+    line("svduty validated ingest of the month", month, build["ingest_s"])
+    print(f"{'  ingest / bare':52} {'':>12} {float(build['bare_s']) / float(build['ingest_s']):8.0%}")
+    line(f"repeat over {months} months (a transaction a month)", rows, build["repeat_s"], gib(build["repeat_peak_kib"]))
+    line("svduty export parquet (force × month)", rows, build["export_s"], gib(build["tree_kib"]) + " (whole build)")
     duck = _child("decade-duckdb", out, months, max_rss_gib)
+    if "error" in duck:
+        print(f"national summary, DuckDB: failed: {duck['error']}", flush=True)
+    else:
+        line("national summary, DuckDB (Ibis) over the workspace", rows, duck["summary_s"], gib(duck["tree_kib"]))
+        line("  same summary, hand-written DuckDB SQL", rows, duck["hand_s"])
+        line(f"  Gi* grid counts, DuckDB ({int(duck['points']):,} map points)", rows, duck["cells_s"])
     try:
         import pyspark  # noqa: F401
 
         spark = _child("decade-spark", out, months, max_rss_gib)
     except ImportError:
         spark = {"error": "PySpark not installed (pip install 'svduty[spark]')"}
-    rows, month = int(build["rows"]), int(build["month_rows"])
-    print(f"\nNational decade: the real 40-force month ({month:,} rows) repeated over {months} months, 2 cores")
-    print(f"{'step':52} {'rows':>12} {'seconds':>8}  peak RSS (process tree)")
-    line = lambda step, n, s, rss="": print(f"{step:52} {n:>12,} {float(s):8.1f}  {rss}")  # noqa: E731
-    line("bare DuckDB read_csv of the month (comparator)", month, build["bare_s"])
-    line("svduty validated ingest of the month", month, build["ingest_s"])
-    print(f"{'  ingest / bare':52} {'':>12} {float(build['bare_s']) / float(build['ingest_s']):8.0%}")
-    line(f"repeat over {months} months (a transaction a month)", rows, build["repeat_s"], gib(build["repeat_peak_kib"]))
-    line("svduty export parquet (force × month)", rows, build["export_s"], gib(build["tree_kib"]) + " (whole build)")
-    if "error" in duck:
-        print(f"national summary, DuckDB: failed: {duck['error']}")
-    else:
-        line("national summary, DuckDB (Ibis) over the workspace", rows, duck["summary_s"], gib(duck["tree_kib"]))
-        line("  same summary, hand-written DuckDB SQL", rows, duck["hand_s"])
-        line(f"  Gi* grid counts, DuckDB ({int(duck['points']):,} map points)", rows, duck["cells_s"])
     if "error" in spark:
-        print(f"national summary, Spark local[2]: {spark['error']}")
+        print(f"national summary, Spark local[2]: {spark['error']}", flush=True)
     else:
         line("national summary, Spark local[2] (Ibis, Parquet)", rows, spark["summary_s"], gib(spark["tree_kib"]))
         line("  Gi* grid counts, Spark", rows, spark["cells_s"])
@@ -511,7 +514,8 @@ def decade(out: Path, months: int, max_rss_gib: float, engines: str) -> None:
             )
             print(
                 f"Spark / DuckDB summary: {ratio:.1f}× (goal ≤ 5×); same summary on both engines: {same}; "
-                f"same grid counts: {cells_same}"
+                f"same grid counts: {cells_same}",
+                flush=True,
             )
     print("goals: DuckDB summary ≤ 60 s and ≤ 8 GiB; Spark ≤ 5× DuckDB")
     if (out / "decade-duckdb.npz").exists():
