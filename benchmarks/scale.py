@@ -12,15 +12,19 @@ Goal (issue "Scale-out" item 6): ≤ 60 s on 2 cores, memory bounded, z identica
 The table prints each engine's seconds and peak RSS and whether its z and p_sim equal the whole-grid run's.
 
 National decade (item 5, ``--part decade``): the real national month ingested by svduty's validated police.uk
-adapter, then repeated over 120 months with shifted months (and ingest/incident ids; deterministic) into ~60M rows;
-exported with ``svduty export parquet``; the national summary (counts by force × month × crime type, top 100 LSOAs by
-SV, SV share per force: ``svduty.analysis.tables.national_summary``) on DuckDB over the workspace and on Spark
-local[2] over the Parquet dataset; the two answers compared. Comparators: bare DuckDB ``read_csv`` beside the ingest,
-the same summary as hand-written DuckDB SQL beside the Ibis one. Goals: DuckDB summary ≤ 60 s with peak RSS ≤ 8 GiB,
-Spark within 5× DuckDB.
+adapter (bare DuckDB ``read_csv`` beside it), then repeated over 120 months with shifted months and ids
+(deterministic), one transaction a month in a memory-limited DuckDB (120 × 362,296 = 43.5M rows); exported with
+``svduty export parquet`` (a batch of months at a time); the national summary (counts by force × month × crime type,
+top 100 LSOAs by SV, SV share per force: ``svduty.analysis.tables.national_summary``) and the Gi* grid counts
+(``tables.point_counts``) on DuckDB over the workspace and on Spark local[2] over the Parquet dataset, the answers
+compared; then Gi* (whole grid, tiled, Spark) on the decade's counts. Each step is its own process; the parent
+samples the RSS of its whole process tree (JVM included) and stops it past ``--max-rss-gib`` or the slot deadline
+``SVDUTY_BENCH_DEADLINE`` (epoch seconds). Goals: DuckDB summary ≤ 60 s with peak RSS ≤ 8 GiB, Spark within 5×
+DuckDB, tiled Gi* equal to the whole-grid one.
 
     python benchmarks/scale.py                 # both parts
     python benchmarks/scale.py --part decade   # or --part gistar
+    python benchmarks/scale.py --part decade --months 12 --max-rss-gib 6   # a small run on a shared machine
 """
 
 from __future__ import annotations
