@@ -12,20 +12,25 @@ Goal (issue "Scale-out" item 6): ≤ 60 s on 2 cores, memory bounded, z identica
 The table prints each engine's seconds and peak RSS and whether its z and p_sim equal the whole-grid run's.
 
 National decade (item 5, ``--part decade``): the real national month ingested by svduty's validated police.uk
-adapter, then repeated over 120 months with shifted months (and ingest/incident ids; deterministic) into ~60M rows;
-exported with ``svduty export parquet``; the national summary (counts by force × month × crime type, top 100 LSOAs by
-SV, SV share per force: ``svduty.analysis.tables.national_summary``) on DuckDB over the workspace and on Spark
-local[2] over the Parquet dataset; the two answers compared. Comparators: bare DuckDB ``read_csv`` beside the ingest,
-the same summary as hand-written DuckDB SQL beside the Ibis one. Goals: DuckDB summary ≤ 60 s with peak RSS ≤ 8 GiB,
-Spark within 5× DuckDB.
+adapter (bare DuckDB ``read_csv`` beside it), then repeated over 120 months with shifted months and ids
+(deterministic), one transaction a month in a memory-limited DuckDB (120 × 362,296 = 43.5M rows); exported with
+``svduty export parquet`` (a batch of months at a time); the national summary (counts by force × month × crime type,
+top 100 LSOAs by SV, SV share per force: ``svduty.analysis.tables.national_summary``) and the Gi* grid counts
+(``tables.point_counts``) on DuckDB over the workspace and on Spark local[2] over the Parquet dataset, the answers
+compared; then Gi* (whole grid, tiled, Spark) on the decade's counts. Each step is its own process; the parent
+samples the RSS of its whole process tree (JVM included) and stops it past ``--max-rss-gib`` or the slot deadline
+``SVDUTY_BENCH_DEADLINE`` (epoch seconds). Goals: DuckDB summary ≤ 60 s with peak RSS ≤ 8 GiB, Spark within 5×
+DuckDB, tiled Gi* equal to the whole-grid one.
 
     python benchmarks/scale.py                 # both parts
     python benchmarks/scale.py --part decade   # or --part gistar
+    python benchmarks/scale.py --part decade --months 12 --max-rss-gib 6   # a small run on a shared machine
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import os
 import shutil
@@ -65,7 +70,7 @@ def build_inputs(out: Path) -> Path:
     from svduty.analysis.hotspots import from_bng, grid_counts, make_grid, to_bng
 
     target = out / "national_250m.npz"
-    if target.exists():
+    if target.exists() and "x0" in np.load(target):
         return target
     t0 = time.perf_counter()
     files = sorted(glob.glob(str(REAL / "police-uk/national/2021-08/*.csv")))
@@ -84,7 +89,17 @@ def build_inputs(out: Path) -> Path:
 
     grid = Grid(full.x0, full.y0, full.cell_size, full.nrows, full.ncols, cells)
     counts = grid_counts(grid, x, y).astype(float)
-    np.savez(target, rows=grid.rows, cols=grid.cols, cells=cells, counts=counts, nrows=full.nrows, ncols=full.ncols)
+    np.savez(
+        target,
+        rows=grid.rows,
+        cols=grid.cols,
+        cells=cells,
+        counts=counts,
+        nrows=full.nrows,
+        ncols=full.ncols,
+        x0=full.x0,
+        y0=full.y0,
+    )
     print(
         f"grid: {full.n_cells:,} cells in the national box, {cells.size:,} on land, {len(x):,} located crimes "
         f"({int(counts.sum()):,} on land cells); built in {time.perf_counter() - t0:.0f} s",
@@ -132,6 +147,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="whole,tiled,spark")
     parser.add_argument("--part", default="all", choices=["all", "gistar", "decade"])
+    parser.add_argument("--months", type=int, default=DECADE_MONTHS, help="months in the decade (120)")
+    parser.add_argument(
+        "--max-rss-gib", type=float, default=16.0, help="stop a step whose processes pass this RSS (16 GiB)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     parser.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "svduty-bench-scale"))
@@ -139,7 +158,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.child in DECADE_CHILDREN:
-        DECADE_CHILDREN[args.child](out)
+        DECADE_CHILDREN[args.child](out, args.months)
         return 0
     if args.child:
         run_engine(args.child, Path(args.inputs), out)
@@ -148,53 +167,59 @@ def main() -> int:
         print("../shared/data/real is not beside this checkout: nothing to measure")
         return 0
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min; 2 cores)")
-    if args.part in ("all", "decade"):
-        decade(out)
     if args.part in ("all", "gistar"):
-        gistar_part(out, args.engines)
+        gistar_part(out, args.engines, build_inputs(out), "the real national month", args.max_rss_gib)
+    if args.part in ("all", "decade"):
+        decade(out, args.months, args.max_rss_gib, args.engines)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
-def gistar_part(out: Path, engines: str) -> None:
-    inputs = build_inputs(out)
+def gistar_part(out: Path, engines: str, inputs: Path, label: str, max_rss_gib: float) -> None:
+    """Whole-grid, tiled and Spark Gi* on the counts in ``inputs``, each in its own watched process."""
     n = int(np.load(inputs)["counts"].size)
-    rows = []
+    tag = inputs.stem
+    whole = out / f"{tag}-whole.npz"
+    whole.unlink(missing_ok=True)
+    print(f"\nGi* with {PERMUTATIONS} permutations, national 250 m land grid, {n:,} cells, counts of {label}, 2 cores")
+    print(f"{'engine':8} result", flush=True)
     for engine in engines.split(","):
         if engine == "spark":
             try:
                 import pyspark  # noqa: F401
             except ImportError:
-                rows.append((engine, "skipped: PySpark not installed (pip install 'svduty[spark]')"))
+                print(f"{engine:8} skipped: PySpark not installed (pip install 'svduty[spark]')")
                 continue
-        proc = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--inputs", str(inputs), "--out", str(out)],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode:
-            rows.append((engine, f"failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}"))
+        (out / f"{engine}.npz").unlink(missing_ok=True)
+        cmd = [sys.executable, __file__, "--child", engine, "--inputs", str(inputs), "--out", str(out)]
+        proc, tree_kib, killed = _watched(cmd, max_rss_gib)
+        if killed:
+            print(f"{engine:8} stopped: past {max_rss_gib:g} GiB RSS or the step's time limit", flush=True)
             continue
-        seconds, peak_kib = proc.stdout.strip().splitlines()[-1].split()
-        rows.append((engine, f"{float(seconds):8.1f} s   peak RSS {int(peak_kib) / 1024 / 1024:.2f} GiB"))
-    whole = out / "whole.npz"
-    print(f"\nGi* with {PERMUTATIONS} permutations, national 250 m land grid, {n:,} cells, 2 cores")
-    print(f"{'engine':8} result")
-    for engine, text in rows:
+        if proc.returncode:
+            tail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode
+            print(f"{engine:8} failed: {tail}", flush=True)
+            continue
+        seconds, _peak = proc.stdout.strip().splitlines()[-1].split()
+        mine = out / f"{tag}-{engine}.npz"
+        (out / f"{engine}.npz").rename(mine)
         same = ""
-        if whole.exists() and (out / f"{engine}.npz").exists() and engine != "whole":
-            a, b = np.load(whole), np.load(out / f"{engine}.npz")
+        if whole.exists() and engine != "whole":
+            a, b = np.load(whole), np.load(mine)
             z_same = np.array_equal(a["z"], b["z"], equal_nan=True)
             p_same = np.array_equal(a["p_sim"], b["p_sim"], equal_nan=True)
             same = f"   z identical: {z_same}, p_sim identical: {p_same}"
-        print(f"{engine:8} {text}{same}")
-    print("(peak RSS: the engine's Python process; for Spark the JVM and its Python workers run apart and are not")
-    print(" counted — the driver holds the collected per-cell results only.)")
+        print(f"{engine:8} {float(seconds):8.1f} s   peak RSS {tree_kib / 1024 / 1024:5.2f} GiB{same}", flush=True)
+    print("(peak RSS: the engine's process tree, sampled every 0.2 s — for Spark the driver, JVM and Python workers)")
 
 
 # -- national decade ---------------------------------------------------------------------------------------------
 DECADE_MONTHS = 120
+STEP_TIMEOUT_S = float(os.environ.get("SVDUTY_BENCH_STEP_TIMEOUT", "900"))  # per child process
+DEADLINE = float(os.environ.get("SVDUTY_BENCH_DEADLINE", "0"))  # epoch seconds; 0 = none
 MONTH_FILES = REAL / "police-uk" / "national" / "2021-08"
+# The build's DuckDB: bounded memory, two threads, no insertion order to keep (row order carries no meaning here).
+BUILD_SETTINGS = ("SET memory_limit = '4GB'", "SET threads = 2", "SET preserve_insertion_order = false")
 
 
 def _peak_kib(pid: int | str = "self") -> int:
@@ -206,31 +231,30 @@ def _peak_kib(pid: int | str = "self") -> int:
     return int(next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), 0))
 
 
-def _descendants(pid: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int(
-                    next(x for x in (entry / "status").read_text().splitlines() if x.startswith("PPid:")).split()[1]
-                )
-            except (OSError, StopIteration, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        kids = parents.get(todo.pop(), [])
-        out += kids
-        todo += kids
-    return out
-
-
 def _report(**figures) -> None:
     print("RESULT " + " ".join(f"{k}={v}" for k, v in figures.items()), flush=True)
 
 
-def decade_build(out: Path) -> None:
-    """Child: ingest the real month (validated), repeat it over 120 months, export Parquet; bare read_csv beside."""
+def _month_shift_sql(k: int) -> tuple[str, str]:
+    """INSERT … SELECT of the real month's ingests and incidents moved ``k`` months back (ids shifted: unique,
+    deterministic)."""
+    ingests = (
+        f"INSERT INTO ingests SELECT g.* REPLACE (g.ingest_id + {k} * 1000 AS ingest_id, "
+        f"(g.month - to_months({k}))::DATE AS month, g.file_name || '#shift-{k}' AS file_name, "
+        f"g.sha256 || '-{k}' AS sha256) FROM ingests g WHERE g.ingest_id < 1000"
+    )
+    incidents = (
+        f"INSERT INTO incidents SELECT i.* REPLACE (i.incident_id + {k} * 1000 * 4294967296 AS incident_id, "
+        f"i.ingest_id + {k} * 1000 AS ingest_id, (i.month - to_months({k}))::DATE AS month) "
+        f"FROM incidents i WHERE i.ingest_id < 1000"
+    )
+    return ingests, incidents
+
+
+def decade_build(out: Path, months: int) -> None:
+    """Child: bare read_csv and svduty's validated ingest of the real month, then the month repeated ``months - 1``
+    times (one transaction per month: memory bounded), then ``svduty export parquet`` (a batch of months at a time).
+    """
     import duckdb
 
     from svduty.data import parquet_export, police_uk
@@ -243,32 +267,32 @@ def decade_build(out: Path) -> None:
     t0 = time.perf_counter()
     bare = duckdb.connect(str(out / "bare.duckdb"))
     quoted = ", ".join("'" + str(f) + "'" for f in files)
-    bare.execute(f"CREATE TABLE t AS SELECT * FROM read_csv([{quoted}], header=true, all_varchar=true)")
+    bare.execute(f"CREATE TABLE t AS SELECT * FROM read_csv([{quoted}], union_by_name = true)")
+    bare.execute("CHECKPOINT")
     bare_s = time.perf_counter() - t0
     bare.close()
     (out / "bare.duckdb").unlink()
     t0 = time.perf_counter()
     with Workspace.create(ws_dir) as ws:
         police_uk.ingest(ws, [MONTH_FILES])
+        ws.con.execute("CHECKPOINT")
         ingest_s = time.perf_counter() - t0
-        month_rows = ws.con.execute("SELECT count(*) FROM incidents").fetchone()[0]
-        t0 = time.perf_counter()
         con = ws.con
-        con.execute("BEGIN")
-        con.execute(
-            f"INSERT INTO ingests SELECT g.* REPLACE (g.ingest_id + r.k * 1000 AS ingest_id, "
-            f"(g.month - to_months(r.k::INTEGER))::DATE AS month, g.file_name || '#shift-' || r.k AS file_name) "
-            f"FROM ingests g, range(1, {DECADE_MONTHS}) r(k)"
-        )
-        con.execute(
-            f"INSERT INTO incidents SELECT i.* REPLACE (i.incident_id + r.k * 1000 * 4294967296 AS incident_id, "
-            f"i.ingest_id + r.k * 1000 AS ingest_id, (i.month - to_months(r.k::INTEGER))::DATE AS month) "
-            f"FROM incidents i, range(1, {DECADE_MONTHS}) r(k)"
-        )
-        con.execute("COMMIT")
+        month_rows = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        for statement in BUILD_SETTINGS:  # after the ingest, which keeps file order
+            con.execute(statement)
+        t0 = time.perf_counter()
+        for k in range(1, months):
+            con.execute("BEGIN")
+            for statement in _month_shift_sql(k):
+                con.execute(statement)
+            con.execute("COMMIT")
+            if k % 24 == 0:
+                con.execute("CHECKPOINT")
         con.execute("CHECKPOINT")
         repeat_s = time.perf_counter() - t0
         rows = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        repeat_peak = _peak_kib()
         t0 = time.perf_counter()
         parquet_export.export(con, parquet, ws.schema_version())
         export_s = time.perf_counter() - t0
@@ -278,6 +302,7 @@ def decade_build(out: Path) -> None:
         bare_s=f"{bare_s:.2f}",
         ingest_s=f"{ingest_s:.2f}",
         repeat_s=f"{repeat_s:.2f}",
+        repeat_peak_kib=repeat_peak,
         export_s=f"{export_s:.2f}",
         peak_kib=_peak_kib(),
     )
@@ -307,87 +332,179 @@ def _summary(engine, out: Path, label: str) -> float:
     return time.perf_counter() - t0
 
 
-def decade_duckdb(out: Path) -> None:
-    """Child: the national summary on DuckDB (Ibis), then the hand-written SQL comparator."""
+def _cell_counts(engine, out: Path, label: str) -> tuple[float, int]:
+    """The decade's located incidents on the national 250 m land grid: points counted on the engine, binned on the
+    driver. Saved as ``decade-<label>.npz`` (the layout ``run_engine`` reads)."""
+    from svduty.analysis import tables
+    from svduty.analysis.hotspots import to_bng
+    from svduty.analysis.hotspots.grid import Grid
+
+    t0 = time.perf_counter()
+    points = engine.run(tables.point_counts(tables.canonical("incidents"), tables.canonical("ingests")))
+    land = np.load(build_inputs(out))
+    grid = Grid(float(land["x0"]), float(land["y0"]), 250.0, int(land["nrows"]), int(land["ncols"]), land["cells"])
+    x, y = to_bng(points["lon"].to_numpy(), points["lat"].to_numpy())
+    idx = grid.cell_index(x, y)
+    counts = np.bincount(idx[idx >= 0], weights=points["n"].to_numpy()[idx >= 0], minlength=grid.n_cells)
+    seconds = time.perf_counter() - t0
+    np.savez(
+        out / f"decade-{label}.npz",
+        rows=land["rows"],
+        cols=land["cols"],
+        cells=land["cells"],
+        counts=counts,
+        nrows=land["nrows"],
+        ncols=land["ncols"],
+        x0=land["x0"],
+        y0=land["y0"],
+    )
+    return seconds, len(points)
+
+
+def decade_duckdb(out: Path, months: int) -> None:
+    """Child: the national summary on DuckDB (Ibis) over the workspace, the hand-written SQL comparator, and the
+    decade's counts on the national Gi* grid."""
     from svduty.analysis.engine import duckdb_engine
     from svduty.data.workspace import Workspace
 
+    build_inputs(out)  # the land grid, cached: not part of the timed steps
     with Workspace.open(out / "decade-ws", read_only=True) as ws:
-        seconds = _summary(duckdb_engine(ws.con), out, "duckdb")
-        peak = _peak_kib()
+        engine = duckdb_engine(ws.con)
+        seconds = _summary(engine, out, "duckdb")
         t0 = time.perf_counter()
         for sql in HAND_SQL.values():
             ws.con.execute(sql).df()
         hand_s = time.perf_counter() - t0
-    _report(summary_s=f"{seconds:.2f}", hand_s=f"{hand_s:.2f}", peak_kib=peak)
+        cells_s, points = _cell_counts(engine, out, "duckdb")
+    _report(summary_s=f"{seconds:.2f}", hand_s=f"{hand_s:.2f}", cells_s=f"{cells_s:.2f}", points=points)
 
 
-def decade_spark(out: Path) -> None:
-    """Child: the same Ibis summary on Spark local[2] over the Parquet dataset; RSS = driver + JVM."""
+def decade_spark(out: Path, months: int) -> None:
+    """Child: the same Ibis summary and grid counts on Spark local[2] over the Parquet dataset."""
     from svduty.analysis.engine import spark_engine
     from svduty.analysis.hotspots.spark import local_session
 
+    build_inputs(out)
     t0 = time.perf_counter()
     session = local_session("local[2]", "svduty-bench-decade")
     start_s = time.perf_counter() - t0
-    seconds = _summary(spark_engine(session, str(out / "decade-parquet")), out, "spark")
-    peak = _peak_kib() + sum(_peak_kib(p) for p in _descendants(os.getpid()))
+    engine = spark_engine(session, str(out / "decade-parquet"))
+    seconds = _summary(engine, out, "spark")
+    cells_s, points = _cell_counts(engine, out, "spark")
     session.stop()
-    _report(summary_s=f"{seconds:.2f}", start_s=f"{start_s:.2f}", peak_kib=peak)
+    _report(summary_s=f"{seconds:.2f}", start_s=f"{start_s:.2f}", cells_s=f"{cells_s:.2f}", points=points)
 
 
 DECADE_CHILDREN = {"decade-build": decade_build, "decade-duckdb": decade_duckdb, "decade-spark": decade_spark}
 
 
-def _child(name: str, out: Path) -> dict[str, str]:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--out", str(out)], capture_output=True, text=True
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants now (the Spark JVM and Python workers included)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(root)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total // 1024
+
+
+def _watched(
+    cmd: list[str], max_rss_gib: float, timeout_s: float | None = None
+) -> tuple[subprocess.CompletedProcess, int, bool]:
+    """Run ``cmd`` in its own process group, sampling its process tree's RSS every 0.2 s: returns the result, the
+    peak of the tree's summed RSS (KiB) and whether it was stopped — for passing ``max_rss_gib`` (a shared machine)
+    or ``timeout_s`` (a measurement slot)."""
+    import signal
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    peak, killed = 0, False
+    import threading
+
+    streams: dict[str, str] = {}
+
+    def drain(name: str, stream) -> None:
+        streams[name] = stream.read()
+
+    readers = [threading.Thread(target=drain, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for r in readers:
+        r.start()
+    started = time.monotonic()
+    timeout_s = timeout_s or STEP_TIMEOUT_S
+    if DEADLINE:  # the end of a measurement slot (epoch seconds): no step runs past it
+        timeout_s = min(timeout_s, DEADLINE - time.time())
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kib(proc.pid))
+        late = time.monotonic() - started > timeout_s
+        if (peak > max_rss_gib * 1024 * 1024 or late) and not killed:
+            killed = True
+            os.killpg(proc.pid, signal.SIGKILL)
+        time.sleep(0.2)
+    for r in readers:
+        r.join()
+    return (
+        subprocess.CompletedProcess(cmd, proc.returncode, streams.get("out", ""), streams.get("err", "")),
+        peak,
+        killed,
     )
+
+
+def _child(name: str, out: Path, months: int, max_rss_gib: float) -> dict[str, str]:
+    cmd = [sys.executable, __file__, "--child", name, "--out", str(out), "--months", str(months)]
+    proc, peak, killed = _watched(cmd, max_rss_gib)
+    if killed:
+        return {"error": f"stopped: past {max_rss_gib:g} GiB RSS or {STEP_TIMEOUT_S:g} s", "tree_kib": str(peak)}
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
     if proc.returncode or line is None:
         tail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
         return {"error": tail}
-    return dict(kv.split("=", 1) for kv in line.split()[1:])
+    figures = dict(kv.split("=", 1) for kv in line.split()[1:])
+    figures["tree_kib"] = str(peak)
+    return figures
 
 
-def decade(out: Path) -> None:
+def decade(out: Path, months: int, max_rss_gib: float, engines: str) -> None:
     import pandas as pd
 
-    build = _child("decade-build", out)
+    gib = lambda kib: f"{int(kib) / 1024 / 1024:5.2f} GiB"  # noqa: E731
+    build = _child("decade-build", out, months, max_rss_gib)
     if "error" in build:
-        print(f"national decade: build failed: {build['error']}")
+        print(f"national decade: build failed: {build['error']}", flush=True)
         return
-    duck = _child("decade-duckdb", out)
+    rows, month = int(build["rows"]), int(build["month_rows"])
+    # each line as soon as its step is done: a step stopped at the slot's end leaves the others' figures
+    print(f"\nNational decade: the real 40-force month ({month:,} rows) repeated over {months} months, 2 cores")
+    print(f"{'step':52} {'rows':>12} {'seconds':>8}  peak RSS (process tree)")
+    line = lambda step, n, s, rss="": print(f"{step:52} {n:>12,} {float(s):8.1f}  {rss}", flush=True)  # noqa: E731
+    line("bare DuckDB read_csv of the month (comparator)", month, build["bare_s"])
+    line("svduty validated ingest of the month", month, build["ingest_s"])
+    print(f"{'  ingest / bare':52} {'':>12} {float(build['bare_s']) / float(build['ingest_s']):8.0%}")
+    line(f"repeat over {months} months (a transaction a month)", rows, build["repeat_s"], gib(build["repeat_peak_kib"]))
+    line("svduty export parquet (force × month)", rows, build["export_s"], gib(build["tree_kib"]) + " (whole build)")
+    duck = _child("decade-duckdb", out, months, max_rss_gib)
+    if "error" in duck:
+        print(f"national summary, DuckDB: failed: {duck['error']}", flush=True)
+    else:
+        line("national summary, DuckDB (Ibis) over the workspace", rows, duck["summary_s"], gib(duck["tree_kib"]))
+        line("  same summary, hand-written DuckDB SQL", rows, duck["hand_s"])
+        line(f"  Gi* grid counts, DuckDB ({int(duck['points']):,} map points)", rows, duck["cells_s"])
     try:
         import pyspark  # noqa: F401
 
-        spark = _child("decade-spark", out)
+        spark = _child("decade-spark", out, months, max_rss_gib)
     except ImportError:
         spark = {"error": "PySpark not installed (pip install 'svduty[spark]')"}
-    gib = lambda kib: f"{int(kib) / 1024 / 1024:.2f} GiB"  # noqa: E731
-    rows, month = int(build["rows"]), int(build["month_rows"])
-    print(f"\nNational decade: the real 40-force month ({month:,} rows) repeated over {DECADE_MONTHS} months")
-    print(f"{'step':46} {'rows':>12} {'seconds':>9}  peak RSS")
-    print(f"{'bare DuckDB read_csv of the month (comparator)':46} {month:>12,} {float(build['bare_s']):9.1f}")
-    print(f"{'svduty validated ingest of the month':46} {month:>12,} {float(build['ingest_s']):9.1f}")
-    print(f"{'repeat over 120 months (DuckDB INSERT … SELECT)':46} {rows:>12,} {float(build['repeat_s']):9.1f}")
-    print(
-        f"{'svduty export parquet (force × month)':46} {rows:>12,} {float(build['export_s']):9.1f}  "
-        f"{gib(build['peak_kib'])} (build process)"
-    )
-    if "error" in duck:
-        print(f"national summary, DuckDB: failed: {duck['error']}")
-    else:
-        seconds = float(duck["summary_s"])
-        print(f"{'national summary, DuckDB (Ibis)':46} {rows:>12,} {seconds:9.1f}  {gib(duck['peak_kib'])}")
-        print(f"{'  same summary, hand-written DuckDB SQL':46} {rows:>12,} {float(duck['hand_s']):9.1f}")
     if "error" in spark:
-        print(f"national summary, Spark local[2]: {spark['error']}")
+        print(f"national summary, Spark local[2]: {spark['error']}", flush=True)
     else:
-        print(
-            f"{'national summary, Spark local[2] (Ibis, Parquet)':46} {rows:>12,} {float(spark['summary_s']):9.1f}  "
-            f"{gib(spark['peak_kib'])} (driver + JVM; session start {float(spark['start_s']):.1f} s apart)"
-        )
+        line("national summary, Spark local[2] (Ibis, Parquet)", rows, spark["summary_s"], gib(spark["tree_kib"]))
+        line("  Gi* grid counts, Spark", rows, spark["cells_s"])
+        print(f"  (Spark session start {float(spark['start_s']):.1f} s, not counted; RSS = driver + JVM + workers)")
         if "error" not in duck:
             ratio = float(spark["summary_s"]) / float(duck["summary_s"])
             same = all(
@@ -396,8 +513,17 @@ def decade(out: Path) -> None:
                 )
                 for n in HAND_SQL
             )
-            print(f"Spark / DuckDB: {ratio:.1f}× (goal ≤ 5×); same answer on both engines: {same}")
-    print(f"goals: DuckDB summary ≤ 60 s and ≤ 8 GiB; load average now {os.getloadavg()[0]:.2f}")
+            cells_same = np.array_equal(
+                np.load(out / "decade-duckdb.npz")["counts"], np.load(out / "decade-spark.npz")["counts"]
+            )
+            print(
+                f"Spark / DuckDB summary: {ratio:.1f}× (goal ≤ 5×); same summary on both engines: {same}; "
+                f"same grid counts: {cells_same}",
+                flush=True,
+            )
+    print("goals: DuckDB summary ≤ 60 s and ≤ 8 GiB; Spark ≤ 5× DuckDB")
+    if (out / "decade-duckdb.npz").exists():
+        gistar_part(out, engines, out / "decade-duckdb.npz", f"the decade's {rows:,} rows", max_rss_gib)
 
 
 if __name__ == "__main__":

@@ -210,3 +210,69 @@ def test_hotspots_gistar_same_on_spark(spark, sample_ws: Path, tmp_path: Path):
     a, b = pd.read_csv(tmp_path / "duck.csv"), pd.read_csv(tmp_path / "spark.csv")
     assert len(a) > 100
     pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+EVALUATIONS = {
+    "its": ["--interruption", "2020-04", "--seasonality", "month"],
+    "did": [
+        "--area",
+        "City of London",
+        "--treated",
+        "E01032739",
+        "--treated",
+        "E01032740",
+        "--interruption",
+        "2020-04",
+        "--log",
+    ],
+    "synth": ["--treated", "E01000005", "--interruption", "2020-04", "--log"],
+    "power": ["--to", "2020-02", "--seasonality", "fourier", "--n-post", "12"],
+}
+
+
+@pytest.fixture(scope="module")
+def sample_parquet(sample_ws: Path, tmp_path_factory) -> Path:
+    parquet = tmp_path_factory.mktemp("engines-parquet") / "parquet"
+    _cli("export", "parquet", "--workspace", str(sample_ws), "--out", str(parquet))
+    return parquet
+
+
+@pytest.mark.parametrize("command", list(EVALUATIONS))
+def test_evaluate_same_on_duckdb_and_spark(spark, sample_ws: Path, sample_parquet: Path, tmp_path: Path, command):
+    """``svduty evaluate its|did|synth|power --engine spark``: Spark reads the export and hands the selection's rows
+    to the driver; result.json (but its time stamp) and every tables/*.csv equal the DuckDB run's."""
+    common = ["evaluate", command, "--workspace", str(sample_ws), "--crime-type", "all", "--no-pdf"]
+    _cli(*common, *EVALUATIONS[command], "--out", str(tmp_path / "duck"))
+    _cli(
+        *common,
+        *EVALUATIONS[command],
+        "--engine",
+        "spark",
+        "--parquet",
+        str(sample_parquet),
+        "--out",
+        str(tmp_path / "spark"),
+    )
+    a = json.loads((tmp_path / "duck" / "result.json").read_text())
+    b = json.loads((tmp_path / "spark" / "result.json").read_text())
+    a.pop("generated"), b.pop("generated")
+    _same(a, b, f"{command} result")
+    assert _same_tables(tmp_path / "duck", tmp_path / "spark") >= 1, command
+
+
+def test_evaluate_engine_spark_without_pyspark_is_one_line(monkeypatch, sample_ws: Path, tmp_path: Path):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyspark(name, *args, **kwargs):
+        if name == "pyspark" or name.startswith("pyspark."):
+            raise ImportError("No module named 'pyspark'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    args = ["evaluate", "its", "--engine", "spark", "--workspace", str(sample_ws), "--interruption", "2020-04"]
+    result = RUNNER.invoke(app, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "pip install 'svduty[spark]'" in result.output

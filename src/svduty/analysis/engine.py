@@ -148,15 +148,17 @@ def load_scope_rows(engine: Engine, con: duckdb.DuckDBPyConnection, rows: ibis.T
     return arrow.num_rows
 
 
-def spark_assess(dataset: str, scope, master: str | None = None, progress=None):
-    """The SNA of ``scope`` with its table work on Spark over ``dataset``: returns (assessment, driver connection).
+def spark_driver(dataset: str, scope, master: str | None = None, progress=None, *, resolve_force: bool = True):
+    """Spark over ``dataset`` and a driver-side DuckDB holding the small tables and the rows of ``scope`` (filtered on
+    Spark): returns (engine, driver connection, scope). The analysis commands that read record-level rows of one
+    scope (the SNA's places and who-and-why, the evaluation series) run on that connection unchanged.
 
-    ``scope.force`` may be any of the force's names (resolved against the dataset's own force names)."""
+    ``resolve_force``: ``scope.force`` may be any of the force's names (resolved against the dataset's own names, as
+    ``svduty sna`` does on DuckDB); else it is matched as given, as the evaluation commands do."""
     from dataclasses import replace
 
     from svduty.analysis import sna, tables
     from svduty.analysis.hotspots.spark import local_session
-    from svduty.analysis.needs_assessment import assess
     from svduty.analysis.tables import canonical
     from svduty.data.names import resolve_force_in
 
@@ -164,7 +166,7 @@ def spark_assess(dataset: str, scope, master: str | None = None, progress=None):
     require_pyspark()
     engine = spark_engine(local_session(master), dataset)
     con = driver_workspace(engine, dataset)
-    if scope.force:
+    if scope.force and resolve_force:
         names: dict[str, list[str]] = {}
         for row in engine.run(tables.force_name_counts(canonical("incidents"))).itertuples():
             names.setdefault(str(row.force), [])
@@ -175,7 +177,17 @@ def spark_assess(dataset: str, scope, master: str | None = None, progress=None):
     filters, _notes = sna.scope_filters(con, scope)
     rows = tables.scope(canonical("incidents"), canonical("ingests"), **filters, every_ingest=True)
     load_scope_rows(engine, con, rows)
-    return assess(con, scope, progress=stage, engine=engine), con
+    return engine, con, scope
+
+
+def spark_assess(dataset: str, scope, master: str | None = None, progress=None):
+    """The SNA of ``scope`` with its table work on Spark over ``dataset``: returns (assessment, driver connection).
+
+    ``scope.force`` may be any of the force's names (resolved against the dataset's own force names)."""
+    from svduty.analysis.needs_assessment import assess
+
+    engine, con, scope = spark_driver(dataset, scope, master, progress)
+    return assess(con, scope, progress=progress or (lambda _name: None), engine=engine), con
 
 
 def require_pyspark() -> None:

@@ -260,3 +260,12 @@ def national_summary(incidents: ibis.Table, ingests: ibis.Table, top: int = 100)
         .order_by("force")
     )
     return {"force_month_type": cube, "top_lsoas": top_lsoas, "sv_share_by_force": share}
+
+
+def point_counts(incidents: ibis.Table, ingests: ibis.Table) -> ibis.Table:
+    """Located incidents per map point (police.uk snaps every crime to one of a few hundred thousand anonymised
+    points): the reduction behind a national Gi* grid — rows become points on the engine, points become cells on
+    the driver."""
+    inc = scope(incidents, ingests)
+    located = inc.filter(inc.lat.notnull() & inc.lon.notnull())
+    return located.group_by(["lon", "lat"]).aggregate(n=_n(located)).order_by(["lon", "lat"])

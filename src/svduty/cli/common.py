@@ -136,3 +136,59 @@ def check_agreement(ws, source: str, reference: str | None, paths: list[Path], *
 def warn_agreement(check) -> None:
     if not check.ok:
         err_console.print(f"[bold yellow]warning:[/] {check.message}", highlight=False, soft_wrap=True)
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        help="duckdb (the workspace, default) or spark: Spark reads the workspace's Parquet export (--parquet, else "
+        "exported to a temporary folder first) and hands the scope's rows to the driver.",
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option("--spark-master", metavar="URL", help="Spark master (default: $SPARK_MASTER, else local[2])."),
+]
+ParquetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--parquet",
+        metavar="DIR",
+        help="With --engine spark: a dataset written by `svduty export parquet` (a folder or a URI Spark reads).",
+    ),
+]
+
+
+@contextmanager
+def analysis_connection(
+    workspace: Path | None, engine: str, scope, *, master: str | None = None, parquet: str | None = None
+) -> Iterator:
+    """The DuckDB connection an analysis command reads: the workspace itself (``--engine duckdb``), or a driver-side
+    copy of the scope's rows and the small tables read by Spark from the Parquet dataset (``--engine spark``; the
+    workspace is exported to a temporary folder first when no ``--parquet`` is given)."""
+    import tempfile
+
+    from svduty.data.workspace import Workspace
+
+    if engine not in ("duckdb", "spark"):
+        raise ReportError(f"--engine {engine}: give duckdb or spark")
+    if engine == "duckdb" and parquet is None:
+        with Workspace.open(workspace, read_only=True) as ws:
+            yield ws.con
+        return
+    from svduty.analysis.engine import require_pyspark, spark_driver
+    from svduty.data import parquet_export
+
+    require_pyspark()
+    with tempfile.TemporaryDirectory(prefix="svduty-parquet-") as tmp:
+        if parquet is None:
+            parquet = tmp
+            with Workspace.open(workspace, read_only=True) as ws:
+                parquet_export.export(ws.con, Path(parquet), ws.schema_version(), replace=True)
+        _engine, con, _scope = spark_driver(parquet, scope, master, resolve_force=False)
+        try:
+            yield con
+        finally:
+            con.close()

@@ -15,7 +15,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from svduty.cli.common import WorkspaceOption, month_option, user_errors
+from svduty.cli.common import (
+    EngineOption,
+    ParquetOption,
+    SparkMasterOption,
+    WorkspaceOption,
+    analysis_connection,
+    month_option,
+    user_errors,
+)
 from svduty.cli.main import app
 
 evaluate_app = typer.Typer(help="Evaluate what was done: ITS, DiD, synthetic control, power.", no_args_is_help=True)
@@ -157,6 +165,11 @@ def _write(report: Any, out: Path, pdf: bool) -> None:
         console.print("[yellow]the evaluation rests on SYNTHETIC data[/yellow]")
 
 
+def _connection(workspace: Path | None, engine: str, sel: Any, master: str | None, parquet: str | None):
+    """The workspace (``--engine duckdb``) or the selection's rows read by Spark from the Parquet export."""
+    return analysis_connection(workspace, engine, sel.scope, master=master, parquet=parquet)
+
+
 def _month(value: str | None, option: str) -> date | None:
     return month_option(value, option)
 
@@ -185,11 +198,13 @@ def its_command(
     natural_experiment: Natural = False,
     context: Context = None,
     pdf: Pdf = True,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    parquet: ParquetOption = None,
 ) -> None:
     """Interrupted time series: level and slope change at --interruption, with HAC errors and checks."""
     from svduty.analysis.evaluation import its, msms
     from svduty.analysis.evaluation.series import outcome_series
-    from svduty.data.workspace import Workspace
     from svduty.report.evaluation import EvaluationReport
 
     start = _month(interruption, "--interruption")
@@ -198,9 +213,9 @@ def its_command(
         sel = _selection(
             force, area, from_month, to_month, crime_type, measure, rate, frequency, lsoa, cells, cell_size
         )
-        with Workspace.open(workspace, read_only=True) as ws, console.status("fitting"):
-            series = outcome_series(ws.con, sel)
-            definition = _definition(ws.con)
+        with _connection(workspace, engine, sel, spark_master, parquet) as con, console.status("fitting"):
+            series = outcome_series(con, sel)
+            definition = _definition(con)
         result = its.fit_its(
             series.frame,
             start,
@@ -307,18 +322,20 @@ def did_command(
     natural_experiment: Natural = False,
     context: Context = None,
     pdf: Pdf = True,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    parquet: ParquetOption = None,
 ) -> None:
     """Difference-in-differences over units: TWFE, event study, Callaway–Sant'Anna when adoption is staggered."""
     from svduty.analysis.evaluation import EvaluationError, did, msms
     from svduty.analysis.evaluation.series import panel_series
-    from svduty.data.workspace import Workspace
     from svduty.report.evaluation import EvaluationReport
 
     with user_errors():
         sel = _selection(force, area, from_month, to_month, crime_type, measure, rate, frequency, None, None, None, log)
-        with Workspace.open(workspace, read_only=True) as ws, console.status("building the panel"):
-            panel = panel_series(ws.con, sel, units)
-            definition = _definition(ws.con)
+        with _connection(workspace, engine, sel, spark_master, parquet) as con, console.status("building the panel"):
+            panel = panel_series(con, sel, units)
+            definition = _definition(con)
         if adoption:
             adopt: dict[str, Any] = dict(_read_adoption(adoption))
         elif treated and interruption:
@@ -380,20 +397,22 @@ def synth_command(
     natural_experiment: Natural = False,
     context: Context = None,
     pdf: Pdf = True,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    parquet: ParquetOption = None,
 ) -> None:
     """Synthetic control for the --treated units (summed) with every other unit as donor; placebo inference."""
     from svduty.analysis.evaluation import EvaluationError, msms, synth
     from svduty.analysis.evaluation.series import panel_series
-    from svduty.data.workspace import Workspace
     from svduty.report.evaluation import EvaluationReport
 
     with user_errors():
         if not treated:
             raise EvaluationError("give --treated (a unit code or a code/name prefix)")
         sel = _selection(force, area, from_month, to_month, crime_type, measure, rate, frequency, None, None, None, log)
-        with Workspace.open(workspace, read_only=True) as ws, console.status("building the panel"):
-            panel = panel_series(ws.con, sel, units)
-            definition = _definition(ws.con)
+        with _connection(workspace, engine, sel, spark_master, parquet) as con, console.status("building the panel"):
+            panel = panel_series(con, sel, units)
+            definition = _definition(con)
         chosen = _match_units(panel.frame, treated)
         with console.status("fitting the synthetic control and its placebos"):
             result = synth.estimate(panel.frame, chosen, _month(interruption, "--interruption"), predictors=predictors)
@@ -454,6 +473,9 @@ def power_command(
     frequency: Frequency = "month",
     question: Question = None,
     pdf: Pdf = True,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    parquet: ParquetOption = None,
 ) -> None:
     """Minimum detectable effect for a planned ITS or DiD, from the noise of the partnership's own data.
 
@@ -462,23 +484,22 @@ def power_command(
     from svduty.analysis.evaluation import EvaluationError
     from svduty.analysis.evaluation import power as pw
     from svduty.analysis.evaluation.series import outcome_series, panel_series
-    from svduty.data.workspace import Workspace
     from svduty.report.evaluation import EvaluationReport
 
     with user_errors():
         if design not in ("its", "did"):
             raise EvaluationError("--design is its or did")
         sel = _selection(force, area, from_month, to_month, crime_type, measure, rate, frequency, None, None, None)
-        with Workspace.open(workspace, read_only=True) as ws:
-            definition = _definition(ws.con)
+        with _connection(workspace, engine, sel, spark_master, parquet) as con:
+            definition = _definition(con)
             if design == "its":
-                series: Any = outcome_series(ws.con, sel)
+                series: Any = outcome_series(con, sel)
                 pre = n_pre or len(series.frame)
                 result = pw.its_power(
                     series.frame, pre, n_post, alpha=alpha, power=power, seasonality=seasonality, frequency=frequency
                 )
             else:
-                series = panel_series(ws.con, sel, units)
+                series = panel_series(con, sel, units)
                 n_units = series.frame["unit"].nunique()
                 controls = control_units or max(1, n_units - treated_units)
                 pre = n_pre or series.frame["period"].nunique()

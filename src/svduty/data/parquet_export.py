@@ -29,6 +29,8 @@ from svduty.data.schema import LATEST_VERSION, MIGRATIONS
 MANIFEST = "svduty_export.json"
 PARTITIONED = "incidents"
 # Not analysis data: the append-only log of who read ISTV free text, and the workspace's own settings.
+# Incidents are written this many rows at a time (whole months): bounded memory on a national decade.
+EXPORT_BATCH_ROWS = 4_000_000
 NOT_EXPORTED = ("description_reads", "workspace_settings")
 # Free text that may name people (read only through `svduty ed-descriptions`, which logs each read): exported empty.
 FREE_TEXT = {"istv_assaults": ("location_description", "method_other")}
@@ -66,15 +68,11 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, schema_version: int, *, re
         row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
         counts[table] = int(row[0]) if row else 0
         if table == PARTITIONED:
-            target = str(out / table).replace("'", "''")
-            con.execute(
-                f"COPY (SELECT *, coalesce(force, 'none') AS part_force, strftime(month, '%Y-%m') AS part_month "
-                f"FROM {table}) TO '{target}' (FORMAT parquet, PARTITION_BY (part_force, part_month), "
-                "WRITE_PARTITION_COLUMNS false, OVERWRITE_OR_IGNORE true)"
-            )
+            _export_incidents(con, out / table)
             if not counts[table]:  # an empty table still leaves its schema for readers
                 (out / table).mkdir(exist_ok=True)
-                con.execute(f"COPY (SELECT * FROM {table} LIMIT 0) TO '{target}/empty.parquet' (FORMAT parquet)")
+                target = str(out / table / "empty.parquet").replace("'", "''")
+                con.execute(f"COPY (SELECT * FROM {table} LIMIT 0) TO '{target}' (FORMAT parquet)")
         else:
             target = str(out / f"{table}.parquet").replace("'", "''")
             con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{target}' (FORMAT parquet)")
@@ -89,6 +87,44 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, schema_version: int, *, re
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
+
+
+def _month_batches(con: duckdb.DuckDBPyConnection, rows: int) -> list[tuple[object, object]]:
+    """Consecutive months in batches of about ``rows`` incidents (at least one month each)."""
+    months = con.execute(f"SELECT month, count(*) FROM {PARTITIONED} GROUP BY 1 ORDER BY 1").fetchall()
+    batches: list[tuple[object, object]] = []
+    start, size = None, 0
+    for month, n in months:
+        start = month if start is None else start
+        size += int(n)
+        if size >= rows:
+            batches.append((start, month))
+            start, size = None, 0
+    if start is not None:
+        batches.append((start, months[-1][0]))
+    return batches
+
+
+def _export_incidents(con: duckdb.DuckDBPyConnection, target_dir: Path) -> None:
+    """Incidents partitioned by force and month, written a batch of months at a time so memory stays bounded
+    whatever the size of the table (one COPY of a national decade held every open partition's buffers at once).
+
+    Each batch writes its own ``part_month`` folders, so batches never touch each other's files. Row order inside
+    a file is not kept (``preserve_insertion_order`` off for the copy): readers order by key.
+    """
+    target = str(target_dir).replace("'", "''")
+    (setting,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() or (True,)
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        for first, last in _month_batches(con, EXPORT_BATCH_ROWS):
+            con.execute(
+                f"COPY (SELECT *, coalesce(force, 'none') AS part_force, strftime(month, '%Y-%m') AS part_month "
+                f"FROM {PARTITIONED} WHERE month BETWEEN ? AND ?) TO '{target}' (FORMAT parquet, "
+                "PARTITION_BY (part_force, part_month), WRITE_PARTITION_COLUMNS false, OVERWRITE_OR_IGNORE true)",
+                [first, last],
+            )
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if setting in (True, 'true') else 'false'}")
 
 
 def read_manifest(path: str | Path, expected_version: int) -> dict:
