@@ -30,6 +30,16 @@ def pytest_report_header(config):
     return f"svduty web tests database: {settings.SVDUTY_TEST_DATABASE} {settings.DATABASES['default']['NAME']}"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A sign-in of a Welsh-preferring user activates Welsh for the thread (core.language); the next test must
+    start in the default language, as every request does through LocaleMiddleware."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

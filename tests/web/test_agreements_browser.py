@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_e2e_browser import ARTIFACTS, CHROMIUM, Session, browser  # noqa: F401  (browser is a fixture)
+from .test_e2e_browser import ARTIFACTS, CHROMIUM, Session, browser, fill_date  # noqa: F401  (browser is a fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,8 +46,8 @@ def test_agreements_pages_are_accessible(transactional_db, live_server, browser,
     ).check()
     page.get_by_label("UK GDPR article 6(1)(e): public task").check()
     page.get_by_label("Retention and deletion").fill("12 months")
-    page.get_by_label("Starts on").fill("2025-01-01")
-    page.get_by_label("Review on").fill("2026-01-01")
+    fill_date(page, "starts_on", "2025-01-01")  # GOV.UK date inputs: day, month and year boxes
+    fill_date(page, "review_on", "2026-01-01")
     page.get_by_role("button", name="Save agreement").click()
     page.wait_for_load_state()
     assert "Agreement DSA-E2E-1 added to the register" in page.content()
