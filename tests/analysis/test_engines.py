@@ -121,7 +121,9 @@ def test_sna_same_on_duckdb_and_spark_national_month(spark, national_workspace: 
     assert _compare(national_workspace, tmp_path, "--force", "durham") >= 10
 
 
-def test_engine_spark_without_pyspark_is_one_line(monkeypatch, sample_ws: Path, tmp_path: Path):
+@pytest.fixture
+def without_pyspark(monkeypatch):
+    """Imports of pyspark fail, as on a machine without the optional extra."""
     import builtins
 
     real_import = builtins.__import__
@@ -132,6 +134,9 @@ def test_engine_spark_without_pyspark_is_one_line(monkeypatch, sample_ws: Path, 
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_pyspark)
+
+
+def test_engine_spark_without_pyspark_is_one_line(without_pyspark, sample_ws: Path, tmp_path: Path):
     result = RUNNER.invoke(app, ["sna", "--engine", "spark", "--workspace", str(sample_ws), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0
@@ -260,17 +265,7 @@ def test_evaluate_same_on_duckdb_and_spark(spark, sample_ws: Path, sample_parque
     assert _same_tables(tmp_path / "duck", tmp_path / "spark") >= 1, command
 
 
-def test_evaluate_engine_spark_without_pyspark_is_one_line(monkeypatch, sample_ws: Path, tmp_path: Path):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pyspark(name, *args, **kwargs):
-        if name == "pyspark" or name.startswith("pyspark."):
-            raise ImportError("No module named 'pyspark'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+def test_evaluate_engine_spark_without_pyspark_is_one_line(without_pyspark, sample_ws: Path, tmp_path: Path):
     args = ["evaluate", "its", "--engine", "spark", "--workspace", str(sample_ws), "--interruption", "2020-04"]
     result = RUNNER.invoke(app, [*args, "--out", str(tmp_path)])
     assert result.exit_code == 1
